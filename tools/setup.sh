@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything ncarpc needs to build and test on Debian 12, as root.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build pkg-config git
+  antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
+  libuv1-dev nlohmann-json3-dev catch2
+  clang libclang-rt-14-dev            # libFuzzer harnesses
+  # real peers for interop tests
+  samba samba-testsuite samba-common-bin python3-samba python3-impacket tshark iproute2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
