@@ -217,31 +217,39 @@ std::optional<BindingError> Parser::set_keyed(Span key_span, Span value_span, Bi
     if (b.object()) return error_at(key_span.begin, "object UUID given twice");
     return parse_object(value_span, b);
   }
-  if (iequals(key, "target_hostname")) {
-    if (b.target_hostname()) return error_at(key_span.begin, "target_hostname given twice");
-    b.set_target_hostname(std::move(value));
-    return std::nullopt;
-  }
-  if (iequals(key, "target_principal")) {
-    if (b.target_principal()) return error_at(key_span.begin, "target_principal given twice");
-    b.set_target_principal(std::move(value));
+  if (iequals(key, "target_hostname") || iequals(key, "target_principal")) {
+    bool hostname = iequals(key, "target_hostname");
+    const auto& current = hostname ? b.target_hostname() : b.target_principal();
+    if (current) return error_at(key_span.begin, key + " given twice");
+    // Samba refuses these with an empty value; so do we.
+    if (value.empty()) return error_at(value_span.begin, key + "= needs a value");
+    if (hostname) {
+      b.set_target_hostname(std::move(value));
+    } else {
+      b.set_target_principal(std::move(value));
+    }
     return std::nullopt;
   }
   if (iequals(key, "assoc_group_id")) {
     if (b.assoc_group_id()) return error_at(key_span.begin, "assoc_group_id given twice");
-    // Samba writes 0x%08x and reads any C integer; accept decimal and 0x hex.
+    // Samba reads exactly "0x" and up to 8 hex digits (and writes 0x%08x);
+    // a decimal id makes its parser fail, so it is refused here too.
     std::string_view v = value;
-    int base = 10;
-    if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-      v.remove_prefix(2);
-      base = 16;
-    }
     std::uint32_t id = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id, base);
-    if (v.empty() || ec != std::errc() || end != v.data() + v.size()) {
-      return error_at(value_span.begin, "assoc_group_id '" + value + "' is not a 32-bit number");
+    bool ok = v.size() > 2 && v.size() <= 10 && v[0] == '0' && v[1] == 'x';
+    if (ok) {
+      v.remove_prefix(2);
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id, 16);
+      ok = ec == std::errc() && end == v.data() + v.size();
     }
+    if (!ok) return error_at(value_span.begin, "assoc_group_id '" + value + "' is not 0x and 1-8 hex digits");
     b.set_assoc_group_id(id);
+    return std::nullopt;
+  }
+  if (auto flag = binding_flag_from_name(key)) {
+    // Samba takes "sign=sign" as the flag itself and refuses any other value.
+    if (!iequals(value, key)) return error_at(value_span.begin, "flag '" + key + "' takes no value");
+    b.set_flag(*flag);
     return std::nullopt;
   }
   if (b.option(key)) return error_at(key_span.begin, "option '" + key + "' given twice");

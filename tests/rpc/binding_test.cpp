@@ -113,7 +113,8 @@ TEST_CASE("binding_samba_forms", "[rpc][binding]") {
   CHECK(all.assoc_group_id() == 0x12345678u);
   CHECK(all.option("localaddress") == "10.0.0.1");
 
-  CHECK(parse_ok("ncacn_ip_tcp:h[135,assoc_group_id=4660]").assoc_group_id() == 4660u);
+  CHECK(parse_ok("ncacn_ip_tcp:h[135,assoc_group_id=0x1234]").assoc_group_id() == 0x1234u);
+  CHECK(parse_ok("ncacn_ip_tcp:h[135,seal=seal]").has(BindingFlag::kSeal));  // Samba's flag=flag
   CHECK(parse_ok("ncacn_ip_tcp:h[135,SIGN]").has(BindingFlag::kSign));  // flag words ignore case
   CHECK(parse_ok("NCACN_IP_TCP:h").protseq() == Protseq::kNcacnIpTcp);
 
@@ -174,7 +175,7 @@ TEST_CASE("binding_round_trips", "[rpc][binding]") {
   CHECK(parse_ok(flagish.to_string()) == flagish);
 
   // Samba's composer order: endpoint, flags in table order, then key=value.
-  CHECK(parse_ok("ncacn_ip_tcp:h[135,assoc_group_id=1,seal,sign]").to_string() ==
+  CHECK(parse_ok("ncacn_ip_tcp:h[135,assoc_group_id=0x1,seal,sign]").to_string() ==
         "ncacn_ip_tcp:h[135,sign,seal,assoc_group_id=0x00000001]");
 }
 
@@ -197,9 +198,12 @@ TEST_CASE("binding_errors_name_the_column", "[rpc][binding]") {
   expect_error("ncacn_ip_tcp:host[135,,sign]", 23, "empty option");
   expect_error("ncacn_ip_tcp:host[135,endpoint=136]", 23, "endpoint given twice");
   expect_error("ncacn_ip_tcp:host[135,assoc_group_id=0xzz]", 38, "assoc_group_id");
-  expect_error("ncacn_ip_tcp:host[135,assoc_group_id=4294967296]", 38, "32-bit");
+  expect_error("ncacn_ip_tcp:host[135,assoc_group_id=4660]", 38, "0x and 1-8 hex digits");  // Samba too
+  expect_error("ncacn_ip_tcp:host[135,assoc_group_id=0x123456789]", 38, "0x and 1-8 hex digits");
+  expect_error("ncacn_ip_tcp:host[135,target_hostname=]", 39, "needs a value");
+  expect_error("ncacn_ip_tcp:host[135,sign=yes]", 28, "takes no value");
   expect_error("ncacn_ip_tcp:host[135,=x]", 23, "option name missing");
-  expect_error("ncacn_ip_tcp:h[assoc_group_id=1,135]", 33, "unknown option '135'");  // only first may be endpoint
+  expect_error("ncacn_ip_tcp:h[assoc_group_id=0x1,135]", 35, "unknown option '135'");  // only first may be endpoint
   expect_error("ncacn_ip_tcp:host[135,target_hostname=a,target_hostname=b]", 41, "given twice");
   expect_error("ncacn_ip_tcp:host[135,foo=1,FOO=2]", 29, "given twice");
   expect_error("ncacn_ip_tcp:fe80:::1[135]", 14, "not an IPv6 address");

@@ -17,6 +17,15 @@
 // character is kept as it is, so Samba's unescaped "[\pipe\rpcecho]" and
 // Windows' escaped "[\\pipe\\rpcecho]" both give the endpoint \pipe\rpcecho.
 //
+// Options: the first item is the endpoint unless it is a flag word (see
+// BindingFlag; Samba's "sign=sign" also sets the flag); later bare words must
+// be flag words. Keys (ASCII case ignored): endpoint=, object=,
+// target_hostname=, target_principal= (non-empty), assoc_group_id= (as Samba
+// reads it: "0x" and 1-8 hex digits); any other key=value is kept as given.
+// Endpoints of ncacn_ip_tcp, ncadg_ip_udp and ncacn_http must be ports
+// 1-65535; those of ncalrpc and the unix protseqs may not contain '/' or be
+// "." or "..", since they name a socket in a server-owned directory.
+//
 // Errors are values: parse() returns a BindingError with the 1-based column of
 // the offending character and a short message. Nothing here allocates more
 // than a small multiple of the input's length. All functions are pure and
