@@ -51,6 +51,19 @@ OMITTED = {
 # Operations whose Samba Python objects crash the interpreter (PEERS.md).
 PY_CRASHES = {"echo_TestDoublePointer"}
 
+# Types whose wire form is written by hand in Samba (and in our runtime), so
+# that their IDL is not what goes on the wire.
+HAND_WRITTEN = {
+    "dcerpc_sec_vt_count": "the count is not on the wire; it is found by scanning",
+    "ncadg_packet": "its bodies are C706's datagram bodies on purpose; Samba reuses CO bodies",
+}
+
+# Members whose test value is fixed: the CO header's drep decides the byte
+# order of Samba's hand-written push, and the checker encodes little-endian.
+FIXED_VALUES = {
+    ("ncacn_packet", "drep"): [0x10, 0, 0, 0],
+}
+
 # Deliberate differences from Samba, checked to still be what we say.
 DELIBERATE = {
     # C706 12.5.3.4 and Wireshark: the fack body version is one byte.
@@ -288,6 +301,10 @@ class Report:
 
 # --------------------------------------------------------- NDR20 encoder
 
+def is_string_attr(a):
+    return "string" in a
+
+
 class Enc:
     """A small NDR20 little-endian encoder driven by our parsed IDL.
 
@@ -328,6 +345,8 @@ class Enc:
         self.buf += int(v).to_bytes(size, "little", signed=signed)
 
     def alignment(self, tname, member=None):
+        if tname in ("ipv4address", "ipv6address"):
+            return 4
         info = self.scalar_info(tname)
         if info:
             return info[1]
@@ -389,6 +408,10 @@ class Enc:
 
     def data(self, m, value, parent, deferred):
         tname = m["type"]
+        if tname == "ipv4address":  # pidl: the address as a uint32 (a.b.c.d = 0xaabbccdd)
+            a, b, c, d = (int(x) for x in value.split("."))
+            self.put_int((a << 24) | (b << 16) | (c << 8) | d, 4)
+            return
         info = self.scalar_info(tname)
         if info:
             self.put_int(value, info[0], info[2])
@@ -420,8 +443,11 @@ class Enc:
                 return
         if a.get("flag") or "subcontext" in a:
             raise Enc.Unsupported(f"attribute on {m['name']}")
-        if "value" in a and not re.fullmatch(r"\d+", a["value"].strip()):
-            raise Enc.Unsupported(f"[value] on {m['name']}")
+        if m["arrays"] and a.get("charset") == "DOS" and m["type"] == "uint8" and not is_string_attr(a):
+            # an inline 8-bit string sized by a sibling that counts its NUL
+            data = value.encode("ascii")
+            self.buf += data + b"\0" if data else b""
+            return
         ptrs = m["ptrs"] - ptr_level
         is_string = "string" in a
         if ptrs > 0:
@@ -481,9 +507,12 @@ class Builder:
     Samba Python object, from our IDL.  Values come from a counter so that
     every member gets a different, recognisable number."""
 
-    def __init__(self, types, module, prefix, enc):
+    def __init__(self, types, module, prefix, enc, variant=0):
         self.types, self.mod, self.prefix, self.enc = types, module, prefix, enc
         self.n = 0
+        self.variant = variant      # which arm unions inside structures take
+        self.union_used = False
+        self.built = set()          # names of the structures the value contains
 
     def pyname(self, name):
         return name[len(self.prefix):] if self.prefix and name.startswith(self.prefix) else name
@@ -510,14 +539,21 @@ class Builder:
             self.n += 1
             s = "s" * (self.n % 5 + 1)
             return s, s
+        if m["arrays"] and a.get("charset") == "DOS" and m["type"] == "uint8":
+            self.n += 1
+            text = "c" * (self.n % 4 + 1)
+            return text, text
         if m["arrays"]:
             dim = m["arrays"][0]
             if re.fullmatch(r"\d+", dim):
                 count = int(dim)
             else:
                 expr = a.get("size_is") or dim
-                count = eval_int(expr.replace("*", ""), {k: v for k, v in parent_plain.items()
-                                                          if isinstance(v, int)})
+                try:
+                    count = eval_int(expr.replace("*", ""), {k: v for k, v in parent_plain.items()
+                                                              if isinstance(v, int)})
+                except (NameError, SyntaxError):
+                    raise Enc.Unsupported(f"array size {expr!r}") from None
             sub = dict(m, arrays=m["arrays"][1:], attrs={})
             pairs = [self.value(sub, parent_plain) for _ in range(count)]
             return [p for p, _ in pairs], [q for _, q in pairs]
@@ -533,6 +569,10 @@ class Builder:
             if flag.strip() in ("NDR_ALIGN2", "NDR_ALIGN4", "NDR_ALIGN8"):
                 return b"", b""
             raise Enc.Unsupported(f"DATA_BLOB with flag {flag!r}")
+        if tname == "ipv4address":
+            self.n += 1
+            addr = f"10.{self.n % 7}.{self.n % 11}.{self.n % 13 + 1}"
+            return addr, addr
         info = self.enc.scalar_info(tname)
         if info:
             t = self.types.get(tname)
@@ -546,17 +586,37 @@ class Builder:
         if t is None:
             raise Enc.Unsupported(f"type {tname}")
         if t["kind"] == "struct":
+            self.built.add(tname)
             plain, obj = {}, self.pyclass(tname)()
+            computed = []
             for sm in t["members"]:
                 val = sm["attrs"].get("value")
                 if val is not None:
-                    if not re.fullmatch(r"\d+", val.strip()):
-                        raise Enc.Unsupported(f"[value] member {sm['name']}")
-                    plain[sm["name"]] = int(val)  # Samba fills it in on push
+                    computed.append((sm["name"], val.strip()))
+                    plain[sm["name"]] = 0  # placeholder, filled in below
                     continue
-                p, q = self.value(sm, plain)
+                sel = sm["attrs"].get("switch_is")
+                choose_arm = None
+                if sel is not None and re.fullmatch(r"[A-Za-z_]\w*", sel.strip()) and sel.strip() in plain:
+                    sel = sel.strip()
+
+                    def choose_arm(ut, sel=sel):
+                        # the selector member built earlier is overwritten
+                        # to match the arm this variant takes
+                        arms = [m for m in ut["members"] if m["name"] and "case" in m["attrs"]]
+                        arm = arms[self.variant % len(arms)]
+                        self.union_used = True
+                        plain[sel] = eval_int(arm["attrs"]["case"], self.enc.consts)
+                        setattr(obj, sel, plain[sel])
+                        return arm
+                if (tname, sm["name"]) in FIXED_VALUES:
+                    p = q = FIXED_VALUES[(tname, sm["name"])]
+                else:
+                    p, q = self.value(sm, plain, choose=choose_arm)
                 plain[sm["name"]] = p
                 setattr(obj, sm["name"], q)
+            for name, expr in computed:  # Samba computes these on push
+                plain[name] = self.computed_value(expr, plain)
             return plain, obj
         if t["kind"] == "union":
             arm = choose(t) if choose else None
@@ -564,6 +624,22 @@ class Builder:
                 raise Enc.Unsupported(f"union {tname} arm")
             return self.value(arm, parent_plain)
         raise Enc.Unsupported(f"kind {t['kind']}")
+
+
+    @staticmethod
+    def computed_value(expr, plain):
+        """The value pidl's [value(expr)] gives, for the expressions our
+        IDL uses; anything else is not supported by this checker."""
+        if re.fullmatch(r"\d+", expr):
+            return int(expr)
+        m = re.fullmatch(r"strlen_m_term_null \( (\w+) \)", expr)
+        if m:
+            text = plain[m.group(1)]
+            return len(text) + 1 if text else 0
+        m = re.fullmatch(r"strlen \( (\w+) \) \+ 1", expr)
+        if m:
+            return len(plain[m.group(1)]) + 1
+        raise Enc.Unsupported(f"[value({expr})]")
 
 
 # ------------------------------------------------------------- the checks
@@ -716,21 +792,35 @@ def byte_checks(base, all_types, consts, mod, prefix, ifaces, rep):
             t = iface["types"][tname]
             if t["kind"] != "struct" or "public" not in t["attrs"]:
                 continue
-            if {"nopush", "nopull"} & set(t["attrs"]):
-                continue
             if any(k[0] == base and k[1] == tname for k in DELIBERATE):
                 skipped.append(f"{tname} (differs from Samba on purpose)")
                 continue
-            enc = Enc(all_types, consts)
-            b = Builder(all_types, mod, prefix, enc)
-            try:
-                plain, obj = b.value({"type": tname, "attrs": {}, "ptrs": 0, "arrays": []}, {})
-                enc.struct(tname, plain, [])
-            except Enc.Unsupported as why:
-                skipped.append(f"{tname} ({why})")
+            if tname in HAND_WRITTEN:
+                skipped.append(f"{tname} ({HAND_WRITTEN[tname]})")
                 continue
-            bytes_check(f"{base}: {tname}", bytes(enc.buf), samba_ndr.ndr_pack(obj), rep)
-            checked.append(tname)
+            done, why_not = 0, []
+            for variant in range(32):  # one variant per union arm
+                enc = Enc(all_types, consts)
+                b = Builder(all_types, mod, prefix, enc, variant)
+                try:
+                    plain, obj = b.value({"type": tname, "attrs": {}, "ptrs": 0, "arrays": []}, {})
+                    enc.struct(tname, plain, [])
+                except Enc.Unsupported as why:
+                    why_not.append(str(why))
+                else:
+                    differing = {k[1] for k in DELIBERATE if k[0] == base} & b.built
+                    if differing:
+                        why_not.append(f"contains {', '.join(sorted(differing))}, which differs on purpose")
+                        continue
+                    bytes_check(f"{base}: {tname} (variant {variant})", bytes(enc.buf),
+                                samba_ndr.ndr_pack(obj), rep)
+                    done += 1
+                if not b.union_used:
+                    break
+            if done:
+                checked.append(tname + (f" x{done}" if done > 1 else ""))
+            if why_not:
+                skipped.append(f"{tname} ({len(why_not)} variant(s): {'; '.join(sorted(set(why_not)))})")
 
         # operations through ndr_pack_in / ndr_pack_out
         for f in iface["functions"]:
