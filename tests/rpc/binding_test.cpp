@@ -232,3 +232,46 @@ TEST_CASE("binding_protseq_table", "[rpc][binding]") {
   CHECK(nca::rpc::binding_flag_name(BindingFlag::kNdr64) == "ndr64");
   CHECK_FALSE(nca::rpc::binding_flag_name(static_cast<BindingFlag>(3)));
 }
+
+TEST_CASE("binding_mangled_inputs_fail_cleanly", "[rpc][binding]") {
+  // Every prefix of a valid string, and every one-byte change to it, either
+  // parses (and then survives a round trip) or fails with a column inside
+  // the input (or one past its end). Run under ASan this is also a crash test.
+  const std::string samples[] = {
+      "6b29fc40-ca47-1067-b31d-00dd010662da@ncacn_ip_tcp:fe80::1%eth0[135,sign,target_hostname=x\\,y]",
+      "ncalrpc:[ep\\[1\\],Security=Impersonation Dynamic False,assoc_group_id=0x1]",
+      "ncacn_np:\\\\\\\\srv[\\pipe\\lsarpc,smb2,seal]",
+  };
+  const char replacements[] = {'@', ':', '[', ']', ',', '=', '\\', 'x', '0', '%', '\0'};
+  std::size_t parsed = 0;
+  std::size_t failed = 0;
+  auto check_one = [&](const std::string& s) {
+    auto r = Binding::parse(s);
+    if (r) {
+      ++parsed;
+      auto again = Binding::parse(r.value().to_string());
+      INFO("input: " << s << "\ncomposed: " << r.value().to_string());
+      REQUIRE(again.ok());
+      CHECK(again.value() == r.value());
+    } else {
+      ++failed;
+      INFO("input: " << s << "\nerror: " << r.error().to_string());
+      CHECK(r.error().column >= 1);
+      CHECK(r.error().column <= s.size() + 1);
+      CHECK_FALSE(r.error().message.empty());
+    }
+  };
+  for (const std::string& sample : samples) {
+    for (std::size_t n = 0; n <= sample.size(); ++n) check_one(sample.substr(0, n));
+    for (std::size_t i = 0; i < sample.size(); ++i) {
+      for (char c : replacements) {
+        std::string s = sample;
+        s[i] = c;
+        check_one(s);
+      }
+    }
+  }
+  // Both outcomes must actually occur, or the loop above proves nothing.
+  CHECK(parsed > 100);
+  CHECK(failed > 100);
+}
