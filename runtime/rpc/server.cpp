@@ -11,6 +11,7 @@ namespace nca::rpc {
 // ServerCall ---------------------------------------------------------------------------------
 
 ServerCall::ServerCall(std::unique_ptr<detail::ServerCallState> state) : state_(std::move(state)) {}
+ServerCall::ServerCall() = default;
 ServerCall::ServerCall(ServerCall&&) noexcept = default;
 
 ServerCall& ServerCall::operator=(ServerCall&& other) noexcept {

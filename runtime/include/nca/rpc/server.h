@@ -68,7 +68,7 @@ struct ServerCallState;
 // nca_s_fault_unspec, so a forgotten call is a fault and never a hang.
 class ServerCall {
  public:
-  ServerCall() = default;
+  ServerCall();  // empty: not pending
   explicit ServerCall(std::unique_ptr<detail::ServerCallState> state);
   ServerCall(ServerCall&&) noexcept;
   ServerCall& operator=(ServerCall&&) noexcept;
