@@ -1,0 +1,173 @@
+// The server core: the interface registry, dispatch of a call to its operation handler, the
+// ServerCall a handler completes (now or later, in any order), associations and context handles.
+//
+// The protocol engines (and the in-process handles) turn requests into ServerRequest and feed
+// ServerCore::dispatch; the runtime unmarshals the [in]s, calls the handler with a ServerCall,
+// and marshals the [out]s or a fault into the ReplySink when the handler completes the call.
+//
+// Threading: one thread (the loop's) for everything here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "nca/rpc/context_handle.h"
+#include "nca/rpc/function.h"
+#include "nca/rpc/interface.h"
+#include "nca/rpc/status.h"
+#include "nca/rpc/uuid.h"
+
+namespace nca::rpc {
+
+class ServerCore;
+
+// Who is calling: the same for every call on one association.
+struct CallerContext {
+  std::string transport;  // "ncacn_ip_tcp", "ncalrpc", ..., "local" or "loopback" in-process
+  std::string peer;       // the peer's address in the transport's text form; "" if none
+  AssociationId association = 0;  // from ServerCore::open_association; owns context handles
+  // TODO(interop): the security context (auth type, level, client principal) with nca::rpc::auth.
+};
+
+struct ServerRequest {
+  SyntaxId interface;
+  uint16_t opnum = 0;
+  Uuid object;  // nil when the request has none
+  CallerContext caller;
+  // Marshalled calls: the negotiated transfer syntax and the request's stub data.
+  std::optional<SyntaxId> transfer;
+  Bytes stub;
+  // Local calls (no transfer syntax): the caller's argument struct and its type. Its [in] values
+  // are moved out during dispatch(); the caller's struct is not touched again by the server.
+  void* direct_args = nullptr;
+  const ArgsType* direct_type = nullptr;
+};
+
+// How a call ended, for the engine to send: a fault, or the response.
+struct ServerReply {
+  std::optional<Fault> fault;
+  Bytes stub;    // marshalled calls: the response stub data
+  ArgsBox args;  // local calls: the argument struct holding the [out] values
+};
+// Runs exactly once per dispatched request: possibly inside dispatch() (when the call fails early
+// or the handler completes synchronously), possibly much later. An engine that must not reply
+// inside dispatch() posts from here.
+using ReplySink = UniqueFunction<void(ServerReply)>;
+
+namespace detail {
+struct ServerCallState;
+}
+
+// One call being served. Move-only; exactly one of complete() or fault() per call. A ServerCall
+// destroyed without either (a handler that drops it, or throws) answers the client with
+// nca_s_fault_unspec, so a forgotten call is a fault and never a hang.
+class ServerCall {
+ public:
+  ServerCall();  // empty: not pending
+  explicit ServerCall(std::unique_ptr<detail::ServerCallState> state);
+  ServerCall(ServerCall&&) noexcept;
+  ServerCall& operator=(ServerCall&&) noexcept;
+  ~ServerCall();
+
+  // Preconditions for everything below: the call is pending (not completed, not moved from).
+  uint16_t opnum() const;
+  const Uuid& object() const;
+  const InterfaceSpec& interface() const;
+  const OperationSpec& operation() const;
+  const CallerContext& caller() const;
+  // The negotiated transfer syntax; nullopt for a local (unmarshalled) call.
+  const std::optional<SyntaxId>& transfer_syntax() const;
+  ServerCore& server() const;
+  // The operation's argument struct: [in] members set; the handler fills the [out] members.
+  void* args() const;
+
+  // The [out] members are final: marshal them (or hand them back, for a local call) and reply.
+  // A marshalling failure becomes a fault nca_s_fault_ndr.
+  void complete();
+  // Answer with a fault. Code 0 (which MS-RPCE 3.3.3.5.1 forbids on the wire) becomes
+  // nca_s_fault_unspec.
+  void fault(Fault f);
+
+  bool pending() const { return state_ != nullptr; }
+
+ private:
+  void finish(ServerReply reply);
+  std::unique_ptr<detail::ServerCallState> state_;
+};
+
+// The typed view of a ServerCall that generated handler signatures use: R is the operation's
+// argument struct. Exception enums are generated per interface; their values are the indexes in
+// the interface's `exceptions` list.
+template <class R>
+class OpCall {
+ public:
+  explicit OpCall(ServerCall call) : call_(std::move(call)) {}
+
+  R& args() { return *static_cast<R*>(call_.args()); }
+  const CallerContext& caller() const { return call_.caller(); }
+  ServerCall& call() { return call_; }
+
+  void complete() { call_.complete(); }
+  void fault(Fault f) { call_.fault(std::move(f)); }
+  template <class E>
+    requires std::is_enum_v<E>
+  void raise(E exception, std::string message = {}) {
+    call_.fault(Fault::exception(static_cast<uint32_t>(exception), std::move(message)));
+  }
+  bool pending() const { return call_.pending(); }
+
+ private:
+  ServerCall call_;
+};
+
+// An operation stub: hands the call to the user's implementation object `impl`. Generated ones
+// are one line: static_cast<Impl*>(impl)->op(OpCall<R>(std::move(call))).
+using HandlerFn = void (*)(void* impl, ServerCall call);
+
+// A registration: the generated InterfaceSpec, the generated dispatch table (indexed by opnum,
+// the same length as spec->operations; a null entry answers nca_s_op_rng_error) and the user's
+// implementation. All three must outlive the registration.
+struct ServerInterface {
+  const InterfaceSpec* spec = nullptr;
+  std::span<const HandlerFn> handlers;
+  void* impl = nullptr;
+};
+
+class ServerCore {
+ public:
+  ServerCore();
+  ~ServerCore();
+  ServerCore(const ServerCore&) = delete;
+  ServerCore& operator=(const ServerCore&) = delete;
+
+  // False if an interface with the same UUID and major version is already registered.
+  bool register_interface(const ServerInterface& iface);
+  bool unregister_interface(const SyntaxId& id);
+  // The registration serving `id` as C706 matches versions: same UUID, same major version, and a
+  // registered minor version at least the requested one. nullptr if none.
+  const ServerInterface* find_interface(const SyntaxId& id) const;
+
+  // Serves one call; `reply` runs exactly once. Failures before the handler runs become faults:
+  // unknown interface nca_s_unk_if, opnum out of range nca_s_op_rng_error, stub data that does not
+  // decode nca_s_fault_ndr, a transfer syntax the interface lacks nca_s_proto_error. A handler that
+  // throws is treated as one that dropped its call.
+  void dispatch(ServerRequest request, ReplySink reply);
+
+  // Associations own context handles: closing one runs the rundown of each handle it still owns.
+  AssociationId open_association();
+  void close_association(AssociationId id);
+
+  ContextHandleTable& context_handles() { return context_handles_; }
+
+ private:
+  std::map<std::pair<Uuid, uint16_t>, ServerInterface> interfaces_;  // key: uuid, major
+  AssociationId next_association_ = 1;
+  ContextHandleTable context_handles_;
+};
+
+}  // namespace nca::rpc

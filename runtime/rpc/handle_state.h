@@ -1,0 +1,42 @@
+// The pending calls of one client binding handle: exactly-once completion, per-call deadlines,
+// cancellation. Shared by LocalHandle and MarshallingHandle. Private to nca::rpc.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "nca/rpc/binding_handle.h"
+
+namespace nca::rpc::detail {
+
+struct PendingCall {
+  const InterfaceSpec* interface = nullptr;
+  const OperationSpec* op = nullptr;
+  void* args = nullptr;
+  BindingHandle::Done done;
+  Executor::TimerId timer = 0;
+};
+
+// Owned by a handle through a shared_ptr; what outlives the handle (server replies, engine
+// callbacks) holds a weak_ptr and finds the handle gone.
+struct HandleState {
+  explicit HandleState(Executor& ex) : executor(ex) {}
+  ~HandleState();
+
+  // Registers a call and arms its deadline. `on_abandon` (may be empty) is told about calls that
+  // end by timeout, so an engine can forget them.
+  CallId add(const InterfaceSpec& iface, const OperationSpec& op, void* args,
+             Executor::Duration timeout, BindingHandle::Done done);
+  PendingCall* find(CallId id);
+  // Ends the call: disarms its deadline and posts `done(status)`. False if it already ended.
+  bool finish(CallId id, Status status);
+  // Ends every pending call with `status` (the handle is closing).
+  void finish_all(const Status& status);
+
+  Executor& executor;
+  UniqueFunction<void(CallId)> on_abandon;
+  CallId next_id = 1;
+  std::map<CallId, PendingCall> calls;
+};
+
+}  // namespace nca::rpc::detail

@@ -1,0 +1,20 @@
+// What a ServerCall owns. Private to nca::rpc.
+#pragma once
+
+#include "nca/rpc/server.h"
+
+namespace nca::rpc::detail {
+
+struct ServerCallState {
+  ServerCore* server = nullptr;
+  const InterfaceSpec* interface = nullptr;
+  const OperationSpec* operation = nullptr;
+  uint16_t opnum = 0;
+  Uuid object;
+  CallerContext caller;
+  std::optional<SyntaxId> transfer;  // nullopt: a local call, the reply hands `args` back
+  ArgsBox args;
+  ReplySink reply;
+};
+
+}  // namespace nca::rpc::detail
