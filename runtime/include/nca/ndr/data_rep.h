@@ -51,6 +51,14 @@ inline constexpr std::uint8_t kStrConformantVarying = kStrSize | kStrLen;
 // [string] T a[N] (a fixed array): offset and actual count only; N bounds the actual count.
 inline constexpr std::uint8_t kStrVarying = kStrLen;
 
+// The passes of the two-pass walk (runtime/ndr/README.md): generated push/pull functions take a
+// combination. A top-level value or a pointee is walked with both at once.
+enum Pass : std::uint8_t {
+  kScalars = 1,  // the fixed part: scalars, referent ids, embedded structs and unions
+  kBuffers = 2,  // the deferred part: pointees of the pointers the scalars pass wrote
+  kScalarsAndBuffers = 3,
+};
+
 // pidl [flag()] bits that change how the engine itself behaves, for a scope (save with flags(),
 // set, restore). The other pidl flags are decided by generated code.
 enum Flag : std::uint32_t {
