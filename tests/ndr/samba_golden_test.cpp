@@ -4,6 +4,7 @@
 // give back the value. samba_interop_test.cpp re-runs Samba live against the same values.
 #include <catch2/catch.hpp>
 
+#include "samba_goldens.h"
 #include "samples.h"
 #include "test_util.h"
 

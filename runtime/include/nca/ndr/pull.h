@@ -307,10 +307,12 @@ class Pull {
   // Scalars pass: the 32-bit offset (0 = null).
   bool relative_ptr(std::uint32_t& rel) { return get(rel); }
   // Buffers pass: moves to relative_base() + rel (bad_relative_offset if outside the current
-  // span) and returns where to come back to with relative_ptr_return().
+  // span) and gives the offset to come back to with relative_ptr_return().
   bool relative_ptr_seek(std::uint32_t rel, std::size_t& saved);
+  // Returns to `saved`, or stays past the pointee if it ended later: pointees usually follow the
+  // scalars in order, and what they used must not be read again as the next field.
   void relative_ptr_return(std::size_t saved) noexcept {
-    if (ok()) pos_ = saved;
+    if (ok() && pos_ < saved) pos_ = saved;
   }
   std::size_t relative_base() const noexcept { return relative_base_; }
   void set_relative_base(std::size_t offset) noexcept { relative_base_ = offset; }
