@@ -1,0 +1,193 @@
+// The C++ value types generated code uses for NDR constructs that are not plain integers.
+//
+//   IDL                                      C++ member type
+//   ---------------------------------------  -----------------------------------------------
+//   [ref] T *p (embedded or top-level)       T                      (never null on the wire)
+//   [unique] T *p                            Unique<T>              (nullable, deep-copying box)
+//   [ptr] T *p  (full pointer)               Full<T> = std::shared_ptr<T>  (aliasing preserved)
+//   [size_is(n)] T *p / T a[]                std::vector<T>, in Unique<> when the pointer is unique
+//   T a[N]                                   std::array<T, N>
+//   [string] char *, charset(DOS/UTF8/ASCII) std::string (bytes as sent)
+//   [string, charset(UTF16)] uint16 *        std::string holding WTF-8 (see charset.h)
+//   [string] wchar_t *                       std::u16string (UTF-16 units as sent)
+//   GUID, policy_handle / context handle     Guid, ContextHandle
+//   NTSTATUS, WERROR, HRESULT                NtStatus, WError, HResult
+//   NTTIME                                   NtTime
+//   DATA_BLOB                                DataBlob
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nca::ndr {
+
+// A nullable owning pointer with value semantics: copying copies the pointee. Used for [unique]
+// pointers, so generated structs stay regular (copyable, comparable) and may be recursive.
+template <class T>
+class Unique {
+ public:
+  Unique() noexcept = default;
+  Unique(std::nullptr_t) noexcept {}
+  Unique(T value) : p_(std::make_unique<T>(std::move(value))) {}
+  Unique(const Unique& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Unique(Unique&&) noexcept = default;
+  Unique& operator=(const Unique& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Unique& operator=(Unique&&) noexcept = default;
+  Unique& operator=(std::nullptr_t) noexcept {
+    p_.reset();
+    return *this;
+  }
+
+  // Makes the box hold a default-constructed (or given) value and returns it.
+  template <class... Args>
+  T& emplace(Args&&... args) {
+    p_ = std::make_unique<T>(std::forward<Args>(args)...);
+    return *p_;
+  }
+  void reset() noexcept { p_.reset(); }
+
+  explicit operator bool() const noexcept { return p_ != nullptr; }
+  T* get() const noexcept { return p_.get(); }
+  T& operator*() const noexcept { return *p_; }
+  T* operator->() const noexcept { return p_.get(); }
+
+  friend bool operator==(const Unique& a, const Unique& b) {
+    if (!a.p_ || !b.p_) return !a.p_ && !b.p_;
+    return *a.p_ == *b.p_;
+  }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+// [ptr] full pointers: two pointers to the same object marshal as one referent id, and pull gives
+// back two shared_ptrs to one object.
+template <class T>
+using Full = std::shared_ptr<T>;
+
+// A GUID in its NDR layout (C706 appendix A: u32, u16, u16, then 8 bytes).
+struct Guid {
+  std::uint32_t time_low = 0;
+  std::uint16_t time_mid = 0;
+  std::uint16_t time_hi_and_version = 0;
+  std::array<std::uint8_t, 2> clock_seq{};
+  std::array<std::uint8_t, 6> node{};
+
+  friend auto operator<=>(const Guid&, const Guid&) = default;
+  bool is_nil() const noexcept { return *this == Guid{}; }
+  // "01234567-89ab-cdef-0123-456789abcdef", lowercase.
+  std::string to_string() const;
+  // Accepts the form above, optionally in braces, any case. nullopt if malformed.
+  static std::optional<Guid> parse(std::string_view text);
+};
+
+// A context handle (MS-RPCE 2.2.5.x / C706 ndr_context_handle): 20 bytes on the wire, a 32-bit
+// attributes word then a GUID. Samba calls it policy_handle (handle_type, uuid).
+struct ContextHandle {
+  std::uint32_t attributes = 0;
+  Guid uuid;
+
+  friend auto operator<=>(const ContextHandle&, const ContextHandle&) = default;
+  bool is_nil() const noexcept { return attributes == 0 && uuid.is_nil(); }
+};
+using PolicyHandle = ContextHandle;
+
+// Result codes as distinct types so they cannot be mixed up; names() knows the common codes.
+struct NtStatus {
+  std::uint32_t value = 0;
+  friend auto operator<=>(const NtStatus&, const NtStatus&) = default;
+  bool is_ok() const noexcept { return value == 0; }
+  bool is_error() const noexcept { return (value >> 30) == 3; }
+  // "NT_STATUS_ACCESS_DENIED", or "NT_STATUS_0x12345678" when unknown.
+  std::string name() const;
+  static std::optional<NtStatus> from_name(std::string_view name);
+};
+struct WError {
+  std::uint32_t value = 0;
+  friend auto operator<=>(const WError&, const WError&) = default;
+  bool is_ok() const noexcept { return value == 0; }
+  std::string name() const;  // "WERR_ACCESS_DENIED", or "WERR_0x00001234"
+  static std::optional<WError> from_name(std::string_view name);
+};
+struct HResult {
+  std::uint32_t value = 0;
+  friend auto operator<=>(const HResult&, const HResult&) = default;
+  bool is_ok() const noexcept { return (value >> 31) == 0; }
+  std::string name() const;  // "E_ACCESSDENIED", or "HRES_0x80001234"
+  static std::optional<HResult> from_name(std::string_view name);
+};
+
+// NTTIME / FILETIME: 100 ns intervals since 1601-01-01 UTC. On the wire as two 32-bit halves,
+// low first, aligned to 4 (Push::udlong).
+struct NtTime {
+  std::uint64_t value = 0;
+  friend auto operator<=>(const NtTime&, const NtTime&) = default;
+  // "2024-01-02 03:04:05.1234567 UTC"; "0" and "infinity" (0x7fffffffffffffff) as such.
+  std::string to_string() const;
+};
+
+// pidl's DATA_BLOB: bytes printed and converted to JSON as hex.
+struct DataBlob {
+  std::vector<std::uint8_t> data;
+  friend bool operator==(const DataBlob&, const DataBlob&) = default;
+};
+
+// Common codes, named as Samba and Windows name them.
+namespace status {
+inline constexpr NtStatus kOk{0x00000000};
+inline constexpr NtStatus kMoreEntries{0x00000105};
+inline constexpr NtStatus kSomeNotMapped{0x00000107};
+inline constexpr NtStatus kBufferOverflow{0x80000005};
+inline constexpr NtStatus kNoMoreEntries{0x8000001a};
+inline constexpr NtStatus kUnsuccessful{0xc0000001};
+inline constexpr NtStatus kNotImplemented{0xc0000002};
+inline constexpr NtStatus kInvalidInfoClass{0xc0000003};
+inline constexpr NtStatus kInvalidHandle{0xc0000008};
+inline constexpr NtStatus kInvalidParameter{0xc000000d};
+inline constexpr NtStatus kNoMemory{0xc0000017};
+inline constexpr NtStatus kAccessDenied{0xc0000022};
+inline constexpr NtStatus kBufferTooSmall{0xc0000023};
+inline constexpr NtStatus kObjectNameNotFound{0xc0000034};
+inline constexpr NtStatus kNoSuchUser{0xc0000064};
+inline constexpr NtStatus kNoneMapped{0xc0000073};
+inline constexpr NtStatus kNotSupported{0xc00000bb};
+inline constexpr NtStatus kInternalError{0xc00000e5};
+}  // namespace status
+namespace werror {
+inline constexpr WError kOk{0};
+inline constexpr WError kBadFile{2};
+inline constexpr WError kAccessDenied{5};
+inline constexpr WError kNotEnoughMemory{8};
+inline constexpr WError kNotSupported{50};
+inline constexpr WError kInvalidParameter{87};
+inline constexpr WError kInsufficientBuffer{122};
+inline constexpr WError kInvalidName{123};
+inline constexpr WError kUnknownLevel{124};
+inline constexpr WError kMoreData{234};
+inline constexpr WError kNoMoreItems{259};
+}  // namespace werror
+namespace hresult {
+inline constexpr HResult kOk{0x00000000};
+inline constexpr HResult kFalse{0x00000001};
+inline constexpr HResult kNotImpl{0x80004001};
+inline constexpr HResult kNoInterface{0x80004002};
+inline constexpr HResult kPointer{0x80004003};
+inline constexpr HResult kAbort{0x80004004};
+inline constexpr HResult kFail{0x80004005};
+inline constexpr HResult kUnexpected{0x8000ffff};
+inline constexpr HResult kAccessDenied{0x80070005};
+inline constexpr HResult kOutOfMemory{0x8007000e};
+inline constexpr HResult kInvalidArg{0x80070057};
+}  // namespace hresult
+
+}  // namespace nca::ndr
