@@ -9,8 +9,8 @@ packages=(
   antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
   libuv1-dev nlohmann-json3-dev catch2
   clang libclang-rt-14-dev            # libFuzzer harnesses
-  # real peers for interop tests
-  samba samba-testsuite samba-common-bin python3-samba python3-impacket tshark iproute2
+  # real peers for interop tests (rpcclient is in smbclient)
+  samba samba-testsuite samba-common-bin smbclient python3-samba python3-impacket tshark iproute2
 )
 
 missing=()
