@@ -4,6 +4,7 @@
 
 #include "nca/rpc/in_process_handle.h"
 #include "test_server.h"
+#include "test_support.h"
 
 using namespace nca::rpc;
 
@@ -134,19 +135,16 @@ TEST_CASE("context_handle_wire_form_is_20_bytes", "[rpc][context]") {
 
 TEST_CASE("context_handle_created_after_client_left_runs_down_at_once", "[rpc][context]") {
   // An asynchronous open whose client goes away before the handler creates the handle.
-  static constexpr OperationSpec kOps[] = {raw_operation("open_later", 0)};
-  static constexpr SyntaxId kTs[] = {kNdr20};
-  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0d"), 1, 0},
-                                      kTs, kOps, {}};
-  static ServerCall kept;
-  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { kept = std::move(c); }};
+  testsupport::RawInterface raw(Uuid::from_literal("00000001-0002-0003-0405-060708090a0d"),
+                                testsupport::keep_call);
+  ServerCall kept;
   ManualExecutor ex;
   ServerCore server;
-  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  REQUIRE(server.register_interface(raw.registration(&kept)));
   Status status;
   {
     LoopbackHandle h(ex, server);
-    h.call_raw(kRaw, 0, {}, {}, [&status](Result<Bytes> r) { status = r ? Status{} : r.error(); });
+    h.call_raw(raw.spec, 0, {}, {}, [&status](Result<Bytes> r) { status = r ? Status{} : r.error(); });
     REQUIRE(kept.pending());
   }
   int rundowns = 0;

@@ -148,17 +148,14 @@ TEST_CASE("throwing_handler_faults_and_server_survives", "[rpc][server]") {
 
 TEST_CASE("server_call_replies_exactly_once", "[rpc][server]") {
   // A raw interface whose handler keeps its call, then completes it and drops it.
-  static constexpr OperationSpec kOps[] = {raw_operation("keep", 0)};
-  static constexpr SyntaxId kTs[] = {kNdr20};
-  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0b"), 1, 0},
-                                      kTs, kOps, {}};
-  static ServerCall kept;
-  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { kept = std::move(c); }};
+  testsupport::RawInterface raw(Uuid::from_literal("00000001-0002-0003-0405-060708090a0b"),
+                                testsupport::keep_call);
+  ServerCall kept;
   ServerCore server;
-  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  REQUIRE(server.register_interface(raw.registration(&kept)));
   int replies = 0;
   ServerRequest r;
-  r.interface = kRaw.id;
+  r.interface = raw.spec.id;
   r.transfer = kNdr20;
   r.stub = {9, 8, 7};
   server.dispatch(std::move(r), [&](ServerReply rep) {
@@ -177,16 +174,13 @@ TEST_CASE("server_call_replies_exactly_once", "[rpc][server]") {
 }
 
 TEST_CASE("fault_code_zero_is_never_sent", "[rpc][server]") {
-  static constexpr OperationSpec kOps[] = {raw_operation("zero", 0)};
-  static constexpr SyntaxId kTs[] = {kNdr20};
-  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0c"), 1, 0},
-                                      kTs, kOps, {}};
-  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { c.fault(Fault(0u)); }};
+  testsupport::RawInterface raw(Uuid::from_literal("00000001-0002-0003-0405-060708090a0c"),
+                                [](void*, ServerCall c) { c.fault(Fault(0u)); });
   ServerCore server;
-  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  REQUIRE(server.register_interface(raw.registration()));
   Replies replies;
   ServerRequest r;
-  r.interface = kRaw.id;
+  r.interface = raw.spec.id;
   r.transfer = kNdr20;
   server.dispatch(std::move(r), replies.sink());
   REQUIRE(replies.got.size() == 1);
