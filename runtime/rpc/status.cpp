@@ -6,14 +6,9 @@ namespace nca::rpc {
 
 namespace {
 
-struct CodeName {
-  FaultCode code;
-  std::string_view name;
-};
-
 // Names as C706 appendix E and MS-RPCE 2.2.2.11 spell them, so a log line can be searched for in
 // the specifications.
-constexpr CodeName kCodeNames[] = {
+constexpr FaultCodeName kCodeNames[] = {
     {FaultCode::comm_failure, "nca_s_comm_failure"},
     {FaultCode::op_rng_error, "nca_s_op_rng_error"},
     {FaultCode::unk_if, "nca_s_unk_if"},
@@ -99,6 +94,8 @@ std::string join(std::string head, const std::string& tail) {
 }
 
 }  // namespace
+
+std::span<const FaultCodeName> fault_code_names() { return kCodeNames; }
 
 std::string_view fault_code_name(uint32_t code) {
   for (const auto& [c, name] : kCodeNames)
