@@ -55,8 +55,10 @@ LoopbackHandle::~LoopbackHandle() { server_.close_association(association_); }
 
 void LoopbackHandle::transact(Request request, Reply reply) {
   // Negotiate as a bind would: the first of the client's transfer syntaxes the server offers.
-  // An unknown interface still goes through dispatch so that it faults nca_s_unk_if there.
-  SyntaxId ts = kNdr20;
+  // An unknown interface still goes through dispatch so that it faults nca_s_unk_if there,
+  // marshalled with the client's preferred syntax.
+  const auto& offered = request.interface->transfer_syntaxes;
+  SyntaxId ts = offered.empty() ? kNdr20 : offered.front();
   if (const ServerInterface* served = server_.find_interface(request.interface->id)) {
     const SyntaxId* chosen = choose_transfer_syntax(*request.interface, served->spec->transfer_syntaxes);
     if (!chosen) {

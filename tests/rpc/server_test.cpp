@@ -1,6 +1,8 @@
 // The server core fed directly with ServerRequests, as a protocol engine feeds it.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "test_server.h"
 #include "test_support.h"
 
@@ -148,17 +150,14 @@ TEST_CASE("throwing_handler_faults_and_server_survives", "[rpc][server]") {
 
 TEST_CASE("server_call_replies_exactly_once", "[rpc][server]") {
   // A raw interface whose handler keeps its call, then completes it and drops it.
-  static constexpr OperationSpec kOps[] = {raw_operation("keep", 0)};
-  static constexpr SyntaxId kTs[] = {kNdr20};
-  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0b"), 1, 0},
-                                      kTs, kOps, {}};
-  static ServerCall kept;
-  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { kept = std::move(c); }};
+  testsupport::RawInterface raw(Uuid::from_literal("00000001-0002-0003-0405-060708090a0b"),
+                                testsupport::keep_call);
+  ServerCall kept;
   ServerCore server;
-  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  REQUIRE(server.register_interface(raw.registration(&kept)));
   int replies = 0;
   ServerRequest r;
-  r.interface = kRaw.id;
+  r.interface = raw.spec.id;
   r.transfer = kNdr20;
   r.stub = {9, 8, 7};
   server.dispatch(std::move(r), [&](ServerReply rep) {
@@ -177,18 +176,42 @@ TEST_CASE("server_call_replies_exactly_once", "[rpc][server]") {
 }
 
 TEST_CASE("fault_code_zero_is_never_sent", "[rpc][server]") {
-  static constexpr OperationSpec kOps[] = {raw_operation("zero", 0)};
-  static constexpr SyntaxId kTs[] = {kNdr20};
-  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0c"), 1, 0},
-                                      kTs, kOps, {}};
-  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { c.fault(Fault(0u)); }};
+  testsupport::RawInterface raw(Uuid::from_literal("00000001-0002-0003-0405-060708090a0c"),
+                                [](void*, ServerCall c) { c.fault(Fault(0u)); });
   ServerCore server;
-  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  REQUIRE(server.register_interface(raw.registration()));
   Replies replies;
   ServerRequest r;
-  r.interface = kRaw.id;
+  r.interface = raw.spec.id;
   r.transfer = kNdr20;
   server.dispatch(std::move(r), replies.sink());
   REQUIRE(replies.got.size() == 1);
   CHECK(fault_of(replies.got[0]) == 0x1c000012);
+}
+
+TEST_CASE("garbage_stubs_to_every_opnum_get_one_answer_each", "[rpc][server]") {
+  // As smbtorture's rpc.countcalls does, and worse: random stubs of random lengths to every
+  // opnum and beyond. Each gets exactly one reply, and only the faults that data can cause.
+  Fixture f;
+  f.impl.record = false;
+  std::mt19937 random(1234);
+  size_t sent = 0;
+  for (uint16_t opnum = 0; opnum < 10; ++opnum) {
+    for (int i = 0; i < 200; ++i) {
+      Bytes stub(random() % 40);
+      for (auto& b : stub) b = static_cast<uint8_t>(random());
+      if (opnum == 2 && stub.size() >= 4) stub[0] = stub[1] = stub[2] = stub[3] = 0;  // no long sleeps
+      f.server.dispatch(marshalled(opnum, stub), f.replies.sink());
+      ++sent;
+    }
+  }
+  f.executor.advance(std::chrono::milliseconds(1));
+  REQUIRE(f.replies.got.size() == sent);
+  for (const auto& r : f.replies.got) {
+    if (!r.fault) continue;
+    uint32_t code = r.fault->code;
+    bool expected = code == 0x6f7 || code == 0x1c010002 || code == 0x1c00001a || code == 0x1c000012 ||
+                    code == 0x1c000021;
+    CHECK(expected);
+  }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "nca/rpc/binding_handle.h"
+#include "nca/rpc/server.h"
 #include "test_interface.h"
 
 namespace testsupport {
@@ -25,5 +26,18 @@ inline Bytes u32(uint32_t v) {
   testecho::ndr::put_u32(b, v);
   return b;
 }
+
+// A one-operation interface of raw stub data with a handler of the test's own.
+struct RawInterface {
+  static constexpr OperationSpec kOps[] = {raw_operation("raw_op", 0)};
+  static constexpr SyntaxId kSyntaxes[] = {kNdr20};
+  InterfaceSpec spec;
+  HandlerFn handlers[1];
+  RawInterface(Uuid id, HandlerFn handler) : spec{"raw", {id, 1, 0}, kSyntaxes, kOps, {}}, handlers{handler} {}
+  ServerInterface registration(void* impl = nullptr) const { return {&spec, handlers, impl}; }
+};
+
+// A handler that keeps its call in the ServerCall its `impl` points to, for the test to finish.
+inline void keep_call(void* impl, ServerCall call) { *static_cast<ServerCall*>(impl) = std::move(call); }
 
 }  // namespace testsupport

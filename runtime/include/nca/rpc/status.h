@@ -84,6 +84,13 @@ enum class FaultCode : uint32_t {
 // The spec's name of a known code ("nca_s_op_rng_error"), or "" for an unknown one.
 std::string_view fault_code_name(uint32_t code);
 
+struct FaultCodeName {
+  FaultCode code;
+  std::string_view name;
+};
+// Every FaultCode with its name, in declaration order (for decoders and tests).
+std::span<const FaultCodeName> fault_code_names();
+
 // What a server answers a call with instead of [out] data: the status of a fault PDU.
 //
 // User exceptions (the DCE `exceptions(...)` interface attribute) travel as DCE 1.1 sends them:
