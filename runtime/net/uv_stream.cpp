@@ -46,6 +46,8 @@ struct StreamCore {
   std::size_t read_offset = 0;
   std::size_t read_total = 0;
   bool reading = false;  // uv_read_start is in effect
+  bool stop_check_deferred = false;  // a deferred "stop reading if no read came" is queued
+  bool handle_closed = false;        // libuv's close callback has run
 
   uv_write_t write_req;
   IoCallback write_cb;
@@ -79,7 +81,28 @@ struct StreamCore {
     // libuv has already cancelled the write (and connect) requests; the read is ours to cancel.
     if (core->read_cb) invoke_once(core->read_cb, Status(Errc::cancelled, UV_ECANCELED));
     if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
-    delete core;
+    core->handle_closed = true;
+    if (!core->stop_check_deferred) delete core;  // else the deferred check deletes it
+  }
+
+  // After a read completes without the callback starting another, reading is stopped, but not
+  // at once: the next read usually starts from the write's callback, which libuv runs in the
+  // next iteration's pending phase, before deferred calls. Stopping and restarting would cost two
+  // epoll_ctl calls per PDU; the check runs before the next poll, so no unwanted byte is read.
+  void defer_stop_check() {
+    if (stop_check_deferred) return;
+    stop_check_deferred = true;
+    loop->defer([core = this] {
+      core->stop_check_deferred = false;
+      if (core->handle_closed) {
+        delete core;
+        return;
+      }
+      if (!core->read_cb && core->reading && !core->closing) {
+        uv_read_stop(&core->h.stream);
+        core->reading = false;
+      }
+    });
   }
 
   void fetch_addresses() {
@@ -217,12 +240,9 @@ class UvStream final : public Stream {
     core->read_bufs.clear();
     invoke_once(core->read_cb, Status());
     // The callback usually starts the next read (the next PDU); reading then simply goes on and
-    // libuv's read loop fills the new buffers in this same iteration. Stop only when it did not,
-    // so bytes for no one stay in the kernel.
-    if (!core->read_cb && core->reading && !core->closing) {
-      uv_read_stop(stream);
-      core->reading = false;
-    }
+    // libuv's read loop fills the new buffers in this same iteration. When it did not, stop
+    // reading before the next poll (see defer_stop_check) so bytes for no one stay in the kernel.
+    if (!core->read_cb && core->reading && !core->closing) core->defer_stop_check();
   }
 
   static void on_write(uv_write_t* req, int status) {
