@@ -1,9 +1,10 @@
 // Stream, Listener and connect on libuv's uv_tcp_t / uv_pipe_t.
 //
 // Lifetime: the libuv handle lives in a heap "core" that the public object points to. The core
-// is deleted only in libuv's close callback, because libuv touches the handle (and completes the
-// write and connect requests with UV_ECANCELED) until then. So a user callback may destroy or
-// disconnect the public object and the code after the callback can still look at the core.
+// is deleted once libuv's close callback has run (libuv touches the handle, and completes the
+// write and connect requests with UV_ECANCELED, until then) and the public object is gone (it
+// may outlive a disconnect). So a user callback may destroy or disconnect the public object and
+// the code after the callback can still look at the core.
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -48,6 +49,7 @@ struct StreamCore {
   bool reading = false;  // uv_read_start is in effect
   bool stop_check_deferred = false;  // a deferred "stop reading if no read came" is queued
   bool handle_closed = false;        // libuv's close callback has run
+  bool owned = false;                // a UvStream points here
 
   uv_write_t write_req;
   IoCallback write_cb;
@@ -82,7 +84,11 @@ struct StreamCore {
     if (core->read_cb) invoke_once(core->read_cb, Status(Errc::cancelled, UV_ECANCELED));
     if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
     core->handle_closed = true;
-    if (!core->stop_check_deferred) delete core;  // else the deferred check deletes it
+    core->maybe_delete();
+  }
+
+  void maybe_delete() {
+    if (handle_closed && !owned && !stop_check_deferred) delete this;
   }
 
   // After a read completes without the callback starting another, reading is stopped, but not
@@ -95,7 +101,7 @@ struct StreamCore {
     loop->defer([core = this] {
       core->stop_check_deferred = false;
       if (core->handle_closed) {
-        delete core;
+        core->maybe_delete();
         return;
       }
       if (!core->read_cb && core->reading && !core->closing) {
@@ -126,9 +132,11 @@ namespace {
 
 class UvStream final : public Stream {
  public:
-  explicit UvStream(StreamCore* core) : core_(core) {}
+  explicit UvStream(StreamCore* core) : core_(core) { core_->owned = true; }
   ~UvStream() override {
     if (!core_->closing) core_->close();
+    core_->owned = false;
+    core_->maybe_delete();
   }
 
   Loop& loop() override { return *core_->loop; }
@@ -269,6 +277,8 @@ struct ListenerCore {
   ListenOptions options;
   Address local;
   bool closing = false;
+  bool handle_closed = false;
+  bool owned = false;  // a UvListener points here
 
   ListenerCore(Loop& l, Kind k, AcceptCallback c, const ListenOptions& o)
       : loop(&l), kind(k), cb(std::move(c)), options(o) {
@@ -283,7 +293,8 @@ struct ListenerCore {
     uv_close(&h.handle, [](uv_handle_t* handle) {
       auto* core = static_cast<ListenerCore*>(handle->data);
       if (core->kind == Kind::pipe && core->local.is_unix()) ::unlink(core->local.path().c_str());
-      delete core;
+      core->handle_closed = true;
+      if (!core->owned) delete core;
     });
   }
 
@@ -313,8 +324,12 @@ struct ListenerCore {
 
 class UvListener final : public Listener {
  public:
-  explicit UvListener(ListenerCore* core) : core_(core) {}
-  ~UvListener() override { core_->close(); }
+  explicit UvListener(ListenerCore* core) : core_(core) { core_->owned = true; }
+  ~UvListener() override {
+    core_->close();
+    core_->owned = false;
+    if (core_->handle_closed) delete core_;
+  }
   const Address& local_address() const override { return core_->local; }
   void close() override { core_->close(); }
 
