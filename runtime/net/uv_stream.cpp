@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "nca/net/stream.h"
@@ -46,10 +47,22 @@ struct StreamCore {
   std::size_t read_index = 0;
   std::size_t read_offset = 0;
   std::size_t read_total = 0;
+  std::size_t read_wanted = 0;
   bool reading = false;  // uv_read_start is in effect
+  bool delivering = false;           // inside deliver(): a new read is served by its loop
   bool stop_check_deferred = false;  // a deferred "stop reading if no read came" is queued
+  int deferred_calls = 0;            // deferred calls that still point here
   bool handle_closed = false;        // libuv's close callback has run
   bool owned = false;                // a UvStream points here
+
+  // Read-ahead for small reads: a PDU header and a small body arrive in one read() into this
+  // buffer and are copied once into the caller's buffers. Reads of kAheadSize or more go
+  // straight into the caller's buffers.
+  static constexpr std::size_t kAheadSize = 16 * 1024;
+  std::unique_ptr<std::uint8_t[]> ahead;
+  std::size_t ahead_begin = 0;
+  std::size_t ahead_end = 0;
+  std::size_t ahead_size() const { return ahead_end - ahead_begin; }
 
   uv_write_t write_req;
   IoCallback write_cb;
@@ -88,7 +101,64 @@ struct StreamCore {
   }
 
   void maybe_delete() {
-    if (handle_closed && !owned && !stop_check_deferred) delete this;
+    if (handle_closed && !owned && deferred_calls == 0) delete this;
+  }
+
+  // Runs fn(core) in a later iteration unless the core has been closed by then.
+  template <class F>
+  void defer_guarded(F fn) {
+    ++deferred_calls;
+    loop->defer([core = this, fn = std::move(fn)]() mutable {
+      --core->deferred_calls;
+      if (core->handle_closed) {
+        core->maybe_delete();
+        return;
+      }
+      fn(core);
+    });
+  }
+
+  // Moves n bytes of progress through the caller's buffers.
+  void advance(std::size_t n) {
+    read_total += n;
+    while (n > 0) {
+      std::size_t k = std::min(n, read_bufs[read_index].size() - read_offset);
+      read_offset += k;
+      n -= k;
+      if (read_offset == read_bufs[read_index].size()) {
+        read_offset = 0;
+        ++read_index;
+      }
+    }
+  }
+
+  void fill_from_ahead() {
+    while (ahead_size() > 0 && read_total < read_wanted) {
+      MutableBuffer& b = read_bufs[read_index];
+      std::size_t k = std::min(ahead_size(), b.size() - read_offset);
+      std::memcpy(b.data() + read_offset, ahead.get() + ahead_begin, k);
+      ahead_begin += k;
+      advance(k);
+    }
+  }
+
+  // Completes reads for as long as what has arrived satisfies them: the callback may start the
+  // next read, which the read-ahead may already hold. Called from libuv's read callback and from
+  // a deferred call, never from inside readv().
+  void deliver() {
+    delivering = true;
+    while (read_cb) {
+      fill_from_ahead();
+      if (read_total < read_wanted) break;
+      read_bufs.clear();
+      invoke_once(read_cb, Status());
+      if (closing) break;
+    }
+    delivering = false;
+    // The callback usually starts the next read (the next PDU); reading then simply goes on and
+    // libuv's read loop fills the new buffers in this same iteration. When it did not, stop
+    // reading before the next poll (see defer_stop_check) so bytes for no one stay in the kernel.
+    if (!read_cb && reading && !closing) defer_stop_check();
   }
 
   // After a read completes without the callback starting another, reading is stopped, but not
@@ -98,12 +168,8 @@ struct StreamCore {
   void defer_stop_check() {
     if (stop_check_deferred) return;
     stop_check_deferred = true;
-    loop->defer([core = this] {
+    defer_guarded([](StreamCore* core) {
       core->stop_check_deferred = false;
-      if (core->handle_closed) {
-        core->maybe_delete();
-        return;
-      }
       if (!core->read_cb && core->reading && !core->closing) {
         uv_read_stop(&core->h.stream);
         core->reading = false;
@@ -152,6 +218,12 @@ class UvStream final : public Stream {
     core_->read_index = 0;
     core_->read_offset = 0;
     core_->read_total = 0;
+    core_->read_wanted = 0;
+    for (const auto& b : core_->read_bufs) core_->read_wanted += b.size();
+    if (core_->ahead_size() > 0 && !core_->delivering) {
+      // Bytes already read ahead: complete from them later, never inside this call.
+      core_->defer_guarded([](StreamCore* core) { core->deliver(); });
+    }
     if (!core_->reading) {
       int rc = uv_read_start(&core_->h.stream, &UvStream::on_alloc, &UvStream::on_read);
       if (rc != 0) {
@@ -203,7 +275,7 @@ class UvStream final : public Stream {
     if (ioctl(detail::handle_fd(&core_->h.handle), FIONREAD, &n) != 0) {
       return Status::from_uv(-errno);
     }
-    return static_cast<std::size_t>(n);
+    return static_cast<std::size_t>(n) + core_->ahead_size();
   }
 
   const Address& local_address() const override { return core_->local; }
@@ -211,12 +283,21 @@ class UvStream final : public Stream {
 
  private:
   static void on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-    // Zero copy: the kernel writes straight into the caller's buffer.
     auto* core = static_cast<StreamCore*>(handle->data);
-    if (!core->read_cb || core->read_index >= core->read_bufs.size()) {
-      *buf = uv_buf_init(nullptr, 0);  // libuv reports UV_ENOBUFS; on_read ignores it
+    // Nothing wanted, or read-ahead bytes still to hand out first (a deferred deliver() runs
+    // before the next poll): libuv reports UV_ENOBUFS, which on_read ignores.
+    if (!core->read_cb || core->read_total >= core->read_wanted || core->ahead_size() > 0) {
+      *buf = uv_buf_init(nullptr, 0);
       return;
     }
+    if (core->read_wanted - core->read_total < StreamCore::kAheadSize) {
+      if (!core->ahead) core->ahead = std::make_unique_for_overwrite<std::uint8_t[]>(StreamCore::kAheadSize);
+      core->ahead_begin = core->ahead_end = 0;
+      *buf = uv_buf_init(reinterpret_cast<char*>(core->ahead.get()),
+                         static_cast<unsigned>(StreamCore::kAheadSize));
+      return;
+    }
+    // Large reads: zero copy, the kernel writes straight into the caller's buffer.
     MutableBuffer& b = core->read_bufs[core->read_index];
     std::size_t left = b.size() - core->read_offset;
     if (left > UINT32_MAX) left = UINT32_MAX;
@@ -224,12 +305,16 @@ class UvStream final : public Stream {
                        static_cast<unsigned>(left));
   }
 
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     auto* core = static_cast<StreamCore*>(stream->data);
-    if (nread == 0 || nread == UV_ENOBUFS || !core->read_cb) return;
+    if (nread == 0 || nread == UV_ENOBUFS) return;
     if (nread < 0) {
+      // libuv has stopped reading (it reports EOF on its own after a short read that came with
+      // POLLHUP, even when no read of ours is waiting). Without a read there is nothing to
+      // complete: the next readv() starts reading again and the kernel says EOF again.
       uv_read_stop(stream);
       core->reading = false;
+      if (!core->read_cb) return;
       Status s = nread != UV_EOF               ? Status::from_uv(static_cast<int>(nread))
                  : core->read_total == 0       ? Status(Errc::eof, UV_EOF)
                                                : Status(Errc::truncated, UV_EOF,
@@ -238,19 +323,14 @@ class UvStream final : public Stream {
       invoke_once(core->read_cb, s);
       return;
     }
-    core->read_total += static_cast<std::size_t>(nread);
-    core->read_offset += static_cast<std::size_t>(nread);
-    if (core->read_offset == core->read_bufs[core->read_index].size()) {
-      core->read_offset = 0;
-      ++core->read_index;
+    if (!core->read_cb) return;  // on_alloc gave no buffer then; kept for safety
+    if (core->ahead && buf->base == reinterpret_cast<char*>(core->ahead.get())) {
+      core->ahead_begin = 0;
+      core->ahead_end = static_cast<std::size_t>(nread);
+    } else {
+      core->advance(static_cast<std::size_t>(nread));
     }
-    if (core->read_index < core->read_bufs.size()) return;
-    core->read_bufs.clear();
-    invoke_once(core->read_cb, Status());
-    // The callback usually starts the next read (the next PDU); reading then simply goes on and
-    // libuv's read loop fills the new buffers in this same iteration. When it did not, stop
-    // reading before the next poll (see defer_stop_check) so bytes for no one stay in the kernel.
-    if (!core->read_cb && core->reading && !core->closing) core->defer_stop_check();
+    core->deliver();
   }
 
   static void on_write(uv_write_t* req, int status) {

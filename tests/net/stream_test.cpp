@@ -287,6 +287,23 @@ TEST_CASE("stream_contract", "[stream]") {
     CHECK(sync::read_all(*b, buf) == Errc::eof);
   }
 
+  SECTION("eof_arriving_while_no_read_is_outstanding_is_not_lost") {
+    // The peer's bytes and its close arrive together while the reader has no read waiting
+    // (libuv then reports EOF on its own); later reads must still see the bytes, then eof.
+    auto [a, b] = make_pair_of(loop, transport);
+    auto msg = bytes_of("0123456789");
+    REQUIRE(sync::write_all(*a, msg).ok());
+    REQUIRE(sync::disconnect(*a).ok());
+    std::uint8_t first[4];
+    REQUIRE(sync::read_all(*b, first).ok());
+    // The next read starts at once, before the loop polls again. One byte more than is left: the 6 bytes, then the close, in one read.
+    std::uint8_t rest[7];
+    CHECK(sync::read_all(*b, rest) == Errc::truncated);
+    CHECK(std::string(rest, rest + 6) == "456789");
+    std::uint8_t more;
+    CHECK(sync::read_all(*b, {&more, 1}) == Errc::eof);
+  }
+
   SECTION("write_to_closed_peer_fails") {
     auto [a, b] = make_pair_of(loop, transport);
     b.reset();
