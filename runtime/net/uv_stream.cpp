@@ -30,6 +30,24 @@ union AnyStreamHandle {
   uv_pipe_t pipe;
 };
 
+std::size_t total_size(const std::vector<uv_buf_t>& bufs) {
+  std::size_t n = 0;
+  for (const auto& b : bufs) n += b.len;
+  return n;
+}
+
+// Drops the first n bytes from bufs (buffers and parts of a buffer); returns the bytes left.
+std::size_t skip(std::vector<uv_buf_t>& bufs, std::size_t n) {
+  std::size_t i = 0;
+  while (i < bufs.size() && n >= bufs[i].len) n -= bufs[i++].len;
+  bufs.erase(bufs.begin(), bufs.begin() + static_cast<std::ptrdiff_t>(i));
+  if (!bufs.empty() && n > 0) {
+    bufs[0].base += n;
+    bufs[0].len -= n;
+  }
+  return total_size(bufs);
+}
+
 Status init_handle(Loop& loop, Kind kind, AnyStreamHandle& h) {
   int rc = kind == Kind::tcp ? uv_tcp_init(loop.uv(), &h.tcp) : uv_pipe_init(loop.uv(), &h.pipe, 0);
   return Status::from_uv(rc);
@@ -66,6 +84,10 @@ struct StreamCore {
 
   uv_write_t write_req;
   IoCallback write_cb;
+  // Set when the write finished without a libuv request (uv_try_write took it all, or failed):
+  // its completion is deferred with this status.
+  bool write_finished_early = false;
+  Status write_early_status;
 
   IoCallback disconnect_cb;
 
@@ -94,6 +116,12 @@ struct StreamCore {
   static void on_close(uv_handle_t* handle) {
     auto* core = static_cast<StreamCore*>(handle->data);
     // libuv has already cancelled the write (and connect) requests; the read is ours to cancel.
+    // A write that finished before the close but whose deferred completion has not run yet
+    // reports what happened to it.
+    if (core->write_cb && core->write_finished_early) {
+      core->write_finished_early = false;
+      invoke_once(core->write_cb, core->write_early_status);
+    }
     if (core->read_cb) invoke_once(core->read_cb, Status(Errc::cancelled, UV_ECANCELED));
     if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
     core->handle_closed = true;
@@ -254,6 +282,22 @@ class UvStream final : public Stream {
       // cancelled by a disconnect): an empty libuv write gives exactly that.
       static char nothing;
       uv_bufs.push_back(uv_buf_init(&nothing, 0));
+    } else {
+      // Try the write now: a request/response write usually fits the socket buffer at once, and
+      // finishing it here avoids libuv's write request, whose completion costs an epoll_ctl.
+      int n = uv_try_write(&core_->h.stream, uv_bufs.data(), static_cast<unsigned>(uv_bufs.size()));
+      std::size_t left = n > 0 ? skip(uv_bufs, static_cast<std::size_t>(n)) : total_size(uv_bufs);
+      if (left == 0 || (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS)) {
+        core_->write_cb = std::move(cb);
+        core_->write_finished_early = true;
+        core_->write_early_status = n < 0 ? Status::from_uv(n) : Status();
+        core_->defer_guarded([](StreamCore* core) {
+          if (!core->write_finished_early) return;
+          core->write_finished_early = false;
+          invoke_once(core->write_cb, core->write_early_status);
+        });
+        return Status();
+      }
     }
     int rc = uv_write(&core_->write_req, &core_->h.stream, uv_bufs.data(),
                       static_cast<unsigned>(uv_bufs.size()), &UvStream::on_write);
