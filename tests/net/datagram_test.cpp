@@ -183,3 +183,30 @@ TEST_CASE("send_queue_keeps_order", "[dgram][queue]") {
   }
   require_clean_close(loop);
 }
+
+TEST_CASE("oversized_datagram_is_reported_and_dropped", "[dgram][unix]") {
+  // A unix datagram can exceed the 64 KiB receive buffer; it must come back as an error (never a
+  // silently cut message), and the next datagram must still arrive intact.
+  Loop loop;
+  std::string server_path = temp_socket_path("dgram-big");
+  ::unlink(server_path.c_str());
+  {
+    auto server_addr = Address::unix_path(server_path).value();
+    auto server = unix_dgram_open(loop, server_addr).value();
+    auto client = unix_dgram_open(loop, Address(), server_addr).value();
+    std::vector<std::uint8_t> big(Datagram::kMaxDatagram + 100, 0xab);
+    Status sent = sync::sendto(*client, big);
+    if (!sent.ok()) {
+      WARN("the kernel refused a " << big.size() << "-byte unix datagram: " << sent.message());
+    } else {
+      auto got = sync::recvfrom(*server);
+      CHECK(got.status() == Errc::system);
+      CHECK(got.status().sys_code() == UV_EMSGSIZE);
+      REQUIRE(sync::sendto(*client, text("small")).ok());
+      auto next = sync::recvfrom(*server);
+      REQUIRE(next.ok());
+      CHECK(as_string(next->data) == "small");
+    }
+  }
+  require_clean_close(loop);
+}
