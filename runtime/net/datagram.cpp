@@ -36,6 +36,8 @@ struct DgramCore {
   IoCallback disconnect_cb;
   Address local;
   Address remote;
+  bool handle_closed = false;
+  bool owned = false;  // a PollDatagram points here (it may outlive a disconnect)
 
   DgramCore(Loop& l, int f) : loop(&l), fd(f) {
     poll.data = this;
@@ -54,7 +56,8 @@ struct DgramCore {
       if (core->recv_cb) invoke_once(core->recv_cb, cancelled, ConstBuffer(), Address());
       if (core->send_cb) invoke_once(core->send_cb, cancelled);
       if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
-      delete core;
+      core->handle_closed = true;
+      if (!core->owned) delete core;
     });
   }
 
@@ -122,9 +125,11 @@ struct DgramCore {
 
 class PollDatagram final : public Datagram {
  public:
-  explicit PollDatagram(DgramCore* core) : core_(core) {}
+  explicit PollDatagram(DgramCore* core) : core_(core) { core_->owned = true; }
   ~PollDatagram() override {
     if (!core_->closing) core_->close();
+    core_->owned = false;
+    if (core_->handle_closed) delete core_;
   }
 
   Loop& loop() override { return *core_->loop; }

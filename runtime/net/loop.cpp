@@ -46,6 +46,9 @@ Loop::Loop() {
   uv_async_init(&loop_, &async_, &Loop::on_async);
   async_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
+  uv_prepare_init(&loop_, &prepare_);
+  prepare_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
 }
 
 Loop::~Loop() {
@@ -62,14 +65,26 @@ void Loop::run() {
 
 bool Loop::run_until(const std::function<bool()>& done) {
   RunGuard guard(running_);
+  until_ = &done;
+  uv_prepare_start(&prepare_, [](uv_prepare_t* p) {
+    auto* self = static_cast<Loop*>(p->data);
+    if ((*self->until_)()) uv_stop(&self->loop_);
+  });
+  bool result = true;
   while (!done()) {
-    if (uv_run(&loop_, UV_RUN_ONCE) == 0 && !done()) return false;
+    if (uv_run(&loop_, UV_RUN_ONCE) == 0 && !done()) {
+      result = false;
+      break;
+    }
   }
-  return true;
+  uv_prepare_stop(&prepare_);
+  until_ = nullptr;
+  return result;
 }
 
 bool Loop::run_until(const std::function<bool()>& done, std::uint64_t timeout_ms) {
   bool expired = false;
+  uv_update_time(&loop_);  // the timeout counts from now, not from the last iteration
   Timer timer(*this);
   timer.start(timeout_ms, [&expired] { expired = true; });
   bool result = run_until([&] { return expired || done(); });
@@ -124,6 +139,7 @@ void Loop::keep_alive(bool on) {
 }
 
 std::size_t Loop::open_count() const {
+  if (closed_) return 0;
   struct Count {
     const Loop* self;
     std::size_t n = 0;
@@ -133,7 +149,8 @@ std::size_t Loop::open_count() const {
       [](uv_handle_t* h, void* arg) {
         auto* c = static_cast<Count*>(arg);
         if (h == reinterpret_cast<const uv_handle_t*>(&c->self->idle_) ||
-            h == reinterpret_cast<const uv_handle_t*>(&c->self->async_))
+            h == reinterpret_cast<const uv_handle_t*>(&c->self->async_) ||
+            h == reinterpret_cast<const uv_handle_t*>(&c->self->prepare_))
           return;
         ++c->n;
       },
@@ -164,6 +181,7 @@ Status Loop::close() {
   }
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
   uv_run(&loop_, UV_RUN_NOWAIT);
   int rc = uv_loop_close(&loop_);
   NCA_REQUIRE(rc == 0, uv_strerror(rc));

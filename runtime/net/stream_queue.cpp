@@ -64,12 +64,33 @@ class OpQueue : public std::enable_shared_from_this<OpQueue> {
 
 namespace {
 
-// Wraps a user callback so that the queue moves on right after it. The callback is shared
-// between start (which hands it to the stream) and fail (used only if start fails).
 template <class... Args>
 struct Shared {
   Callback<void(Args...)> cb;
 };
+
+// Queues one operation. start_op(finished_cb) starts it on the stream with a completion that
+// runs the user's callback and then lets the queue move on. The user's callback is shared
+// between that completion and the failure path (used only if the start fails).
+template <class... Args, class StartOp>
+void enqueue(detail::OpQueue& queue, Callback<void(Args...)> cb, StartOp start_op) {
+  auto user = std::make_shared<Shared<Args...>>(Shared<Args...>{std::move(cb)});
+  queue.push(detail::OpQueue::Op{
+      [user, start_op = std::move(start_op)](detail::OpQueue::Finished finished) mutable {
+        return start_op(Callback<void(Args...)>(
+            [user, finished = std::move(finished)](Args... args) mutable {
+              invoke_once(user->cb, std::move(args)...);
+              finished();
+            }));
+      },
+      [user](Status s) {
+        if constexpr (sizeof...(Args) == 1) {
+          invoke_once(user->cb, s);
+        } else {
+          invoke_once(user->cb, s, Bytes());
+        }
+      }});
+}
 
 }  // namespace
 
@@ -78,16 +99,9 @@ WriteQueue::WriteQueue(Stream& stream)
 WriteQueue::~WriteQueue() { queue_->shutdown(); }
 
 void WriteQueue::writev(std::vector<ConstBuffer> bufs, IoCallback cb) {
-  auto user = std::make_shared<Shared<Status>>(Shared<Status>{std::move(cb)});
-  Stream* stream = &stream_;
-  queue_->push(detail::OpQueue::Op{
-      [stream, user, bufs = std::move(bufs)](detail::OpQueue::Finished finished) mutable {
-        return stream->writev(bufs, [user, finished = std::move(finished)](Status s) mutable {
-          invoke_once(user->cb, s);
-          finished();
-        });
-      },
-      [user](Status s) { invoke_once(user->cb, s); }});
+  enqueue(*queue_, std::move(cb), [stream = &stream_, bufs = std::move(bufs)](IoCallback done) {
+    return stream->writev(bufs, std::move(done));
+  });
 }
 
 void WriteQueue::write(Bytes data, IoCallback cb) {
@@ -104,31 +118,15 @@ ReadQueue::ReadQueue(Stream& stream)
 ReadQueue::~ReadQueue() { queue_->shutdown(); }
 
 void ReadQueue::readv(std::vector<MutableBuffer> bufs, IoCallback cb) {
-  auto user = std::make_shared<Shared<Status>>(Shared<Status>{std::move(cb)});
-  Stream* stream = &stream_;
-  queue_->push(detail::OpQueue::Op{
-      [stream, user, bufs = std::move(bufs)](detail::OpQueue::Finished finished) mutable {
-        return stream->readv(bufs, [user, finished = std::move(finished)](Status s) mutable {
-          invoke_once(user->cb, s);
-          finished();
-        });
-      },
-      [user](Status s) { invoke_once(user->cb, s); }});
+  enqueue(*queue_, std::move(cb), [stream = &stream_, bufs = std::move(bufs)](IoCallback done) {
+    return stream->readv(bufs, std::move(done));
+  });
 }
 
 void ReadQueue::read_pdu(std::size_t max_size, PduCallback cb) {
-  auto user = std::make_shared<Shared<Status, Bytes>>(Shared<Status, Bytes>{std::move(cb)});
-  Stream* stream = &stream_;
-  queue_->push(detail::OpQueue::Op{
-      [stream, user, max_size](detail::OpQueue::Finished finished) mutable {
-        return nca::net::read_pdu(
-            *stream, max_size,
-            [user, finished = std::move(finished)](Status s, Bytes pdu) mutable {
-              invoke_once(user->cb, s, std::move(pdu));
-              finished();
-            });
-      },
-      [user](Status s) { invoke_once(user->cb, s, Bytes()); }});
+  enqueue(*queue_, std::move(cb), [stream = &stream_, max_size](PduCallback done) {
+    return nca::net::read_pdu(*stream, max_size, std::move(done));
+  });
 }
 
 std::size_t ReadQueue::length() const { return queue_->length(); }

@@ -1,15 +1,17 @@
 // Stream, Listener and connect on libuv's uv_tcp_t / uv_pipe_t.
 //
 // Lifetime: the libuv handle lives in a heap "core" that the public object points to. The core
-// is deleted only in libuv's close callback, because libuv touches the handle (and completes the
-// write and connect requests with UV_ECANCELED) until then. So a user callback may destroy or
-// disconnect the public object and the code after the callback can still look at the core.
+// is deleted once libuv's close callback has run (libuv touches the handle, and completes the
+// write and connect requests with UV_ECANCELED, until then) and the public object is gone (it
+// may outlive a disconnect). So a user callback may destroy or disconnect the public object and
+// the code after the callback can still look at the core.
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "nca/net/stream.h"
@@ -28,6 +30,24 @@ union AnyStreamHandle {
   uv_pipe_t pipe;
 };
 
+std::size_t total_size(const std::vector<uv_buf_t>& bufs) {
+  std::size_t n = 0;
+  for (const auto& b : bufs) n += b.len;
+  return n;
+}
+
+// Drops the first n bytes from bufs (buffers and parts of a buffer); returns the bytes left.
+std::size_t skip(std::vector<uv_buf_t>& bufs, std::size_t n) {
+  std::size_t i = 0;
+  while (i < bufs.size() && n >= bufs[i].len) n -= bufs[i++].len;
+  bufs.erase(bufs.begin(), bufs.begin() + static_cast<std::ptrdiff_t>(i));
+  if (!bufs.empty() && n > 0) {
+    bufs[0].base += n;
+    bufs[0].len -= n;
+  }
+  return total_size(bufs);
+}
+
 Status init_handle(Loop& loop, Kind kind, AnyStreamHandle& h) {
   int rc = kind == Kind::tcp ? uv_tcp_init(loop.uv(), &h.tcp) : uv_pipe_init(loop.uv(), &h.pipe, 0);
   return Status::from_uv(rc);
@@ -45,10 +65,29 @@ struct StreamCore {
   std::size_t read_index = 0;
   std::size_t read_offset = 0;
   std::size_t read_total = 0;
+  std::size_t read_wanted = 0;
   bool reading = false;  // uv_read_start is in effect
+  bool delivering = false;           // inside deliver(): a new read is served by its loop
+  bool stop_check_deferred = false;  // a deferred "stop reading if no read came" is queued
+  int deferred_calls = 0;            // deferred calls that still point here
+  bool handle_closed = false;        // libuv's close callback has run
+  bool owned = false;                // a UvStream points here
+
+  // Read-ahead for small reads: a PDU header and a small body arrive in one read() into this
+  // buffer and are copied once into the caller's buffers. Reads of kAheadSize or more go
+  // straight into the caller's buffers.
+  static constexpr std::size_t kAheadSize = 16 * 1024;
+  std::unique_ptr<std::uint8_t[]> ahead;
+  std::size_t ahead_begin = 0;
+  std::size_t ahead_end = 0;
+  std::size_t ahead_size() const { return ahead_end - ahead_begin; }
 
   uv_write_t write_req;
   IoCallback write_cb;
+  // Set when the write finished without a libuv request (uv_try_write took it all, or failed):
+  // its completion is deferred with this status.
+  bool write_finished_early = false;
+  Status write_early_status;
 
   IoCallback disconnect_cb;
 
@@ -77,9 +116,93 @@ struct StreamCore {
   static void on_close(uv_handle_t* handle) {
     auto* core = static_cast<StreamCore*>(handle->data);
     // libuv has already cancelled the write (and connect) requests; the read is ours to cancel.
+    // A write that finished before the close but whose deferred completion has not run yet
+    // reports what happened to it.
+    if (core->write_cb && core->write_finished_early) {
+      core->write_finished_early = false;
+      invoke_once(core->write_cb, core->write_early_status);
+    }
     if (core->read_cb) invoke_once(core->read_cb, Status(Errc::cancelled, UV_ECANCELED));
     if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
-    delete core;
+    core->handle_closed = true;
+    core->maybe_delete();
+  }
+
+  void maybe_delete() {
+    if (handle_closed && !owned && deferred_calls == 0) delete this;
+  }
+
+  // Runs fn(core) in a later iteration unless the core has been closed by then.
+  template <class F>
+  void defer_guarded(F fn) {
+    ++deferred_calls;
+    loop->defer([core = this, fn = std::move(fn)]() mutable {
+      --core->deferred_calls;
+      if (core->handle_closed) {
+        core->maybe_delete();
+        return;
+      }
+      fn(core);
+    });
+  }
+
+  // Moves n bytes of progress through the caller's buffers.
+  void advance(std::size_t n) {
+    read_total += n;
+    while (n > 0) {
+      std::size_t k = std::min(n, read_bufs[read_index].size() - read_offset);
+      read_offset += k;
+      n -= k;
+      if (read_offset == read_bufs[read_index].size()) {
+        read_offset = 0;
+        ++read_index;
+      }
+    }
+  }
+
+  void fill_from_ahead() {
+    while (ahead_size() > 0 && read_total < read_wanted) {
+      MutableBuffer& b = read_bufs[read_index];
+      std::size_t k = std::min(ahead_size(), b.size() - read_offset);
+      std::memcpy(b.data() + read_offset, ahead.get() + ahead_begin, k);
+      ahead_begin += k;
+      advance(k);
+    }
+  }
+
+  // Completes reads for as long as what has arrived satisfies them: the callback may start the
+  // next read, which the read-ahead may already hold. Called from libuv's read callback and from
+  // a deferred call, never from inside readv().
+  void deliver() {
+    delivering = true;
+    while (read_cb) {
+      fill_from_ahead();
+      if (read_total < read_wanted) break;
+      read_bufs.clear();
+      invoke_once(read_cb, Status());
+      if (closing) break;
+    }
+    delivering = false;
+    // The callback usually starts the next read (the next PDU); reading then simply goes on and
+    // libuv's read loop fills the new buffers in this same iteration. When it did not, stop
+    // reading before the next poll (see defer_stop_check) so bytes for no one stay in the kernel.
+    if (!read_cb && reading && !closing) defer_stop_check();
+  }
+
+  // After a read completes without the callback starting another, reading is stopped, but not
+  // at once: the next read usually starts from the write's callback, which libuv runs in the
+  // next iteration's pending phase, before deferred calls. Stopping and restarting would cost two
+  // epoll_ctl calls per PDU; the check runs before the next poll, so no unwanted byte is read.
+  void defer_stop_check() {
+    if (stop_check_deferred) return;
+    stop_check_deferred = true;
+    defer_guarded([](StreamCore* core) {
+      core->stop_check_deferred = false;
+      if (!core->read_cb && core->reading && !core->closing) {
+        uv_read_stop(&core->h.stream);
+        core->reading = false;
+      }
+    });
   }
 
   void fetch_addresses() {
@@ -103,9 +226,11 @@ namespace {
 
 class UvStream final : public Stream {
  public:
-  explicit UvStream(StreamCore* core) : core_(core) {}
+  explicit UvStream(StreamCore* core) : core_(core) { core_->owned = true; }
   ~UvStream() override {
     if (!core_->closing) core_->close();
+    core_->owned = false;
+    core_->maybe_delete();
   }
 
   Loop& loop() override { return *core_->loop; }
@@ -121,6 +246,12 @@ class UvStream final : public Stream {
     core_->read_index = 0;
     core_->read_offset = 0;
     core_->read_total = 0;
+    core_->read_wanted = 0;
+    for (const auto& b : core_->read_bufs) core_->read_wanted += b.size();
+    if (core_->ahead_size() > 0 && !core_->delivering) {
+      // Bytes already read ahead: complete from them later, never inside this call.
+      core_->defer_guarded([](StreamCore* core) { core->deliver(); });
+    }
     if (!core_->reading) {
       int rc = uv_read_start(&core_->h.stream, &UvStream::on_alloc, &UvStream::on_read);
       if (rc != 0) {
@@ -151,6 +282,22 @@ class UvStream final : public Stream {
       // cancelled by a disconnect): an empty libuv write gives exactly that.
       static char nothing;
       uv_bufs.push_back(uv_buf_init(&nothing, 0));
+    } else {
+      // Try the write now: a request/response write usually fits the socket buffer at once, and
+      // finishing it here avoids libuv's write request, whose completion costs an epoll_ctl.
+      int n = uv_try_write(&core_->h.stream, uv_bufs.data(), static_cast<unsigned>(uv_bufs.size()));
+      std::size_t left = n > 0 ? skip(uv_bufs, static_cast<std::size_t>(n)) : total_size(uv_bufs);
+      if (left == 0 || (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS)) {
+        core_->write_cb = std::move(cb);
+        core_->write_finished_early = true;
+        core_->write_early_status = n < 0 ? Status::from_uv(n) : Status();
+        core_->defer_guarded([](StreamCore* core) {
+          if (!core->write_finished_early) return;
+          core->write_finished_early = false;
+          invoke_once(core->write_cb, core->write_early_status);
+        });
+        return Status();
+      }
     }
     int rc = uv_write(&core_->write_req, &core_->h.stream, uv_bufs.data(),
                       static_cast<unsigned>(uv_bufs.size()), &UvStream::on_write);
@@ -172,7 +319,7 @@ class UvStream final : public Stream {
     if (ioctl(detail::handle_fd(&core_->h.handle), FIONREAD, &n) != 0) {
       return Status::from_uv(-errno);
     }
-    return static_cast<std::size_t>(n);
+    return static_cast<std::size_t>(n) + core_->ahead_size();
   }
 
   const Address& local_address() const override { return core_->local; }
@@ -180,12 +327,21 @@ class UvStream final : public Stream {
 
  private:
   static void on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-    // Zero copy: the kernel writes straight into the caller's buffer.
     auto* core = static_cast<StreamCore*>(handle->data);
-    if (!core->read_cb || core->read_index >= core->read_bufs.size()) {
-      *buf = uv_buf_init(nullptr, 0);  // libuv reports UV_ENOBUFS; on_read ignores it
+    // Nothing wanted, or read-ahead bytes still to hand out first (a deferred deliver() runs
+    // before the next poll): libuv reports UV_ENOBUFS, which on_read ignores.
+    if (!core->read_cb || core->read_total >= core->read_wanted || core->ahead_size() > 0) {
+      *buf = uv_buf_init(nullptr, 0);
       return;
     }
+    if (core->read_wanted - core->read_total < StreamCore::kAheadSize) {
+      if (!core->ahead) core->ahead = std::make_unique_for_overwrite<std::uint8_t[]>(StreamCore::kAheadSize);
+      core->ahead_begin = core->ahead_end = 0;
+      *buf = uv_buf_init(reinterpret_cast<char*>(core->ahead.get()),
+                         static_cast<unsigned>(StreamCore::kAheadSize));
+      return;
+    }
+    // Large reads: zero copy, the kernel writes straight into the caller's buffer.
     MutableBuffer& b = core->read_bufs[core->read_index];
     std::size_t left = b.size() - core->read_offset;
     if (left > UINT32_MAX) left = UINT32_MAX;
@@ -193,12 +349,16 @@ class UvStream final : public Stream {
                        static_cast<unsigned>(left));
   }
 
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     auto* core = static_cast<StreamCore*>(stream->data);
-    if (nread == 0 || nread == UV_ENOBUFS || !core->read_cb) return;
+    if (nread == 0 || nread == UV_ENOBUFS) return;
     if (nread < 0) {
+      // libuv has stopped reading (it reports EOF on its own after a short read that came with
+      // POLLHUP, even when no read of ours is waiting). Without a read there is nothing to
+      // complete: the next readv() starts reading again and the kernel says EOF again.
       uv_read_stop(stream);
       core->reading = false;
+      if (!core->read_cb) return;
       Status s = nread != UV_EOF               ? Status::from_uv(static_cast<int>(nread))
                  : core->read_total == 0       ? Status(Errc::eof, UV_EOF)
                                                : Status(Errc::truncated, UV_EOF,
@@ -207,22 +367,14 @@ class UvStream final : public Stream {
       invoke_once(core->read_cb, s);
       return;
     }
-    core->read_total += static_cast<std::size_t>(nread);
-    core->read_offset += static_cast<std::size_t>(nread);
-    if (core->read_offset == core->read_bufs[core->read_index].size()) {
-      core->read_offset = 0;
-      ++core->read_index;
+    if (!core->read_cb) return;  // on_alloc gave no buffer then; kept for safety
+    if (core->ahead && buf->base == reinterpret_cast<char*>(core->ahead.get())) {
+      core->ahead_begin = 0;
+      core->ahead_end = static_cast<std::size_t>(nread);
+    } else {
+      core->advance(static_cast<std::size_t>(nread));
     }
-    if (core->read_index < core->read_bufs.size()) return;
-    core->read_bufs.clear();
-    invoke_once(core->read_cb, Status());
-    // The callback usually starts the next read (the next PDU); reading then simply goes on and
-    // libuv's read loop fills the new buffers in this same iteration. Stop only when it did not,
-    // so bytes for no one stay in the kernel.
-    if (!core->read_cb && core->reading && !core->closing) {
-      uv_read_stop(stream);
-      core->reading = false;
-    }
+    core->deliver();
   }
 
   static void on_write(uv_write_t* req, int status) {
@@ -249,6 +401,8 @@ struct ListenerCore {
   ListenOptions options;
   Address local;
   bool closing = false;
+  bool handle_closed = false;
+  bool owned = false;  // a UvListener points here
 
   ListenerCore(Loop& l, Kind k, AcceptCallback c, const ListenOptions& o)
       : loop(&l), kind(k), cb(std::move(c)), options(o) {
@@ -263,7 +417,8 @@ struct ListenerCore {
     uv_close(&h.handle, [](uv_handle_t* handle) {
       auto* core = static_cast<ListenerCore*>(handle->data);
       if (core->kind == Kind::pipe && core->local.is_unix()) ::unlink(core->local.path().c_str());
-      delete core;
+      core->handle_closed = true;
+      if (!core->owned) delete core;
     });
   }
 
@@ -293,8 +448,12 @@ struct ListenerCore {
 
 class UvListener final : public Listener {
  public:
-  explicit UvListener(ListenerCore* core) : core_(core) {}
-  ~UvListener() override { core_->close(); }
+  explicit UvListener(ListenerCore* core) : core_(core) { core_->owned = true; }
+  ~UvListener() override {
+    core_->close();
+    core_->owned = false;
+    if (core_->handle_closed) delete core_;
+  }
   const Address& local_address() const override { return core_->local; }
   void close() override { core_->close(); }
 

@@ -74,6 +74,10 @@ class Loop {
   uv_loop_t loop_;
   uv_idle_t idle_;    // started while deferred calls wait: it makes the next poll non-blocking
   uv_async_t async_;  // wakes the loop for post()
+  // Runs before each poll during run_until: stops the loop once the condition holds, so a
+  // condition made true by a timer or a deferred call never leaves the loop blocked in poll.
+  uv_prepare_t prepare_;
+  const std::function<bool()>* until_ = nullptr;
   std::vector<Callback<void()>> deferred_;
   std::mutex post_mutex_;
   std::vector<Callback<void()>> posted_;
