@@ -101,7 +101,7 @@ const char* const kSambaSrvInfo101 =
 
 TEST_CASE("samba golden: srvsvc_NetSrvInfo101 ([string] UTF-16, v1_enum, null pointer)",
           "[ndr][golden]") {
-  SrvInfo101 v{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  SrvInfo101 v{500, std::string("SRV1"), 6, 1, 0x1003, std::nullopt};
   CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaSrvInfo101)));
   SrvInfo101 back;
   REQUIRE(pull_bytes(hex(kSambaSrvInfo101), back).ok());

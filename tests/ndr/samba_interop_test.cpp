@@ -76,7 +76,7 @@ TEST_CASE("interop: Samba and we agree on lsa_SidArray, NetSrvInfo101, LogonHour
   CHECK(nlohmann::json::parse(run("unpack sid_array " + push_hex(a))) ==
         nlohmann::json{"S-1-5-32-544", "S-1-5-21-1-2-3-500"});
 
-  SrvInfo101 s{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  SrvInfo101 s{500, std::string("SRV1"), 6, 1, 0x1003, std::nullopt};
   CHECK(push_hex(s) == run("pack srv_info101"));
   auto js = nlohmann::json::parse(run("unpack srv_info101 " + push_hex(s)));
   CHECK(js["server_name"] == "SRV1");

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -244,6 +245,18 @@ class Pull {
   // the buffers pass; null empties it.
   template <class T>
   bool unique_pointer(Unique<T>& out) {
+    std::uint64_t id;
+    out.reset();
+    if (!referent(id)) return false;
+    if (id == 0) return true;
+    if (!charge(sizeof(T))) return false;
+    out.emplace();
+    return true;
+  }
+  // The same for a [unique] pointer held in std::optional (types that cannot contain
+  // themselves: no heap allocation of its own).
+  template <class T>
+  bool unique_pointer(std::optional<T>& out) {
     std::uint64_t id;
     out.reset();
     if (!referent(id)) return false;
