@@ -112,20 +112,8 @@ class Pull {
     return r;
   }
   // A default enum: 16 bits in NDR20, 32 in NDR64 (see Push::enum16).
-  bool enum16(std::uint32_t& v) {
-    if (ndr64_) return get(v);
-    std::uint16_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
-  bool u3264(std::uint64_t& v) {
-    if (ndr64_) return get(v);
-    std::uint32_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
+  bool enum16(std::uint32_t& v) { return ndr64_ ? get(v) : get_as<std::uint16_t>(v); }
+  bool u3264(std::uint64_t& v) { return ndr64_ ? get(v) : get_as<std::uint32_t>(v); }
   bool udlong(std::uint64_t& v) {
     std::uint32_t lo, hi;
     bool r = get(lo) && get(hi);
@@ -365,6 +353,15 @@ class Pull {
     flags_ = f;
     align_mask_ = (f & kFlagNoAlign) ? 0 : ~std::size_t{0};
     swap_ = !rep_.little_endian || (f & kFlagBigEndian) != 0;
+  }
+
+  // Reads a `Wire` scalar into a wider `v`.
+  template <class Wire, class T>
+  bool get_as(T& v) {
+    Wire w;
+    bool r = get(w);
+    v = w;
+    return r;
   }
 
   // Reads an aligned scalar in the peer's byte order (used by the named functions above).
