@@ -229,22 +229,10 @@ class Pull {
     if (!u3264(id)) return false;
     return id != 0 ? true : fail_at(Error::bad_referent, pos_ - (ndr64_ ? 8 : 4));
   }
-  // A [unique] pointer: reads the id; non-null makes `out` hold a new T (charged), to be filled in
-  // the buffers pass; null empties it.
-  template <class T>
-  bool unique_pointer(Unique<T>& out) {
-    std::uint64_t id;
-    out.reset();
-    if (!referent(id)) return false;
-    if (id == 0) return true;
-    if (!charge(sizeof(T))) return false;
-    out.emplace();
-    return true;
-  }
-  // The same for a [unique] pointer held in std::optional (types that cannot contain
-  // themselves: no heap allocation of its own).
-  template <class T>
-  bool unique_pointer(std::optional<T>& out) {
+  // A [unique] pointer held in Unique<T> or std::optional<T>: reads the id; non-null makes `out`
+  // hold a new T (charged), to be filled in the buffers pass; null empties it.
+  template <template <class> class Box, class T>
+  bool unique_pointer(Box<T>& out) {
     std::uint64_t id;
     out.reset();
     if (!referent(id)) return false;
