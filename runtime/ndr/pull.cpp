@@ -158,7 +158,7 @@ bool Pull::string(std::u16string& out, std::uint8_t form, std::uint64_t fixed_ma
   if (!string_header(form, fixed_max, 2, count) || !string_body(form, 2, count, chars, n))
     return false;
   out.resize(n);
-  std::memcpy(out.data(), chars, n * 2);
+  if (n) std::memcpy(out.data(), chars, n * 2);
   if (swap_)
     for (auto& u : out) u = static_cast<char16_t>(detail::byteswap(static_cast<std::uint16_t>(u)));
   return true;
