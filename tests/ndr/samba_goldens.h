@@ -12,3 +12,5 @@ samples::TransNameArray sample_trans_names();
 samples::SidArray sample_sid_array();
 samples::SrvInfo101 sample_srv_info101();
 samples::LogonHours sample_logon_hours();
+samples::ForestTrustInformation sample_forest_trust();
+extern const char* const kSambaForestTrust;

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <unistd.h>
+
 #include "samba_goldens.h"
 #include "samples.h"
 #include "test_util.h"
@@ -20,8 +22,7 @@ using ndr_test::push_hex;
 
 namespace {
 
-std::string run(const std::string& args) {
-  std::string cmd = "/usr/bin/python3 " NDR_TEST_DIR "/samba_pack.py " + args + " 2>&1";
+std::string run_command(const std::string& cmd) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(popen(cmd.c_str(), "r"), pclose);
   REQUIRE(f);
   std::string out;
@@ -29,6 +30,10 @@ std::string run(const std::string& args) {
   while (std::size_t n = fread(buf.data(), 1, buf.size(), f.get())) out.append(buf.data(), n);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
+}
+
+std::string run(const std::string& args) {
+  return run_command("/usr/bin/python3 " NDR_TEST_DIR "/samba_pack.py " + args + " 2>&1");
 }
 
 }  // namespace
@@ -85,4 +90,49 @@ TEST_CASE("interop: Samba and we agree on lsa_SidArray, NetSrvInfo101, LogonHour
   CHECK(jh["units_per_week"] == 168);
   CHECK(jh["bits"].size() == 21);
   CHECK(jh["bits"][20] == 20);
+}
+
+TEST_CASE("interop: Samba and we agree on lsa_ForestTrustInformation (unions)",
+          "[ndr][interop][union]") {
+  auto v = sample_forest_trust();
+  std::string samba = run("pack forest_trust");
+  CHECK(push_hex(v) == samba);
+  ForestTrustInformation back;
+  REQUIRE(ndr_test::pull_bytes(hex(samba), back).ok());
+  CHECK(back == v);
+  auto j = nlohmann::json::parse(run("unpack forest_trust " + push_hex(v)));
+  REQUIRE(j.size() == 3);
+  CHECK(j[0] == nlohmann::json::parse(R"({"type":0,"flags":0,"time":72623859790382856,"value":"ab"})"));
+  CHECK(j[1]["value"] == "c");
+  CHECK(j[2]["value"] == nlohmann::json{1, 2, 3});
+}
+
+// Samba's python bindings have no NDR64 mode, but ndrdump does (--ndr64): it must decode our NDR64
+// bytes to the same value.
+TEST_CASE("interop: Samba's ndrdump --ndr64 decodes our NDR64 lsa_TransNameArray",
+          "[ndr][interop][ndr64]") {
+  TransNameArray v;
+  v.count = 2;
+  v.names.emplace();
+  v.names->push_back(TranslatedName{1, LsaString{4, 4, std::string("ab")}, 7});
+  v.names->push_back(TranslatedName{8, LsaString{0, 0, std::string("x\xc3\xa9yz")}, 9});
+  Push p(Syntax::ndr64);
+  push(p, kScalarsAndBuffers, v);
+  REQUIRE(p.ok());
+  char path[] = "/tmp/nca_ndr64_XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, p.bytes().data(), p.size()) == static_cast<ssize_t>(p.size()));
+  close(fd);
+  std::string out =
+      run_command(std::string("ndrdump --ndr64 lsarpc lsa_TransNameArray struct ") + path + " 2>&1");
+  unlink(path);
+  CAPTURE(out);
+  CHECK(out.find("pull returned Success") != std::string::npos);
+  CHECK(out.find("count                    : 0x00000002 (2)") != std::string::npos);
+  CHECK(out.find("string                   : 'ab'") != std::string::npos);
+  CHECK(out.find("string                   : 'x\xc3\xa9yz'") != std::string::npos);
+  CHECK(out.find("length                   : 0x0008 (8)") != std::string::npos);
+  CHECK(out.find("sid_index                : 0x00000009 (9)") != std::string::npos);
+  CHECK(out.find("SID_NAME_UNKNOWN (8)") != std::string::npos);
 }
