@@ -242,7 +242,7 @@ class Pull {
     return true;
   }
   // A full ([ptr]) pointer. The first pointer with a given id gets a new T (and the pointee is
-  // pulled in the buffers pass: full_pointee_pending()); later ones with that id alias it. An id
+  // pulled in the buffers pass: full_pointee()); later ones with that id alias it. An id
   // seen before for another type fails with bad_referent.
   template <class T>
   bool full_pointer(Full<T>& out) {
@@ -261,8 +261,25 @@ class Pull {
     full_add(id, detail::type_key<T>(), out);
     return true;
   }
-  // Buffers pass: true exactly once for each object full_pointer() created.
-  bool full_pointee_pending(const void* object);
+  // Buffers pass: converts to true exactly once for each object full_pointer() created, and then
+  // marks the object as being decoded until the guard goes out of scope, so that a full pointer
+  // back to it is recognised as a cycle (Error::pointer_cycle, see Limits).
+  class FullPointee {
+   public:
+    FullPointee(Pull* p, const void* object) noexcept : p_(p), object_(object) {}
+    FullPointee(FullPointee&& o) noexcept : p_(o.p_), object_(o.object_) { o.p_ = nullptr; }
+    FullPointee(const FullPointee&) = delete;
+    FullPointee& operator=(const FullPointee&) = delete;
+    ~FullPointee() {
+      if (p_) p_->full_done(object_);
+    }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+
+   private:
+    Pull* p_;
+    const void* object_;
+  };
+  [[nodiscard]] FullPointee full_pointee(const void* object);
 
   // --- strings ---------------------------------------------------------------------------------
   // Forms and fixed_max as in Push::string. The terminator (unless kStrNoterm) must be the last
@@ -392,6 +409,7 @@ class Pull {
   bool check_padding(std::size_t pad);
   bool full_find(std::uint64_t id, const void* type, std::shared_ptr<void>& found);
   void full_add(std::uint64_t id, const void* type, std::shared_ptr<void> object);
+  void full_done(const void* object) noexcept;
   // Reads the counts of a string form; gives the number of characters sent (with terminator).
   bool string_header(std::uint8_t form, std::uint64_t fixed_max, std::size_t unit,
                      std::uint64_t& count);
