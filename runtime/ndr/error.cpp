@@ -25,6 +25,7 @@ std::string_view error_name(Error e) noexcept {
     case Error::subcontext_mismatch: return "subcontext_mismatch";
     case Error::bad_pipe_chunk: return "bad_pipe_chunk";
     case Error::bad_value: return "bad_value";
+    case Error::pointer_cycle: return "pointer_cycle";
   }
   return "unknown";
 }

@@ -16,6 +16,7 @@ struct Pull::FullTable {
   };
   std::unordered_map<std::uint64_t, Entry> by_id;
   std::unordered_set<const void*> pending;
+  std::unordered_set<const void*> in_progress;
 };
 
 Pull::Pull(std::span<const std::uint8_t> data, Syntax syntax, DataRep rep, Limits limits)
@@ -68,7 +69,10 @@ bool Pull::full_find(std::uint64_t id, const void* type, std::shared_ptr<void>& 
   if (!full_) return true;
   auto it = full_->by_id.find(id);
   if (it == full_->by_id.end()) return true;
-  if (it->second.type != type) return fail_at(Error::bad_referent, pos_ - (ndr64_ ? 8 : 4));
+  std::size_t at = pos_ - (ndr64_ ? 8 : 4);
+  if (it->second.type != type) return fail_at(Error::bad_referent, at);
+  if (!limits_.allow_pointer_cycles && full_->in_progress.count(it->second.object.get()))
+    return fail_at(Error::pointer_cycle, at);
   found = it->second.object;
   return true;
 }
@@ -79,8 +83,14 @@ void Pull::full_add(std::uint64_t id, const void* type, std::shared_ptr<void> ob
   full_->by_id.emplace(id, FullTable::Entry{std::move(object), type});
 }
 
-bool Pull::full_pointee_pending(const void* object) {
-  return ok() && full_ && full_->pending.erase(object) == 1;
+Pull::FullPointee Pull::full_pointee(const void* object) {
+  if (!ok() || !full_ || full_->pending.erase(object) == 0) return FullPointee(nullptr, nullptr);
+  full_->in_progress.insert(object);
+  return FullPointee(this, object);
+}
+
+void Pull::full_done(const void* object) noexcept {
+  if (full_) full_->in_progress.erase(object);
 }
 
 bool Pull::string_header(std::uint8_t form, std::uint64_t fixed_max, std::size_t unit,
@@ -158,7 +168,7 @@ bool Pull::string(std::u16string& out, std::uint8_t form, std::uint64_t fixed_ma
   if (!string_header(form, fixed_max, 2, count) || !string_body(form, 2, count, chars, n))
     return false;
   out.resize(n);
-  std::memcpy(out.data(), chars, n * 2);
+  if (n) std::memcpy(out.data(), chars, n * 2);
   if (swap_)
     for (auto& u : out) u = static_cast<char16_t>(detail::byteswap(static_cast<std::uint16_t>(u)));
   return true;

@@ -248,8 +248,8 @@ bool pull(Pull& p, int pass, TwoPtrs& v) {
     p.full_pointer(v.b);
   }
   if (pass & kBuffers) {
-    if (p.full_pointee_pending(v.a.get())) p.u32(*v.a);
-    if (p.full_pointee_pending(v.b.get())) p.u32(*v.b);
+    if (auto g = p.full_pointee(v.a.get())) p.u32(*v.a);
+    if (auto g = p.full_pointee(v.b.get())) p.u32(*v.b);
   }
   return p.ok();
 }
@@ -269,7 +269,8 @@ void push(Push& p, int pass, const Inner& v) {
 }
 bool pull(Pull& p, int pass, Inner& v) {
   if (pass & kScalars) p.full_pointer(v.y);
-  if ((pass & kBuffers) && p.full_pointee_pending(v.y.get())) p.u32(*v.y);
+  if (pass & kBuffers)
+    if (auto g = p.full_pointee(v.y.get())) p.u32(*v.y);
   return p.ok();
 }
 void push(Push& p, int pass, const Outer& v) {
@@ -288,11 +289,11 @@ bool pull(Pull& p, int pass, Outer& v) {
     p.full_pointer(v.x);
   }
   if (pass & kBuffers) {
-    if (p.full_pointee_pending(v.p.get())) {
+    if (auto g = p.full_pointee(v.p.get())) {
       auto nest = p.nest();
       pull(p, kScalarsAndBuffers, *v.p);
     }
-    if (p.full_pointee_pending(v.x.get())) p.u32(*v.x);
+    if (auto g = p.full_pointee(v.x.get())) p.u32(*v.x);
   }
   return p.ok();
 }

@@ -139,6 +139,52 @@ TEST_CASE("malformed: bad referent ids", "[ndr][malformed]") {
   CHECK(p.status() == Status{Error::bad_referent, 4});
 }
 
+namespace {
+
+//   typedef struct Ring { uint32 v; [ptr] struct Ring *next; } Ring;   (a [ptr] Ring* at top level)
+struct Ring {
+  std::uint32_t v = 0;
+  Full<Ring> next;
+};
+bool pull(Pull& p, int pass, Ring& r) {
+  if (pass & kScalars) {
+    p.u32(r.v);
+    p.full_pointer(r.next);
+  }
+  if (pass & kBuffers) {
+    if (auto g = p.full_pointee(r.next.get())) {
+      auto nest = p.nest();
+      pull(p, kScalarsAndBuffers, *r.next);
+    }
+  }
+  return p.ok();
+}
+Status pull_ring(const Bytes& b, Full<Ring>& top, Limits limits = {}) {
+  Pull p(b, Syntax::ndr20, {}, limits);
+  p.full_pointer(top);
+  if (auto g = p.full_pointee(top.get())) pull(p, kScalarsAndBuffers, *top);
+  return p.status();
+}
+
+}  // namespace
+
+TEST_CASE("malformed: full pointers that form a cycle", "[ndr][malformed][ptr]") {
+  // Two nodes, each pointing at the other: 0x20000 -> {1, 0x20004 -> {2, 0x20000}}.
+  Bytes ring = hex("00000200 01000000 04000200 02000000 00000200");
+  Full<Ring> top;
+  CHECK(pull_ring(ring, top) == Status{Error::pointer_cycle, 16});
+  // A chain that shares a node without a cycle is fine: {1, -> {2, null}}.
+  Bytes chain = hex("00000200 01000000 04000200 02000000 00000000");
+  REQUIRE(pull_ring(chain, top).ok());
+  CHECK((top->v == 1 && top->next->v == 2 && !top->next->next));
+  // Allowed on request; the caller then owns breaking the cycle.
+  Limits allow;
+  allow.allow_pointer_cycles = true;
+  REQUIRE(pull_ring(ring, top, allow).ok());
+  CHECK(top->next->next.get() == top.get());
+  top->next->next.reset();
+}
+
 TEST_CASE("malformed: padding, missing or nonzero", "[ndr][malformed]") {
   // The buffer ends inside the padding before a u16.
   Bytes one = hex("01");

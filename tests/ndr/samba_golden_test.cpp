@@ -73,6 +73,27 @@ TEST_CASE("samba golden: GUID and policy_handle (context handle wire form)", "[n
   CHECK(in.trailing() == 0);
 }
 
+SidArray sample_sid_array() {
+  SidArray a;
+  a.sids.emplace();
+  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
+  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
+  a.num_sids = 2;
+  return a;
+}
+
+SrvInfo101 sample_srv_info101() {
+  return SrvInfo101{500, std::string("SRV1"), 6, 1, 0x1003, std::nullopt};
+}
+
+LogonHours sample_logon_hours() {
+  LogonHours v;
+  v.units_per_week = 168;
+  v.bits.emplace();
+  for (std::uint8_t i = 0; i < 21; ++i) v.bits->push_back(i);
+  return v;
+}
+
 const char* const kSambaSidArray =
     "02000000 00000200"  // num_sids, sids -> 0x00020000
     "02000000"           // conformance
@@ -84,11 +105,7 @@ const char* const kSambaSidArray =
 
 TEST_CASE("samba golden: lsa_SidArray (array of pointers to conformant structs)",
           "[ndr][golden]") {
-  SidArray a;
-  a.sids.emplace();
-  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
-  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
-  a.num_sids = 2;
+  auto a = sample_sid_array();
   CHECK(push_hex(a) == ndr_test::to_hex(hex(kSambaSidArray)));
   SidArray back;
   REQUIRE(pull_bytes(hex(kSambaSidArray), back).ok());
@@ -101,7 +118,7 @@ const char* const kSambaSrvInfo101 =
 
 TEST_CASE("samba golden: srvsvc_NetSrvInfo101 ([string] UTF-16, v1_enum, null pointer)",
           "[ndr][golden]") {
-  SrvInfo101 v{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  auto v = sample_srv_info101();
   CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaSrvInfo101)));
   SrvInfo101 back;
   REQUIRE(pull_bytes(hex(kSambaSrvInfo101), back).ok());
@@ -115,12 +132,52 @@ const char* const kSambaLogonHours =
 
 TEST_CASE("samba golden: samr_LogonHours (conformant-varying array behind a pointer)",
           "[ndr][golden]") {
-  LogonHours v;
-  v.units_per_week = 168;
-  v.bits.emplace();
-  for (std::uint8_t i = 0; i < 21; ++i) v.bits->push_back(i);
+  auto v = sample_logon_hours();
   CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaLogonHours)));
   LogonHours back;
   REQUIRE(pull_bytes(hex(kSambaLogonHours), back).ok());
   CHECK(back == v);
+}
+
+ForestTrustInformation sample_forest_trust() {
+  ForestTrustInformation v;
+  v.entries.emplace();
+  ForestTrustRecord a{0, 0, 0x0102030405060708, {}};
+  a.data.emplace<0>("ab");
+  ForestTrustRecord b{1, 1, 5, {}};
+  b.data.emplace<1>("c");
+  ForestTrustRecord c{2, 7, 6, {}};
+  c.data.emplace<2>(BinaryData{std::vector<std::uint8_t>{1, 2, 3}});
+  v.entries->push_back(a);
+  v.entries->push_back(b);
+  v.entries->push_back(c);
+  v.count = 3;
+  return v;
+}
+
+// Non-encapsulated unions with an enum discriminant inside a struct aligned to 8 (its hyper),
+// reached through an array of pointers: count, ->, conformance, three referents, then each
+// record (aligned 8): flags, type, pad, time, the union's own discriminant, pad, the arm; each
+// record's deferred part follows it.
+const char* const kSambaForestTrust =
+    "03000000 00000200 03000000 04000200 08000200 0c000200"
+    "00000000 0000 0000 0807060504030201 0000 0000 0400 0600 10000200"
+    "03000000 00000000 02000000 61006200"
+    "00000000 01000000 0100 0000 0500000000000000 0100 0000 0200 0400 14000200"
+    "02000000 00000000 01000000 6300"
+    "0000 00000000 02000000 0700 0000 0600000000000000 0700 0000 03000000 18000200"
+    "03000000 010203";
+
+TEST_CASE("samba golden: lsa_ForestTrustInformation (unions, default arm, array of pointers)",
+          "[ndr][golden][union]") {
+  auto v = sample_forest_trust();
+  CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaForestTrust)));
+  ForestTrustInformation back;
+  REQUIRE(pull_bytes(hex(kSambaForestTrust), back).ok());
+  CHECK(back == v);
+  // A discriminant with no arm in this sample (domain_info) is refused.
+  auto bad = hex(kSambaForestTrust);
+  bad[28] = 2;  // the first record's type
+  bad[40] = 2;  // and the union's copy of it
+  CHECK(pull_bytes(bad, back) == Status{Error::bad_switch_value, 42});
 }

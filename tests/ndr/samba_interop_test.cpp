@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <unistd.h>
+
 #include "samba_goldens.h"
 #include "samples.h"
 #include "test_util.h"
@@ -20,8 +22,7 @@ using ndr_test::push_hex;
 
 namespace {
 
-std::string run(const std::string& args) {
-  std::string cmd = "/usr/bin/python3 " NDR_TEST_DIR "/samba_pack.py " + args + " 2>&1";
+std::string run_command(const std::string& cmd) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(popen(cmd.c_str(), "r"), pclose);
   REQUIRE(f);
   std::string out;
@@ -29,6 +30,10 @@ std::string run(const std::string& args) {
   while (std::size_t n = fread(buf.data(), 1, buf.size(), f.get())) out.append(buf.data(), n);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
+}
+
+std::string run(const std::string& args) {
+  return run_command("/usr/bin/python3 " NDR_TEST_DIR "/samba_pack.py " + args + " 2>&1");
 }
 
 }  // namespace
@@ -67,29 +72,67 @@ TEST_CASE("interop: Samba and we agree on GUID and policy_handle", "[ndr][intero
 
 TEST_CASE("interop: Samba and we agree on lsa_SidArray, NetSrvInfo101, LogonHours",
           "[ndr][interop]") {
-  SidArray a;
-  a.sids.emplace();
-  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
-  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
-  a.num_sids = 2;
+  auto a = sample_sid_array();
   CHECK(push_hex(a) == run("pack sid_array"));
   CHECK(nlohmann::json::parse(run("unpack sid_array " + push_hex(a))) ==
         nlohmann::json{"S-1-5-32-544", "S-1-5-21-1-2-3-500"});
 
-  SrvInfo101 s{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  auto s = sample_srv_info101();
   CHECK(push_hex(s) == run("pack srv_info101"));
   auto js = nlohmann::json::parse(run("unpack srv_info101 " + push_hex(s)));
   CHECK(js["server_name"] == "SRV1");
   CHECK(js["comment"].is_null());
   CHECK(js["server_type"] == 0x1003);
 
-  LogonHours h;
-  h.units_per_week = 168;
-  h.bits.emplace();
-  for (std::uint8_t i = 0; i < 21; ++i) h.bits->push_back(i);
+  auto h = sample_logon_hours();
   CHECK(push_hex(h) == run("pack logon_hours"));
   auto jh = nlohmann::json::parse(run("unpack logon_hours " + push_hex(h)));
   CHECK(jh["units_per_week"] == 168);
   CHECK(jh["bits"].size() == 21);
   CHECK(jh["bits"][20] == 20);
+}
+
+TEST_CASE("interop: Samba and we agree on lsa_ForestTrustInformation (unions)",
+          "[ndr][interop][union]") {
+  auto v = sample_forest_trust();
+  std::string samba = run("pack forest_trust");
+  CHECK(push_hex(v) == samba);
+  ForestTrustInformation back;
+  REQUIRE(ndr_test::pull_bytes(hex(samba), back).ok());
+  CHECK(back == v);
+  auto j = nlohmann::json::parse(run("unpack forest_trust " + push_hex(v)));
+  REQUIRE(j.size() == 3);
+  CHECK(j[0] == nlohmann::json::parse(R"({"type":0,"flags":0,"time":72623859790382856,"value":"ab"})"));
+  CHECK(j[1]["value"] == "c");
+  CHECK(j[2]["value"] == nlohmann::json{1, 2, 3});
+}
+
+// Samba's python bindings have no NDR64 mode, but ndrdump does (--ndr64): it must decode our NDR64
+// bytes to the same value.
+TEST_CASE("interop: Samba's ndrdump --ndr64 decodes our NDR64 lsa_TransNameArray",
+          "[ndr][interop][ndr64]") {
+  TransNameArray v;
+  v.count = 2;
+  v.names.emplace();
+  v.names->push_back(TranslatedName{1, LsaString{4, 4, std::string("ab")}, 7});
+  v.names->push_back(TranslatedName{8, LsaString{0, 0, std::string("x\xc3\xa9yz")}, 9});
+  Push p(Syntax::ndr64);
+  push(p, kScalarsAndBuffers, v);
+  REQUIRE(p.ok());
+  char path[] = "/tmp/nca_ndr64_XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, p.bytes().data(), p.size()) == static_cast<ssize_t>(p.size()));
+  close(fd);
+  std::string out =
+      run_command(std::string("ndrdump --ndr64 lsarpc lsa_TransNameArray struct ") + path + " 2>&1");
+  unlink(path);
+  CAPTURE(out);
+  CHECK(out.find("pull returned Success") != std::string::npos);
+  CHECK(out.find("count                    : 0x00000002 (2)") != std::string::npos);
+  CHECK(out.find("string                   : 'ab'") != std::string::npos);
+  CHECK(out.find("string                   : 'x\xc3\xa9yz'") != std::string::npos);
+  CHECK(out.find("length                   : 0x0008 (8)") != std::string::npos);
+  CHECK(out.find("sid_index                : 0x00000009 (9)") != std::string::npos);
+  CHECK(out.find("SID_NAME_UNKNOWN (8)") != std::string::npos);
 }

@@ -75,6 +75,29 @@ def logon_hours():
     return h
 
 
+def forest_trust():
+    records = []
+    for rtype, flags, time, value in [(0, 0, 0x0102030405060708, "ab"), (1, 1, 5, "c"),
+                                      (7, 2, 6, [1, 2, 3])]:
+        r = lsa.ForestTrustRecord()
+        r.flags = flags
+        r.type = rtype
+        r.time = time
+        if isinstance(value, str):
+            d = lsa.StringLarge()
+            d.string = value
+        else:
+            d = lsa.ForestTrustBinaryData()
+            d.data = value
+            d.length = len(value)
+        r.forest_trust_data = d
+        records.append(r)
+    fi = lsa.ForestTrustInformation()
+    fi.entries = records
+    fi.count = len(records)
+    return fi
+
+
 CASES = {
     "trans_names": trans_names,
     "guid": guid,
@@ -82,6 +105,7 @@ CASES = {
     "sid_array": sid_array,
     "srv_info101": srv_info101,
     "logon_hours": logon_hours,
+    "forest_trust": forest_trust,
 }
 TYPES = {
     "trans_names": lsa.TransNameArray,
@@ -90,6 +114,7 @@ TYPES = {
     "sid_array": lsa.SidArray,
     "srv_info101": srvsvc.NetSrvInfo101,
     "logon_hours": samr.LogonHours,
+    "forest_trust": lsa.ForestTrustInformation,
 }
 
 
@@ -109,6 +134,13 @@ def to_plain(case, v):
                 "server_type": v.server_type, "comment": v.comment}
     if case == "logon_hours":
         return {"units_per_week": v.units_per_week, "bits": list(v.bits)}
+    if case == "forest_trust":
+        out = []
+        for r in v.entries:
+            d = r.forest_trust_data
+            value = d.string if r.type in (0, 1) else list(d.data)
+            out.append({"type": r.type, "flags": r.flags, "time": r.time, "value": value})
+        return out
     raise KeyError(case)
 
 

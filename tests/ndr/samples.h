@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -29,7 +30,7 @@ inline std::size_t ptr_align(bool ndr64) { return ndr64 ? 8 : 4; }
 struct LsaString {
   std::uint16_t length = 0;
   std::uint16_t size = 0;
-  Unique<std::string> string;
+  std::optional<std::string> string;
   friend bool operator==(const LsaString&, const LsaString&) = default;
 };
 
@@ -170,7 +171,7 @@ inline void from_json(const nlohmann::json& j, TranslatedName& v) {
 // } lsa_TransNameArray;
 struct TransNameArray {
   std::uint32_t count = 0;
-  Unique<std::vector<TranslatedName>> names;
+  std::optional<std::vector<TranslatedName>> names;
   friend bool operator==(const TransNameArray&, const TransNameArray&) = default;
 };
 
@@ -224,11 +225,11 @@ inline void print(Printer& pr, std::string_view name, const TransNameArray& v) {
 }
 
 inline void to_json(nlohmann::json& j, const TransNameArray& v) {
-  j = nlohmann::json{{"count", v.count}, {"names", v.names}};
+  j = nlohmann::json{{"count", v.count}, {"names", optional_to_json(v.names)}};
 }
 inline void from_json(const nlohmann::json& j, TransNameArray& v) {
   j.at("count").get_to(v.count);
-  j.at("names").get_to(v.names);
+  optional_from_json(j.at("names"), v.names);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,12 +282,12 @@ inline bool pull(Pull& p, int pass, DomSid& v) {
 //   [size_is(num_sids)] lsa_SidPtr *sids;
 // } lsa_SidArray;
 struct SidPtr {
-  Unique<DomSid> sid;
+  std::optional<DomSid> sid;
   friend bool operator==(const SidPtr&, const SidPtr&) = default;
 };
 struct SidArray {
   std::uint32_t num_sids = 0;
-  Unique<std::vector<SidPtr>> sids;
+  std::optional<std::vector<SidPtr>> sids;
   friend bool operator==(const SidArray&, const SidArray&) = default;
 };
 
@@ -352,11 +353,11 @@ inline bool pull(Pull& p, int pass, SidArray& v) {
 // } srvsvc_NetSrvInfo101;
 struct SrvInfo101 {
   std::uint32_t platform_id = 0;
-  Unique<std::string> server_name;
+  std::optional<std::string> server_name;
   std::uint32_t version_major = 0;
   std::uint32_t version_minor = 0;
   std::uint32_t server_type = 0;
-  Unique<std::string> comment;
+  std::optional<std::string> comment;
   friend bool operator==(const SrvInfo101&, const SrvInfo101&) = default;
 };
 
@@ -423,7 +424,7 @@ inline void print(Printer& pr, std::string_view name, const SrvInfo101& v) {
 // A conformant-varying array behind a pointer; `bits` holds the transmitted elements.
 struct LogonHours {
   std::uint16_t units_per_week = 0;
-  Unique<std::vector<std::uint8_t>> bits;
+  std::optional<std::vector<std::uint8_t>> bits;
   friend bool operator==(const LogonHours&, const LogonHours&) = default;
 };
 
@@ -455,6 +456,230 @@ inline bool pull(Pull& p, int pass, LogonHours& v) {
     p.expect_count(length, v.units_per_week / 8);
     if (offset != 0) p.fail(Error::array_bounds);  // the value keeps only transmitted elements
     p.array(*v.bits, length);
+  }
+  return p.ok();
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// A union Samba can check (lsa.idl):
+//   typedef struct {
+//     [value(2*strlen_m(string))] uint16 length;
+//     [value(2*strlen_m_term(string))] uint16 size;
+//     [charset(UTF16),size_is(size/2),length_is(length/2)] uint16 *string;
+//   } lsa_StringLarge;
+//   typedef struct {
+//     [range(0,131072)] uint3264 length;
+//     [size_is(length)] uint8 *data;
+//   } lsa_ForestTrustBinaryData;
+//   typedef [switch_type(lsa_ForestTrustRecordType)] union {
+//     [case(LSA_FOREST_TRUST_TOP_LEVEL_NAME)] lsa_StringLarge top_level_name;
+//     [case(LSA_FOREST_TRUST_TOP_LEVEL_NAME_EX)] lsa_StringLarge top_level_name_ex;
+//     [case(LSA_FOREST_TRUST_DOMAIN_INFO)] lsa_ForestTrustDomainInfo domain_info;
+//     [default] lsa_ForestTrustBinaryData data;
+//   } lsa_ForestTrustData;
+//   typedef struct {
+//     lsa_ForestTrustRecordFlags flags;          /* bitmap, uint32 */
+//     lsa_ForestTrustRecordType type;            /* default enum */
+//     NTTIME_hyper time;                         /* hyper: the struct aligns to 8 */
+//     [switch_is(type)] lsa_ForestTrustData forest_trust_data;
+//   } lsa_ForestTrustRecord;
+//   typedef [public] struct {
+//     [range(0,4000)] uint32 count;
+//     [size_is(count)] lsa_ForestTrustRecord **entries;
+//   } lsa_ForestTrustInformation;
+// The domain_info arm is left out of this sample (its value refuses with bad_switch_value).
+struct BinaryData {
+  std::optional<std::vector<std::uint8_t>> data;
+  friend bool operator==(const BinaryData&, const BinaryData&) = default;
+};
+struct ForestTrustRecord {
+  std::uint32_t flags = 0;
+  std::uint32_t type = 0;
+  std::uint64_t time = 0;
+  // Arms: top_level_name, top_level_name_ex (both the text of an lsa_StringLarge), default.
+  std::variant<std::optional<std::string>, std::optional<std::string>, BinaryData> data;
+  friend bool operator==(const ForestTrustRecord&, const ForestTrustRecord&) = default;
+};
+struct ForestTrustInformation {
+  std::uint32_t count = 0;
+  std::optional<std::vector<std::optional<ForestTrustRecord>>> entries;
+  friend bool operator==(const ForestTrustInformation&, const ForestTrustInformation&) = default;
+};
+
+// lsa_StringLarge, pushed from its text (length and size are [value()]).
+inline void push_string_large(Push& p, int pass, const std::optional<std::string>& s) {
+  std::size_t units = 0;
+  if (s) {
+    auto n = utf16_length(*s);
+    if (!n || *n >= 0x7fff) return p.fail(n ? Error::count_too_large : Error::invalid_charset);
+    units = *n;
+  }
+  if (pass & kScalars) {
+    p.align(ptr_align(p.ndr64()));
+    p.u16(static_cast<std::uint16_t>(2 * units));
+    p.u16(static_cast<std::uint16_t>(s ? 2 * units + 2 : 0));
+    p.referent(static_cast<bool>(s));
+    if (p.ndr64()) p.align(8);
+  }
+  if ((pass & kBuffers) && s) {
+    p.conformance(units + 1);
+    p.variance(0, units);
+    p.utf16_units(*s, units);
+  }
+}
+// Pull keeps the sizes only as far as the value needs them (they are [value()] on push).
+inline bool pull_string_large(Pull& p, int pass, std::optional<std::string>& s,
+                              std::uint16_t& length, std::uint16_t& size) {
+  if (pass & kScalars) {
+    p.align(ptr_align(p.ndr64()));
+    p.u16(length);
+    p.u16(size);
+    p.unique_pointer(s);
+    if (p.ndr64()) p.align(8);
+  }
+  if ((pass & kBuffers) && s) {
+    std::uint64_t max = 0, offset = 0, len = 0;
+    p.conformance(max);
+    p.variance(offset, len, max);
+    p.expect_count(max, size / 2);
+    p.expect_count(len, length / 2);
+    if (offset != 0) p.fail(Error::bad_string_offset);
+    p.utf16_units(*s, len);
+  }
+  return p.ok();
+}
+
+// The union: discriminant (a copy of `type`), then the arm aligned as NDR20/NDR64 require.
+inline void push_trust_data(Push& p, int pass, std::uint32_t type, const ForestTrustRecord& v) {
+  if (pass & kScalars) p.enum16(type);
+  if ((pass & kScalars) && p.ndr64()) p.align(8);  // NDR64: the largest arm alignment
+  switch (type) {
+    case 0:
+    case 1:
+      if (v.data.index() != type) return p.fail(Error::bad_switch_value);
+      return push_string_large(p, pass, type == 0 ? std::get<0>(v.data) : std::get<1>(v.data));
+    case 2:
+      return p.fail(Error::bad_switch_value);
+    default: {
+      auto* b = std::get_if<2>(&v.data);
+      if (!b) return p.fail(Error::bad_switch_value);
+      if (pass & kScalars) {
+        p.align(ptr_align(p.ndr64()));
+        p.u3264(b->data ? b->data->size() : 0);
+        p.referent(static_cast<bool>(b->data));
+      }
+      if ((pass & kBuffers) && b->data) {
+        p.conformance(b->data->size());
+        p.array(*b->data);
+      }
+    }
+  }
+}
+
+inline bool pull_trust_data(Pull& p, int pass, std::uint32_t type, ForestTrustRecord& v,
+                            std::uint64_t& blob_length, std::uint16_t (&sizes)[2]) {
+  if (pass & kScalars) {
+    std::uint32_t disc = 0;
+    p.enum16(disc);
+    if (p.ok() && disc != type) return p.fail(Error::bad_switch_value);
+    if (p.ndr64()) p.align(8);
+  }
+  switch (type) {
+    case 0:
+      if (pass & kScalars) v.data.emplace<0>();
+      return pull_string_large(p, pass, std::get<0>(v.data), sizes[0], sizes[1]);
+    case 1:
+      if (pass & kScalars) v.data.emplace<1>();
+      return pull_string_large(p, pass, std::get<1>(v.data), sizes[0], sizes[1]);
+    case 2:
+      return p.fail(Error::bad_switch_value);
+    default: {
+      if (pass & kScalars) {
+        auto& b = v.data.emplace<2>();
+        p.align(ptr_align(p.ndr64()));
+        p.u3264(blob_length);
+        p.range<std::uint64_t>(blob_length, 0, 131072);
+        p.unique_pointer(b.data);
+      }
+      auto& b = std::get<2>(v.data);
+      if ((pass & kBuffers) && b.data) {
+        std::uint64_t max = 0;
+        p.conformance(max);
+        p.expect_count(max, blob_length);
+        p.array(*b.data, max);
+      }
+      return p.ok();
+    }
+  }
+}
+
+inline void push(Push& p, int pass, const ForestTrustRecord& v) {
+  if (pass & kScalars) {
+    p.align(8);
+    p.u32(v.flags);
+    p.enum16(v.type);
+    p.u64(v.time);
+    push_trust_data(p, kScalars, v.type, v);
+    if (p.ndr64()) p.align(8);
+  }
+  if (pass & kBuffers) push_trust_data(p, kBuffers, v.type, v);
+}
+inline bool pull(Pull& p, int pass, ForestTrustRecord& v) {
+  // Wire-only members ([value()] sizes, the blob length) are locals here, which works because a
+  // record is only ever a pointee (both passes in one call). A type that can be embedded keeps
+  // them in its value instead, as LsaString does.
+  std::uint64_t blob_length = 0;
+  std::uint16_t sizes[2] = {0, 0};
+  if (pass & kScalars) {
+    p.align(8);
+    p.u32(v.flags);
+    p.enum16(v.type);
+    p.u64(v.time);
+    pull_trust_data(p, kScalars, v.type, v, blob_length, sizes);
+    if (p.ndr64()) p.align(8);
+  }
+  if (pass & kBuffers) {
+    pull_trust_data(p, kBuffers, v.type, v, blob_length, sizes);
+  }
+  return p.ok();
+}
+
+inline void push(Push& p, int pass, const ForestTrustInformation& v) {
+  if (pass & kScalars) {
+    p.align(ptr_align(p.ndr64()));
+    p.u32(v.count);
+    p.referent(static_cast<bool>(v.entries));
+    if (p.ndr64()) p.align(8);
+  }
+  if ((pass & kBuffers) && v.entries) {
+    if (v.entries->size() != v.count) return p.fail(Error::array_size_mismatch);
+    p.conformance(v.count);
+    for (const auto& e : *v.entries) p.referent(static_cast<bool>(e));  // array of pointers
+    for (const auto& e : *v.entries)
+      if (e) push(p, kScalarsAndBuffers, *e);
+  }
+}
+inline bool pull(Pull& p, int pass, ForestTrustInformation& v) {
+  if (pass & kScalars) {
+    p.align(ptr_align(p.ndr64()));
+    p.u32(v.count);
+    p.range<std::uint32_t>(v.count, 0, 4000);
+    p.unique_pointer(v.entries);
+    if (p.ndr64()) p.align(8);
+  }
+  if ((pass & kBuffers) && v.entries) {
+    auto nest = p.nest();
+    std::uint64_t max = 0;
+    p.conformance(max);
+    p.expect_count(max, v.count);
+    if (!p.resize(*v.entries, max, p.ndr64() ? 8 : 4)) return false;
+    for (auto& e : *v.entries) p.unique_pointer(e);
+    for (auto& e : *v.entries) {
+      if (!e) continue;
+      auto inner = p.nest();
+      pull(p, kScalarsAndBuffers, *e);
+    }
   }
   return p.ok();
 }

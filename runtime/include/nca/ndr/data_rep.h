@@ -36,6 +36,10 @@ struct Limits {
   // Reject nonzero padding bytes. Windows and Samba do not check padding, so it is off by default:
   // turning it on is for tests and fuzzing, not for talking to peers.
   bool strict_padding = false;
+  // Full pointers that point back to an object still being decoded form a cycle, which
+  // std::shared_ptr cannot free: refused (pointer_cycle) unless allowed here, in which case the
+  // caller must break the cycles it receives.
+  bool allow_pointer_cycles = false;
 };
 
 // The wire forms of a character string (C706 14.3.4 and pidl's LIBNDR_FLAG_STR_* flags), combined

@@ -35,7 +35,8 @@ enum class Error : std::uint8_t {
   bad_relative_offset,      // [relative] offset outside the buffer or before its base
   subcontext_mismatch,      // [subcontext] size differs from what its content used
   bad_pipe_chunk,           // NDR64 pipe chunk trailer is not the negated count
-  bad_value,                // a value that the IDL does not allow (e.g. boolean not 0/1 strictly)
+  bad_value,                // a value that the IDL does not allow
+  pointer_cycle,            // full pointers that lead back to an object being decoded
 };
 
 // A short, lowercase, stable name ("buffer_overrun").

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -111,20 +112,8 @@ class Pull {
     return r;
   }
   // A default enum: 16 bits in NDR20, 32 in NDR64 (see Push::enum16).
-  bool enum16(std::uint32_t& v) {
-    if (ndr64_) return get(v);
-    std::uint16_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
-  bool u3264(std::uint64_t& v) {
-    if (ndr64_) return get(v);
-    std::uint32_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
+  bool enum16(std::uint32_t& v) { return ndr64_ ? get(v) : get_as<std::uint16_t>(v); }
+  bool u3264(std::uint64_t& v) { return ndr64_ ? get(v) : get_as<std::uint32_t>(v); }
   bool udlong(std::uint64_t& v) {
     std::uint32_t lo, hi;
     bool r = get(lo) && get(hi);
@@ -240,10 +229,10 @@ class Pull {
     if (!u3264(id)) return false;
     return id != 0 ? true : fail_at(Error::bad_referent, pos_ - (ndr64_ ? 8 : 4));
   }
-  // A [unique] pointer: reads the id; non-null makes `out` hold a new T (charged), to be filled in
-  // the buffers pass; null empties it.
-  template <class T>
-  bool unique_pointer(Unique<T>& out) {
+  // A [unique] pointer held in Unique<T> or std::optional<T>: reads the id; non-null makes `out`
+  // hold a new T (charged), to be filled in the buffers pass; null empties it.
+  template <template <class> class Box, class T>
+  bool unique_pointer(Box<T>& out) {
     std::uint64_t id;
     out.reset();
     if (!referent(id)) return false;
@@ -253,7 +242,7 @@ class Pull {
     return true;
   }
   // A full ([ptr]) pointer. The first pointer with a given id gets a new T (and the pointee is
-  // pulled in the buffers pass: full_pointee_pending()); later ones with that id alias it. An id
+  // pulled in the buffers pass: full_pointee()); later ones with that id alias it. An id
   // seen before for another type fails with bad_referent.
   template <class T>
   bool full_pointer(Full<T>& out) {
@@ -272,8 +261,25 @@ class Pull {
     full_add(id, detail::type_key<T>(), out);
     return true;
   }
-  // Buffers pass: true exactly once for each object full_pointer() created.
-  bool full_pointee_pending(const void* object);
+  // Buffers pass: converts to true exactly once for each object full_pointer() created, and then
+  // marks the object as being decoded until the guard goes out of scope, so that a full pointer
+  // back to it is recognised as a cycle (Error::pointer_cycle, see Limits).
+  class FullPointee {
+   public:
+    FullPointee(Pull* p, const void* object) noexcept : p_(p), object_(object) {}
+    FullPointee(FullPointee&& o) noexcept : p_(o.p_), object_(o.object_) { o.p_ = nullptr; }
+    FullPointee(const FullPointee&) = delete;
+    FullPointee& operator=(const FullPointee&) = delete;
+    ~FullPointee() {
+      if (p_) p_->full_done(object_);
+    }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+
+   private:
+    Pull* p_;
+    const void* object_;
+  };
+  [[nodiscard]] FullPointee full_pointee(const void* object);
 
   // --- strings ---------------------------------------------------------------------------------
   // Forms and fixed_max as in Push::string. The terminator (unless kStrNoterm) must be the last
@@ -354,6 +360,15 @@ class Pull {
     swap_ = !rep_.little_endian || (f & kFlagBigEndian) != 0;
   }
 
+  // Reads a `Wire` scalar into a wider `v`.
+  template <class Wire, class T>
+  bool get_as(T& v) {
+    Wire w;
+    bool r = get(w);
+    v = w;
+    return r;
+  }
+
   // Reads an aligned scalar in the peer's byte order (used by the named functions above).
   template <class T>
   bool get(T& v) {
@@ -380,6 +395,7 @@ class Pull {
   struct FullTable;
   template <class T>
   void copy_in(T* out, const std::uint8_t* src, std::size_t count) {
+    if (count == 0) return;  // `out` may be null (an empty vector)
     std::memcpy(out, src, count * sizeof(T));
     if (sizeof(T) > 1 && swap_)
       for (std::size_t i = 0; i < count; ++i) out[i] = detail::byteswap(out[i]);
@@ -393,6 +409,7 @@ class Pull {
   bool check_padding(std::size_t pad);
   bool full_find(std::uint64_t id, const void* type, std::shared_ptr<void>& found);
   void full_add(std::uint64_t id, const void* type, std::shared_ptr<void> object);
+  void full_done(const void* object) noexcept;
   // Reads the counts of a string form; gives the number of characters sent (with terminator).
   bool string_header(std::uint8_t form, std::uint64_t fixed_max, std::size_t unit,
                      std::uint64_t& count);
