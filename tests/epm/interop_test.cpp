@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <sys/wait.h>
+
 #include "nca/epm/dump.h"
 #include "nca/epm/mgmt.h"
 #include "tower_cases.h"
@@ -133,4 +135,66 @@ TEST_CASE("inq_stats_stubs_agree_with_samba_mgmt", "[epm][interop]") {
       "ndr_unpack_out(r, b)\n"
       "print(r.out_statistics.count, *r.out_statistics.statistics, r.result[0], ndr_pack_out(r) == b)\n");
   CHECK(out == "4 11 22 33 44 0 True\n");
+}
+
+TEST_CASE("a_real_samba_endpoint_mappers_towers", "[epm][interop]") {
+  // Samba's samba-dcerpcd in a network namespace of the test's own (needs root for unshare -n).
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
+      popen("unshare -n /usr/bin/python3 " NCA_EPM_SAMBA_ENTRIES " 2>/dev/null", "r"), pclose);
+  REQUIRE(pipe);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  int rc = pclose(pipe.release());
+  if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
+    WARN("could not run Samba's endpoint mapper (exit " << rc << "): not checked");
+    return;
+  }
+  std::istringstream lines(out);
+  std::string line;
+  std::vector<Entry> entries;
+  uint32_t final_status = 0;
+  int empty_handle = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string hexbytes, impacket_binding, annotation;
+    fields >> hexbytes;
+    if (hexbytes == "STATUS") {
+      fields >> final_status >> empty_handle;
+      continue;
+    }
+    fields >> impacket_binding;
+    std::getline(fields >> std::ws, annotation);
+    INFO(line);
+    const auto bytes = from_hex(hexbytes);
+    auto t = Tower::decode_twr(bytes);
+    REQUIRE(t.ok());
+    CHECK(t.value().encode_twr() == bytes);
+    CHECK(dump_binding(t.value()) == impacket_binding);
+    CHECK(binding_from_tower(t.value()).ok());
+    entries.push_back({{}, t.value(), annotation});
+  }
+  REQUIRE(entries.size() > 10);
+  // How Samba ends a lookup (what LookupEnd::kSamba reproduces): the last batch carries
+  // ept_s_not_registered and an empty handle.
+  CHECK(final_status == kEptNoMoreEntries);
+  CHECK(empty_handle == 1);
+  // Everything Samba registered is accepted by our database, and ept_map over it finds what
+  // Samba's own map would: samr over ncacn_ip_tcp.
+  EndpointDatabase db;
+  REQUIRE(db.insert(entries, false) == kEptOk);
+  CHECK(db.size() == entries.size());
+  const SyntaxId samr{Uuid::from_literal("12345778-1234-abcd-ef00-0123456789ac"), 1, 0};
+  nca::rpc::Binding any;
+  any.set_protseq(nca::rpc::Protseq::kNcacnIpTcp);
+  auto c = db.begin_map({}, tower_from_binding(any, samr).value());
+  REQUIRE(c.ok());
+  auto b = db.next(c.value(), 10, {});
+  REQUIRE(b.towers.size() == 1);
+  std::string want;
+  for (const auto& e : entries)
+    if (e.annotation == "samr" && tower_protseq(e.tower) == nca::rpc::Protseq::kNcacnIpTcp) want = dump_binding(e.tower);
+  CHECK(dump_binding(b.towers[0]) == want);
+  CHECK(dump_text(entries).find("Protocol: samr \n") != std::string::npos);
 }
