@@ -293,3 +293,59 @@ TEST_CASE("svc_random_requests_survive_and_never_return_dead_owners", "[epm]") {
   for (auto a : assocs) calls.core.close_association(a);
   CHECK(calls.core.context_handles().size() == 0);
 }
+
+TEST_CASE("svc_smbtorture_epmapper_sequence", "[epm]") {
+  // What smbtorture rpc.epmapper (Samba 4.17) asserts, replayed against the service with the
+  // towers its dcerpc_binding_build_tower makes (ours are byte-checked against Samba's).
+  Fixture f;
+  f.fill(12);  // more than one batch of Lookup_simple's max_ents 10
+  auto call = f.calls.call(f.assoc);
+  // Map_full: insert ncacn_ip_tcp:216.83.154.106[41768] for the NDR syntax as interface ...
+  const SyntaxId ndr_as_if = nca::rpc::kNdr20;
+  auto ins = tower_from_binding(Binding::parse("ncacn_ip_tcp:216.83.154.106[41768]").value(), ndr_as_if).value().encode();
+  WireEntry e{{}, ins, "SMBTORTURE"};
+  REQUIRE(f.svc.insert(call.caller(), std::span(&e, 1), false) == kEptOk);
+  // ... map it with a tower for ncacn_ip_tcp:[135]: status 0, interface and NDR floors, a port
+  // above 1024, an IP address.
+  auto map_tower = tower_from_binding(Binding::parse("ncacn_ip_tcp:[135]").value(), ndr_as_if).value().encode();
+  auto m = f.svc.map(call, Uuid{}, std::span<const uint8_t>(map_tower), {}, 10, {});
+  REQUIRE(m.ok());
+  REQUIRE(m.value().status == kEptOk);
+  const Tower& t = m.value().towers.at(0);
+  CHECK(t.interface_id() == ndr_as_if);
+  CHECK(t.transfer_syntax() == nca::rpc::kNdr20);
+  CHECK(std::get<PortFloor>(t.floors[3]).port == 41768);
+  CHECK(std::get<Ipv4Floor>(t.floors[4]).to_string() == "216.83.154.106");
+  // ... and delete it under another annotation (only object and tower identify an entry).
+  WireEntry del{{}, ins, "smbtorture"};
+  CHECK(f.svc.remove(std::span(&del, 1)) == kEptOk);
+  // Insert_noreplace: ncalrpc:[SMBTORTURE] without an abstract syntax (nil interface floor).
+  auto lrpc = tower_from_binding(Binding::parse("ncalrpc:[SMBTORTURE]").value(), SyntaxId{}).value().encode();
+  WireEntry le{{}, lrpc, "smbtorture endpoint"};
+  CHECK(f.svc.insert(call.caller(), std::span(&le, 1), false) == kEptOk);
+  WireEntry ld{{}, lrpc, "smbtorture"};
+  CHECK(f.svc.remove(std::span(&ld, 1)) == kEptOk);
+  call.complete();
+  // Lookup_simple: RPC_C_EP_ALL_ELTS, RPC_C_VERS_ALL (0 in Samba's numbering), max_ents 10; loop
+  // while status 0, num_ents == max_ents and the handle is not empty; then status must be
+  // EPMAPPER_STATUS_NO_MORE_ENTRIES and the handle empty.
+  WireContextHandle h;
+  EpmService::LookupReply r;
+  int calls_made = 0;
+  do {
+    r = f.lookup(h, 0, 10);
+    h = r.handle;
+    ++calls_made;
+  } while (r.status == kEptOk && r.entries.size() == 10 && !h.is_null());
+  CHECK(calls_made == 2);
+  CHECK(r.status == kEptNoMoreEntries);
+  CHECK(h.is_null());
+  // Lookup_terminate_search: max_ents 2 gives status 0 and a handle that LookupHandleFree takes.
+  auto first = f.lookup({}, 0, 2);
+  CHECK(first.status == kEptOk);
+  REQUIRE_FALSE(first.handle.is_null());
+  auto call2 = f.calls.call(f.assoc);
+  CHECK(f.svc.lookup_handle_free(call2, first.handle).ok());
+  call2.complete();
+  CHECK(f.open_handles() == 0);
+}
