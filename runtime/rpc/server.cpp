@@ -96,6 +96,13 @@ const ServerInterface* ServerCore::find_interface(const SyntaxId& id) const {
   return &it->second;
 }
 
+std::vector<SyntaxId> ServerCore::interface_ids() const {
+  std::vector<SyntaxId> ids;
+  ids.reserve(interfaces_.size());
+  for (const auto& [key, iface] : interfaces_) ids.push_back(iface.spec->id);
+  return ids;
+}
+
 void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   auto fail = [&reply](FaultCode code, std::string message) {
     ServerReply r;

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "nca/rpc/context_handle.h"
 #include "nca/rpc/function.h"
@@ -152,6 +153,9 @@ class ServerCore {
   // The registration serving `id` as C706 matches versions: same UUID, same major version, and a
   // registered minor version at least the requested one. nullptr if none.
   const ServerInterface* find_interface(const SyntaxId& id) const;
+  // The abstract syntax of every registered interface, ordered by UUID then major version (what
+  // the management interface's inq_if_ids reports).
+  std::vector<SyntaxId> interface_ids() const;
 
   // Serves one call; `reply` runs exactly once. Failures before the handler runs become faults:
   // unknown interface nca_s_unk_if, opnum out of range nca_s_op_rng_error, stub data that does not
