@@ -148,7 +148,7 @@ pointer : '*' qualifier* ;
 arrayDim
   : '[' ']'                # openDim
   | '[' '*' ']'            # starDim
-  | '[' expr '..' expr ']' # rangeDim
+  | '[' expr '..' (expr | '*') ']' # rangeDim
   | '[' expr ']'           # fixedDim
   ;
 

@@ -592,7 +592,7 @@ class Builder {
     } else if (auto* r = dynamic_cast<G::RangeDimContext*>(c)) {
       dim.kind = ArrayDim::Kind::range;
       dim.low = expr(r->expr(0));
-      dim.size = expr(r->expr(1));
+      if (r->expr().size() > 1) dim.size = expr(r->expr(1));  // `[0..*]`: no upper bound
     } else if (auto* f = dynamic_cast<G::FixedDimContext*>(c)) {
       dim.kind = ArrayDim::Kind::fixed;
       dim.size = expr(f->expr());
