@@ -51,6 +51,9 @@ scopeDecl
   : attributes? scopeKeyword name (':' name)? '{' scopeBody '}' ';'?
   | attributes? scopeKeyword name ';'
   ;
+// The head of a scope, up to its '{': the driver parses big files one declaration at a time
+// (parser.cpp), opening scopes with this rule and closing them itself.
+scopeOpen : attributes? scopeKeyword name (':' name)? '{' ;
 scopeKeyword : 'interface' | 'library' | 'coclass' | 'module' | 'dispinterface' ;
 // dispinterfaces separate `properties:` and `methods:`; the labels are tolerated anywhere.
 scopeBody : ( definition | sectionLabel )* ;

@@ -59,17 +59,24 @@ std::string unescape(std::string_view s) {
   return out;
 }
 
-class Builder {
- public:
-  Builder(uint32_t unit, std::string_view text, const std::vector<SourceRange>& pragmas, DiagnosticEngine& diags)
-      : unit_(unit), text_(text), diags_(diags), pragmas_(pragmas), pragma_used_(pragmas.size(), false) {}
+}  // namespace
 
-  void file(G::FileContext* ctx, File& out) {
-    for (auto* d : ctx->definition()) definition(d, out.decls);
-    attach_pragmas(out.decls, 0, UINT32_MAX);
+class AstBuilder::Impl {
+ public:
+  Impl(uint32_t unit, std::string_view text, std::vector<SourceRange> pragmas, DiagnosticEngine& diags)
+      : unit_(unit), text_(text), diags_(diags), pragmas_(std::move(pragmas)), pragma_used_(pragmas_.size(), false) {}
+
+  void file(G::FileContext* ctx, std::vector<DeclPtr>& out) {
+    for (auto* d : ctx->definition()) definition(d, out);
+    attach_pragmas(out, 0, UINT32_MAX);
   }
 
- private:
+  std::unique_ptr<ScopeDecl> open_scope(G::ScopeOpenContext* c) {
+    auto d = std::make_unique<ScopeDecl>(scope_kind(c->scopeKeyword()));
+    set_common(*d, c, c->attributes());
+    set_scope_names(*d, c->name());
+    return d;
+  }
   // ------------------------------------------------------------------------------------------
   // Positions and text
 
@@ -241,22 +248,28 @@ class Builder {
     body = std::move(merged);
   }
 
-  DeclPtr scope(G::ScopeDeclContext* c) {
-    std::string kw = text(c->scopeKeyword());
-    DeclKind kind = kw == "library"         ? DeclKind::library
-                    : kw == "coclass"       ? DeclKind::coclass
-                    : kw == "module"        ? DeclKind::module
-                    : kw == "dispinterface" ? DeclKind::dispinterface
-                                            : DeclKind::interface;
-    auto d = std::make_unique<ScopeDecl>(kind);
-    set_common(*d, c, c->attributes());
-    auto names = c->name();
-    d->name = text(names.at(0));
-    d->name_range = range(names[0]);
+  DeclKind scope_kind(G::ScopeKeywordContext* k) {
+    std::string kw = text(k);
+    return kw == "library"         ? DeclKind::library
+           : kw == "coclass"       ? DeclKind::coclass
+           : kw == "module"        ? DeclKind::module
+           : kw == "dispinterface" ? DeclKind::dispinterface
+                                   : DeclKind::interface;
+  }
+
+  void set_scope_names(ScopeDecl& d, const std::vector<G::NameContext*>& names) {
+    d.name = text(names.at(0));
+    d.name_range = range(names[0]);
     if (names.size() > 1) {
-      d->base = text(names[1]);
-      d->base_range = range(names[1]);
+      d.base = text(names[1]);
+      d.base_range = range(names[1]);
     }
+  }
+
+  DeclPtr scope(G::ScopeDeclContext* c) {
+    auto d = std::make_unique<ScopeDecl>(scope_kind(c->scopeKeyword()));
+    set_common(*d, c, c->attributes());
+    set_scope_names(*d, c->name());
     if (auto* body = c->scopeBody()) {
       for (auto* def : body->definition()) definition(def, d->body);
       SourceRange r = range(c);
@@ -716,17 +729,30 @@ class Builder {
   DiagnosticEngine& diags_;
   int depth_ = 0;
   bool depth_reported_ = false;
-  const std::vector<SourceRange>& pragmas_;
+  std::vector<SourceRange> pragmas_;
   std::vector<bool> pragma_used_;
 };
 
-}  // namespace
+AstBuilder::AstBuilder(uint32_t unit, std::string_view text, std::vector<SourceRange> pragmas, DiagnosticEngine& diags)
+    : impl_(std::make_unique<Impl>(unit, text, std::move(pragmas), diags)) {}
 
-void build_ast(antlr4::ParserRuleContext* tree, uint32_t unit, std::string_view text,
-               const std::vector<SourceRange>& pragmas, DiagnosticEngine& diags, ast::File& out) {
-  auto* file = dynamic_cast<G::FileContext*>(tree);
-  if (!file) return;
-  Builder(unit, text, pragmas, diags).file(file, out);
+AstBuilder::~AstBuilder() = default;
+
+void AstBuilder::add_file(antlr4::ParserRuleContext* file, std::vector<ast::DeclPtr>& out) {
+  if (auto* f = dynamic_cast<G::FileContext*>(file)) impl_->file(f, out);
+}
+
+void AstBuilder::add_definition(antlr4::ParserRuleContext* definition, std::vector<ast::DeclPtr>& out) {
+  if (auto* d = dynamic_cast<G::DefinitionContext*>(definition)) impl_->definition(d, out);
+}
+
+std::unique_ptr<ast::ScopeDecl> AstBuilder::open_scope(antlr4::ParserRuleContext* scope_open) {
+  auto* s = dynamic_cast<G::ScopeOpenContext*>(scope_open);
+  return s ? impl_->open_scope(s) : nullptr;
+}
+
+void AstBuilder::attach_pragmas(std::vector<ast::DeclPtr>& body, uint32_t begin, uint32_t end) {
+  impl_->attach_pragmas(body, begin, end);
 }
 
 }  // namespace nca::idl::detail

@@ -4,6 +4,11 @@
 
 #include "diag/source_manager.h"
 
+// GCC 12 warns about `"(" + s + ")"` at -O2 (a false positive: GCC bug 105651).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace nca::idl {
 namespace {
 

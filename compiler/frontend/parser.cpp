@@ -41,10 +41,17 @@ struct TokenTypes {
       else if (s == "-" || s == "+" || s == "~" || s == "!" || s == "*" || s == "&" || s == "sizeof" || s == "pipe")
         prefix.insert(t);
       if (s == ";") semicolon = t;
+      else if (s == "{") open_brace = t;
+      else if (s == "}") close_brace = t;
+      else if (s == "[") open_bracket = t;
+      else if (s == "]") close_bracket = t;
+      else if (s == ":") colon = t;
+      else if (s == "interface" || s == "library" || s == "coclass" || s == "module" || s == "dispinterface")
+        scope_keywords.insert(t);
     }
   }
-  std::set<size_t> openers, closers, prefix;
-  size_t semicolon = 0;
+  std::set<size_t> openers, closers, prefix, scope_keywords;
+  size_t semicolon = 0, open_brace = 0, close_brace = 0, open_bracket = 0, close_bracket = 0, colon = 0;
 };
 
 std::string quote_token_text(std::string_view s) {
@@ -296,6 +303,88 @@ bool pre_scan(const std::vector<antlr4::Token*>& tokens, const TokenTypes& types
   return true;
 }
 
+// Parses a file one declaration at a time, in ANTLR's fast SLL mode, throwing ANTLR's
+// ParseCancellationException at the first syntax error (the caller then reparses the whole file
+// with error recovery). The parse tree of each declaration is built into the AST and freed before
+// the next one, so memory stays proportional to the tokens, not to a whole-file tree (several
+// hundred bytes per token).
+class IncrementalParser {
+ public:
+  IncrementalParser(IdlParser& parser, antlr4::CommonTokenStream& tokens, const TokenTypes& types,
+                    AstBuilder& builder)
+      : parser_(parser), tokens_(tokens), types_(types), builder_(builder) {}
+
+  void run(std::vector<ast::DeclPtr>& top) {
+    struct Open {
+      std::unique_ptr<ast::ScopeDecl> scope;
+    };
+    std::vector<Open> stack;
+    auto current = [&]() -> std::vector<ast::DeclPtr>& { return stack.empty() ? top : stack.back().scope->body; };
+    while (true) {
+      size_t type = tokens_.LA(1);
+      if (type == antlr4::Token::EOF) {
+        if (!stack.empty()) throw antlr4::ParseCancellationException();  // unclosed scope
+        return;
+      }
+      if (type == types_.close_brace) {
+        if (stack.empty()) throw antlr4::ParseCancellationException();
+        antlr4::Token* last = tokens_.LT(1);
+        tokens_.consume();
+        if (tokens_.LA(1) == types_.semicolon) {
+          last = tokens_.LT(1);
+          tokens_.consume();
+        }
+        std::unique_ptr<ast::ScopeDecl> scope = std::move(stack.back().scope);
+        stack.pop_back();
+        uint32_t begin = scope->range.begin.offset;
+        scope->range.length = static_cast<uint32_t>(last->getStopIndex() + 1 - begin);
+        builder_.attach_pragmas(scope->body, begin, begin + scope->range.length);
+        current().push_back(std::move(scope));
+        continue;
+      }
+      if (stack.size() < 64 && scope_opens_here()) {
+        stack.push_back({builder_.open_scope(parser_.scopeOpen())});
+      } else {
+        builder_.add_definition(parser_.definition(), current());
+      }
+      recycle();
+    }
+  }
+
+ private:
+  // Frees the parse tree built so far (Parser::reset also rewinds the token stream).
+  void recycle() {
+    size_t at = tokens_.index();
+    parser_.reset();
+    tokens_.seek(at);
+  }
+
+  // `[attrs]... interface|library|... name [: base] {` ahead?
+  bool scope_opens_here() {
+    ssize_t k = 1;
+    while (tokens_.LA(k) == types_.open_bracket) {
+      size_t depth = 0;
+      do {
+        size_t t = tokens_.LA(k);
+        if (t == antlr4::Token::EOF) return false;
+        if (t == types_.open_bracket) ++depth;
+        else if (t == types_.close_bracket) --depth;
+        ++k;
+      } while (depth > 0);
+    }
+    if (!types_.scope_keywords.count(tokens_.LA(k))) return false;
+    if (tokens_.LA(k + 1) == antlr4::Token::EOF) return false;
+    k += 2;  // the keyword and the name
+    if (tokens_.LA(k) == types_.colon) k += 2;
+    return tokens_.LA(k) == types_.open_brace;
+  }
+
+  IdlParser& parser_;
+  antlr4::CommonTokenStream& tokens_;
+  const TokenTypes& types_;
+  AstBuilder& builder_;
+};
+
 }  // namespace
 
 std::unique_ptr<ast::File> parse_unit(const SourceManager& sources, uint32_t unit, std::string path,
@@ -314,6 +403,9 @@ std::unique_ptr<ast::File> parse_unit(const SourceManager& sources, uint32_t uni
     tokens.fill();
     TokenTypes types(lexer.getVocabulary());
     if (!pre_scan(tokens.getTokens(), types, reporter, limits)) return file;
+    std::vector<SourceRange> pragmas;
+    for (antlr4::Token* t : tokens.getTokens())
+      if (t->getType() == IdlLexer::PRAGMA) pragmas.push_back(reporter.range(t));
 
     IdlParser parser(&tokens);
     parser.removeErrorListeners();
@@ -321,27 +413,28 @@ std::unique_ptr<ast::File> parse_unit(const SourceManager& sources, uint32_t uni
     // file; only when it fails is the file parsed again in full LL mode with error recovery.
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
     parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    IdlParser::FileContext* tree = nullptr;
     try {
-      tree = parser.file();
+      AstBuilder builder(unit, text, pragmas, diags);
+      IncrementalParser(parser, tokens, types, builder).run(file->decls);
+      builder.attach_pragmas(file->decls, 0, UINT32_MAX);
     } catch (const antlr4::ParseCancellationException&) {
+      file->decls.clear();
       tokens.seek(0);
       parser.reset();
       parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
       parser.setErrorHandler(std::make_shared<ErrorStrategy>(reporter, types));
-      tree = parser.file();
+      IdlParser::FileContext* tree = parser.file();
+      // Without syntax errors (SLL can fail where LL succeeds), the full tree is the AST.
+      if (reporter.errors() == 0 && tree) AstBuilder(unit, text, pragmas, diags).add_file(tree, file->decls);
     }
-    if (reporter.errors() == 0 && tree) {
-      std::vector<SourceRange> pragmas;
-      for (antlr4::Token* t : tokens.getTokens())
-        if (t->getType() == IdlLexer::PRAGMA) pragmas.push_back(reporter.range(t));
-      build_ast(tree, unit, text, pragmas, diags, *file);
-    }
+    // Nothing half-parsed reaches later stages.
+    if (reporter.errors() != 0) file->decls.clear();
   } catch (const TooManyErrors&) {
-    // Already reported; the file's AST stays empty.
+    file->decls.clear();  // already reported
   } catch (const std::exception& e) {
     // The runtime should not throw for any input we give it; if it does, the input is refused
     // rather than the compiler stopped.
+    file->decls.clear();
     diags.error(SourceRange{SourceLoc{unit, 0}, 0}, std::string("internal parser failure: ") + e.what(), "internal");
   }
   return file;
