@@ -3,7 +3,7 @@
 // crash or a hang).
 #include <catch2/catch.hpp>
 
-#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -246,12 +246,14 @@ TEST_CASE("hostile: a 10 MB file parses in bounded time") {
             ")] uint8 *data; } s" + std::to_string(i) + ";\n  NTSTATUS op" + std::to_string(i) +
             "([in] uint32 level, [out, ref] s" + std::to_string(i) + " *r);\n";
   text += "}\n";
-  auto start = std::chrono::steady_clock::now();
+  // CPU time, not wall-clock: the bound is there to catch a hang or super-linear behaviour, and
+  // must hold on a busy machine and under the sanitizers (which are several times slower).
+  std::clock_t start = std::clock();
   auto r = compile({dir.write("big.idl", text)});
-  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   CHECK_FALSE(r->diags.had_errors());
   CHECK(only_interface(*r).body.size() > 100000);
-  CHECK(seconds < 120);
+  CHECK(seconds < 300);
 }
 
 TEST_CASE("files over the size limit are refused before being read") {
