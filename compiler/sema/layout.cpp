@@ -106,7 +106,10 @@ class LayoutPass {
       }
       case ir::TypeKind::alias: {
         if (!t.target) return scalar(0, 0, 1, 1);
-        return levels(*t.target, 0, t);
+        Layout l = levels(*t.target, 0, t);
+        for (const ir::Level& lv : t.target->levels)
+          if (const auto* a = std::get_if<ir::ArrayLevel>(&lv); a && a->is_string) l.is_string = true;
+        return l;
       }
     }
     return {};
