@@ -22,7 +22,7 @@ void type_line(std::ostringstream& o, const ir::Type& t, const char* indent) {
 std::string shape_text(const ir::Shape& s, const ir::Operation& op) {
   std::string out;
   for (size_t i : s.params) out += (out.empty() ? "" : ", ") + op.params[i].name;
-  if (s.has_result) out += (out.empty() ? "" : ", ") + std::string("result");
+  if (s.has_result) out += (out.empty() ? "" : ", ") + op.result->name;
   return "(" + out + ")";
 }
 

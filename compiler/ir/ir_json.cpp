@@ -176,7 +176,7 @@ Json type_json(const Type& t, const Program& p) {
 Json shape_json(const Shape& s, const Operation& op) {
   Json j = Json::array();
   for (size_t i : s.params) j.push_back(op.params.at(i).name);
-  if (s.has_result) j.push_back("result");
+  if (s.has_result) j.push_back(op.result->name);
   return j;
 }
 

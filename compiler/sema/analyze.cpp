@@ -237,7 +237,13 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
                                                ? td.declarators[0].name + "_t"
                                                : direct,
                                            &td.attrs);
-          if (inline_entry && !direct.empty()) inline_entry->type->cpp_name = direct;
+          if (inline_entry && !direct.empty()) {
+            inline_entry->type->cpp_name = direct;
+            // An anonymous aggregate is known by its typedef name: point messages there.
+            if (td.type->decl->name.empty())
+              for (const ast::Declarator& dc : td.declarators)
+                if (dc.name == direct) inline_entry->type->range = dc.name_range;
+          }
         }
         bool named_inline = false;
         for (const ast::Declarator& dc : td.declarators) {
@@ -931,10 +937,14 @@ void Analyzer::build_operation(const ast::OperationDecl& op, ir::Interface& itf,
     bool is_void = r && r->builtin && r->builtin->kind == ir::ScalarKind::void_ &&
                    op.return_pointer_const.empty();
     if (!is_void) {
+      // Named `result` unless a parameter already is.
+      std::string name = seen.count("result") ? "return_value" : "result";
       ast::Declarator d;
       d.pointer_const = op.return_pointer_const;
-      d.name = "result";
-      o.result = build_element({}, *op.return_type, &d, "result", op.return_type->range, scope);
+      d.name = name;
+      ElementScope result_scope = scope;
+      result_scope.top_level_ref = false;
+      o.result = build_element({}, *op.return_type, &d, name, op.return_type->range, result_scope);
     }
   }
 

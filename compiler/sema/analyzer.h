@@ -75,6 +75,7 @@ struct ElementScope {
   ir::PointerKind pointer_default = ir::PointerKind::unique;
   bool top_level = false;  // parameters and return values: the outermost pointer is top-level
   std::string owner;       // for naming anonymous inline types
+  bool top_level_ref = true;  // a top-level pointer defaults to ref (parameters, not results)
 };
 
 // Appends the names in pidl's `flag(A | B)` to `out`.

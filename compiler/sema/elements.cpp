@@ -220,7 +220,11 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
       ir::PointerLevel p;
       p.top_level = scope.top_level && i == 0;
       p.from_default = !s.kind;
-      p.kind = s.kind ? *s.kind : p.top_level ? ir::PointerKind::ref : scope.pointer_default;
+      // A parameter's top-level pointer defaults to ref; every other pointer, including a
+      // returned one, takes the interface's pointer_default.
+      p.kind = s.kind                                ? *s.kind
+               : p.top_level && scope.top_level_ref ? ir::PointerKind::ref
+                                                     : scope.pointer_default;
       levels.emplace_back(p);
       if (!sized && !varied && !s.string) continue;
       if (varied && !sized && !s.string)
