@@ -819,7 +819,7 @@ void Analyzer::build_interface(size_t index) {
     }
   }
   if (!itf.pointer_default_explicit) itf.pointer_default = options_.default_pointer_default;
-  if (!itf.uuid && !itf.local)
+  if (!itf.uuid && !itf.local && !has_attr(sd.attrs, "uuid"))
     diags_.warning(sd.name_range, "interface '" + sd.name + "' has no uuid", "missing-uuid");
 
   if (!sd.base.empty()) {

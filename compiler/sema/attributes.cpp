@@ -196,9 +196,8 @@ bool arg_fits(const ast::AttrArg& a, ArgKind k) {
     case ArgKind::type:
       return a.kind == AK::type || (a.kind == AK::expr && a.expr &&
                                     a.expr->kind == ast::ExprKind::identifier);
-    case ArgKind::uuid:
-      return a.kind == AK::uuid || (a.kind == AK::expr && a.expr &&
-                                    a.expr->kind == ast::ExprKind::string);
+    // Whatever the parser made of a uuid, the interface check validates its text.
+    case ArgKind::uuid: return a.kind != AK::empty;
     case ArgKind::version:
       return a.kind == AK::version ||
              (a.kind == AK::expr && a.expr && (a.expr->kind == ast::ExprKind::integer ||

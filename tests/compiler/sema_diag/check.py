@@ -36,7 +36,13 @@ def read_expectations(path, out, seen):
             if where == "*":
                 target = None
             else:
-                target = n + int(where) if where else n
+                # @+N / @-N: relative to this line; @N: line N (as in Clang's -verify).
+                if not where:
+                    target = n
+                elif where[0] in "+-":
+                    target = n + int(where)
+                else:
+                    target = int(where)
             out.append({"file": path if target else None, "line": target, "severity": m.group(1),
                         "text": m.group(4), "matched": False})
     for m in IMPORT.finditer(text):
@@ -45,7 +51,7 @@ def read_expectations(path, out, seen):
 
 
 def main():
-    ncaidl, idl = os.path.abspath(sys.argv[1]), sys.argv[2]
+    ncaidl, idl = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     expectations = []
     read_expectations(idl, expectations, set())
     try:
