@@ -273,7 +273,10 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
       }
       case ast::DeclKind::interface: {
         const auto& sd = static_cast<const ast::ScopeDecl&>(d);
-        if (sd.forward) break;
+        if (sd.forward) {
+          forward_interfaces_.insert(sd.name);
+          break;
+        }
         InterfaceDecl idecl;
         idecl.decl = &sd;
         idecl.file = file;
@@ -420,6 +423,8 @@ std::optional<Analyzer::Resolved> Analyzer::resolve_named(const std::string& nam
                                                           SourceRange where, bool report) {
   if (const Symbol* sym = lookup(name, where, report)) {
     if (sym->kind == Symbol::Kind::type) return Resolved{nullptr, sym->type};
+    // A COM interface used as a type: `IUnknown *` is an interface pointer.
+    if (sym->kind == Symbol::Kind::interface) return Resolved{&ir::builtin_interface_pointer(), nullptr};
     if (report) {
       Diagnostic d = make_error(where, "'" + name + "' is not a type", "not-a-type");
       d.notes.push_back(make_note(sym->range, "declared here"));
@@ -427,6 +432,7 @@ std::optional<Analyzer::Resolved> Analyzer::resolve_named(const std::string& nam
     }
     return std::nullopt;
   }
+  if (forward_interfaces_.count(name)) return Resolved{&ir::builtin_interface_pointer(), nullptr};
   if (const ir::Builtin* b = ir::find_builtin(name)) return Resolved{b, nullptr};
   if (auto it = tags_.find(name); it != tags_.end()) return Resolved{nullptr, it->second};
   if (report) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "diag/diagnostics.h"
@@ -169,6 +170,7 @@ class Analyzer {
   std::unordered_map<const ast::TypeDecl*, TypeEntry*> by_decl_;
   std::unordered_map<const ast::TypeSpec*, TypeEntry*> by_spec_;  // inline pipes
   std::unordered_map<const ir::Type*, TypeEntry*> entry_of_;
+  std::unordered_set<std::string> forward_interfaces_;  // `interface IFoo;`
   std::unordered_map<std::string, std::vector<const ir::Type*>> scope_types_;
   std::unordered_map<std::string, std::vector<const ir::Constant*>> scope_constants_;
   std::unordered_map<std::string, ir::PointerKind> scope_pointer_default_;

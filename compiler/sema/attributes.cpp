@@ -95,6 +95,8 @@ constexpr std::array kTable = {
   AttrInfo{"nosize",            kAnyType, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"noejs",             kAnyType, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"gensize",           kAnyType, ArgKind::none, 0, 0, 0, false},
+  AttrInfo{"nopython",          kAnyType | kOperation, ArgKind::none, 0, 0, 0, false},
+  AttrInfo{"todo",              kOperation, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"v1_enum",           kEnum | kAlias, ArgKind::none, 0, 0, kEnumWidthGroup, true},
   AttrInfo{"enum8bit",          kEnum, ArgKind::none, 0, 0, kEnumWidthGroup, true},
   AttrInfo{"enum16bit",         kEnum, ArgKind::none, 0, 0, kEnumWidthGroup, true},

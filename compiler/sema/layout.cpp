@@ -34,7 +34,9 @@ Layout no_size(Layout l) {
 }
 
 Layout builtin_layout(const ir::Builtin& b) {
-  if (b.kind == ir::ScalarKind::blob) return no_size(scalar(0, 0, 1, 1));
+  if (b.kind == ir::ScalarKind::blob || b.kind == ir::ScalarKind::pidl_string ||
+      b.kind == ir::ScalarKind::interface_ptr)
+    return no_size(scalar(0, 0, b.align20, b.align64));
   return scalar(b.size20, b.size64, b.align20, b.align64);
 }
 
@@ -209,6 +211,7 @@ Layout element_layout(const ir::Element& e, size_t k) {
                             lv.kind == ir::ArrayKind::conformant_varying;
           bool varying = lv.kind == ir::ArrayKind::varying ||
                          lv.kind == ir::ArrayKind::conformant_varying;
+          if (lv.kind == ir::ArrayKind::inline_) return no_size(l);
           if (conformant || varying) {
             l.align20 = std::max(l.align20, kCount20);
             l.align64 = std::max(l.align64, kCount64);
