@@ -156,7 +156,8 @@ class Analyzer {
   const ast::Attribute* type_attr(const TypeEntry& e, std::string_view name) const;
   ir::PointerKind pointer_default_for(const std::string& scope) const;
   void check_type_attributes(const TypeEntry& e, Place place);
-  std::string suggest(const std::string& name) const;
+  std::string suggest(const std::string& name);
+  int suggestions_ = 0;
 
   const ParsedProgram& program_;
   DiagnosticEngine& diags_;
@@ -176,6 +177,11 @@ class Analyzer {
   std::unordered_map<std::string, ir::PointerKind> scope_pointer_default_;
   std::vector<std::vector<bool>> visible_;  // visible_[f][g]: file f sees file g's names
   size_t current_file_ = 0;
+  // Building one declaration may build others first (a typedef's target, a constant's operands,
+  // a base interface); chains of them are bounded so that hostile input cannot exhaust the stack.
+  int build_depth_ = 0;
+  bool depth_reported_ = false;
+  bool enter(SourceRange where);  // false (after reporting once) when the chain is too long
 
   struct InterfaceDecl {
     const ast::ScopeDecl* decl = nullptr;

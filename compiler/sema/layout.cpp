@@ -60,7 +60,18 @@ class LayoutPass {
     if (s == State::in_progress) return false;
     s = State::in_progress;
     auto it = mutable_.find(t);
-    if (it != mutable_.end()) it->second->layout = compute(*it->second);
+    if (depth_ >= kMaxDepth) {
+      // Types nested this deeply by value are hostile input: no layout, one error.
+      if (!depth_reported_)
+        diags_.error(t->range, "types are nested too deeply (more than " +
+                                   std::to_string(kMaxDepth) + " levels)", "nesting-too-deep");
+      depth_reported_ = true;
+      if (it != mutable_.end()) it->second->layout = no_size(scalar(0, 0, 1, 1));
+    } else if (it != mutable_.end()) {
+      ++depth_;
+      it->second->layout = compute(*it->second);
+      --depth_;
+    }
     state_[t] = State::done;
     return true;
   }
@@ -86,7 +97,13 @@ class LayoutPass {
       if (!std::holds_alternative<ir::PointerLevel>(e.levels[k]) && k + 1 < e.levels.size())
         levels(e, k + 1, owner);
     }
-    return element_layout(e, k);
+    Layout l = element_layout(e, k);
+    if (k < e.levels.size() && !l.size20) {
+      const auto* a = std::get_if<ir::ArrayLevel>(&e.levels[k]);
+      if (a && a->kind == ir::ArrayKind::fixed && element_layout(e, k + 1).size20)
+        diags_.error(e.range, "array '" + e.name + "' is too large", "type-too-large");
+    }
+    return l;
   }
 
   Layout compute(const ir::Type& t) {
@@ -184,7 +201,10 @@ class LayoutPass {
     return out;  // the selected arm decides the size: never fixed
   }
 
+  static constexpr int kMaxDepth = 512;
   DiagnosticEngine& diags_;
+  int depth_ = 0;
+  bool depth_reported_ = false;
   std::unordered_map<const ir::Type*, ir::Type*> mutable_;
   std::unordered_map<const ir::Type*, State> state_;
   std::unordered_map<const ir::Type*, bool> reported_;
