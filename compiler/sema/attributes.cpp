@@ -294,6 +294,8 @@ bool check_attributes(const ast::AttributeList& attrs, Place place, DiagnosticEn
     }
     if (auto it = seen.find(a.name); it != seen.end()) {
       const ast::Attribute* prev = it->second;
+      if (!prev) continue;  // this name's duplicates were reported once already
+      it->second = nullptr;
       Diagnostic d{Severity::warning, a.name_range, "duplicate attribute '" + a.name + "'",
                    "duplicate-attribute", {}};
       d.notes.push_back({Severity::note, prev->name_range, "first given here", "", {}});
