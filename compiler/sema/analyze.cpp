@@ -188,7 +188,7 @@ void Analyzer::declare_file(size_t f) {
 }
 
 void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file,
-                             const std::string& scope) {
+                             const std::string& scope, bool in_module) {
   for (const ast::DeclPtr& dp : decls) {
     if (!dp) continue;
     const ast::Decl& d = *dp;
@@ -298,7 +298,7 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
       case ast::DeclKind::module: {
         const auto& sd = static_cast<const ast::ScopeDecl&>(d);
         check_attributes(sd.attrs, kOther, diags_);
-        declare_decls(sd.body, file, scope);
+        declare_decls(sd.body, file, scope, d.kind == ast::DeclKind::module);
         break;
       }
       case ast::DeclKind::coclass: break;  // type-library glue: nothing to marshal
@@ -309,7 +309,8 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
         break;
       }
       case ast::DeclKind::operation: {
-        if (scope.empty() || !scope_pointer_default_.count(scope)) {
+        // A module's functions are DLL entry points of a type library: nothing to marshal.
+        if (!in_module && (scope.empty() || !scope_pointer_default_.count(scope))) {
           const auto& op = static_cast<const ast::OperationDecl&>(d);
           diags_.error(op.name_range, "operation '" + op.name + "' is outside an interface",
                        "operation-outside-interface");

@@ -129,7 +129,8 @@ class Analyzer {
  private:
   // Pass 1: declare every name.
   void declare_file(size_t file);
-  void declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file, const std::string& scope);
+  void declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file, const std::string& scope,
+                     bool in_module = false);
   TypeEntry* declare_type_decl(const ast::TypeDecl& decl, size_t file, const std::string& scope,
                                const std::string& fallback_name,
                                const ast::AttributeList* typedef_attrs);

@@ -491,26 +491,16 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
       diags_.report(std::move(d));
       return std::nullopt;
     }
-    case ast::ExprKind::unary: {
-      if (e.text == "&") break;
-      auto a = sub(0);
-      if (!a) return std::nullopt;
-      out.kind = ir::Expr::Kind::unary;
-      out.op = e.text;
-      out.is_constant = a->is_constant && e.text != "*";
-      out.operands.push_back(std::move(*a));
-      if (out.is_constant) {
-        auto v = eval_const(e);
-        if (!v) return std::nullopt;
-        out.value = *v;
-      }
-      return out;
-    }
+    case ast::ExprKind::unary:
     case ast::ExprKind::binary:
     case ast::ExprKind::ternary: {
-      out.kind = e.kind == ast::ExprKind::binary ? ir::Expr::Kind::binary : ir::Expr::Kind::ternary;
+      if (e.kind == ast::ExprKind::unary && e.text == "&") break;
+      out.kind = e.kind == ast::ExprKind::unary    ? ir::Expr::Kind::unary
+                 : e.kind == ast::ExprKind::binary ? ir::Expr::Kind::binary
+                                                   : ir::Expr::Kind::ternary;
       out.op = e.text;
-      out.is_constant = true;
+      // A dereference reads a run-time value: never a constant, whatever it points at.
+      out.is_constant = !(e.kind == ast::ExprKind::unary && e.text == "*");
       for (size_t i = 0; i < e.operands.size(); ++i) {
         auto a = sub(i);
         if (!a) return std::nullopt;
