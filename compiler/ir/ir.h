@@ -182,7 +182,8 @@ struct EnumValue {
 struct Type {
   TypeKind kind = TypeKind::struct_;
   std::string name;      // the IDL name (struct tag, or typedef name when anonymous)
-  std::string cpp_name;  // the name generated C++ uses (typedef name preferred)
+  std::string cpp_name;  // the name generated C++ uses (typedef name preferred; C++ keywords
+                         // get a trailing '_')
   SourceRange range;
   size_t file = 0;        // index into Program::files
   std::string scope;      // enclosing interface, empty at file level

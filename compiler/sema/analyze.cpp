@@ -96,6 +96,22 @@ std::optional<ir::Version> parse_version(const std::string& s) {
   return v;
 }
 
+// A name usable in C++: IDL names that are C++ keywords (`class`, `default`, ...) get a '_'.
+std::string cpp_friendly(const std::string& name) {
+  static const char* const kKeywords[] = {
+      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",
+      "class", "concept", "const", "constexpr", "continue", "default", "delete", "do", "double",
+      "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+      "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr",
+      "operator", "or", "private", "protected", "public", "register", "requires", "return",
+      "short", "signed", "sizeof", "static", "struct", "switch", "template", "this", "throw",
+      "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual",
+      "void", "volatile", "while", "xor"};
+  for (const char* k : kKeywords)
+    if (name == k) return name + "_";
+  return name;
+}
+
 // The text of an attribute argument that names something (`charset(UTF16)`, `endpoint("x")`).
 std::string arg_text(const ast::AttrArg& a) {
   if (a.expr && (a.expr->kind == ast::ExprKind::identifier || a.expr->kind == ast::ExprKind::string))
@@ -163,7 +179,7 @@ TypeEntry* Analyzer::new_type(ir::TypeKind kind, const std::string& name, Source
   auto t = new ir::Type();
   t->kind = kind;
   t->name = name;
-  t->cpp_name = name;
+  t->cpp_name = cpp_friendly(name);
   t->range = range;
   t->file = file;
   t->scope = scope;
@@ -240,7 +256,7 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
                                                : direct,
                                            &td.attrs);
           if (inline_entry && !direct.empty()) {
-            inline_entry->type->cpp_name = direct;
+            inline_entry->type->cpp_name = cpp_friendly(direct);
             // An anonymous aggregate is known by its typedef name: point messages there.
             if (td.type->decl->name.empty())
               for (const ast::Declarator& dc : td.declarators)
