@@ -13,6 +13,11 @@
 #include "frontend/frontend.h"
 #include "frontend/ast_dump.h"
 #include "frontend/summary.h"
+#ifdef NCA_HAVE_SEMA
+#include "backends/ir_json_generator.h"
+#include "backends/summary_generator.h"
+#include "sema/analyze.h"
+#endif
 
 #ifndef NCA_VERSION
 #define NCA_VERSION "0.0.0"
@@ -195,18 +200,33 @@ int main(int argc, char** argv) {
   }
   if (program.io_error) return kExitUsage;
 
-  // SEAM(sema): semantic analysis, the IR and the back ends run here once they exist (they link
-  // in as ncaidl_sema / ncaidl_backends; see compiler/CMakeLists.txt). They take `program`,
-  // `sources` and `diags`, check `diags.had_errors()` first, and provide --dump-ir's JSON and a
-  // richer --summary.
+  if (o.dump_ast)
+    for (const auto& f : program.files)
+      if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
+
+#ifdef NCA_HAVE_SEMA
+  // Semantic analysis runs on every program that parsed, so its errors show without options;
+  // --dump-ast alone is the front end's debugging aid and stops before it.
+  std::shared_ptr<const ir::Program> ir;
+  const bool ast_only = o.dump_ast && !o.dump_ir && !o.summary;
+  if (!diags.had_errors() && !ast_only) ir = analyze(program, diags);
+  if (ir && !diags.had_errors() && (o.dump_ir || o.summary)) {
+    backends::GeneratorOptions gen;
+    std::string stem = o.inputs.front();
+    stem = stem.substr(stem.find_last_of('/') + 1);
+    gen.base_name = stem.substr(0, stem.rfind('.'));
+    backends::Output out;
+    if (o.dump_ir) backends::IrJsonGenerator().generate(*ir, gen, out, diags);
+    if (o.summary) backends::SummaryGenerator().generate(*ir, gen, out, diags);
+    out.write_to_stream(std::cout);
+  }
+#else
   if (o.dump_ir) {
     std::cerr << "ncaidl: error: --dump-ir needs semantic analysis, which this build does not have yet\n";
     return kExitUsage;
   }
-  if (o.dump_ast)
-    for (const auto& f : program.files)
-      if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
   if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
+#endif
   (void)o.output_dir;
 
   return diags.had_errors() ? kExitIdlErrors : kExitOk;
