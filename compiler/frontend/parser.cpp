@@ -233,11 +233,15 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
   void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
-    // Where a ';' could end the construct, the missing ';' is the likely mistake (`import "a.idl"`
-    // followed by the next declaration): say so, after the previous token, as Clang does.
+    // Where a ';' could end the construct and the unexpected token starts a new line, the
+    // missing ';' is the likely mistake (`import "a.idl"` followed by the next declaration): say
+    // so, after the previous token, as Clang does.
     std::string after = construct_name(p->getContext());
-    if (e.getExpectedTokens().contains(types_.semicolon) && !after.empty()) {
-      reporter_.error(reporter_.after(p->getTokenStream()->LT(-1)), "expected ';' after " + after);
+    antlr4::Token* prev = p->getTokenStream()->LT(-1);
+    antlr4::Token* bad = e.getOffendingToken();
+    if (e.getExpectedTokens().contains(types_.semicolon) && !after.empty() && prev && bad &&
+        bad->getLine() > prev->getLine()) {
+      reporter_.error(reporter_.after(prev), "expected ';' after " + after);
       return;
     }
     report(p, e.getOffendingToken(), expected(p, e.getExpectedTokens()));
