@@ -220,7 +220,7 @@ Result<Pdu, DecodeError> decode(ByteView frag) {
   auto fail = [&](std::string m) {
     return DecodeError{std::string(to_string(h.type)) + ": " + m, h.call_id};
   };
-  if (h.rpc_vers != 5 || h.rpc_vers_minor != 0)
+  if (h.rpc_vers != 5 || h.rpc_vers_minor > 1)
     return DecodeError{"unsupported protocol version " + std::to_string(h.rpc_vers) + "." +
                            std::to_string(h.rpc_vers_minor),
                        h.call_id};

@@ -3,6 +3,7 @@
 #include "nca/rpc/cn/server.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -132,27 +133,58 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   }
 
  private:
+  // Reads one fragment: the 16-byte header first, checked before anything else is read or
+  // allocated (a wrong version or an oversized frag_length is refused at once, even when the
+  // body never comes), then exactly frag_length bytes.
   void read_next() {
     if (closing_) return;
+    struct ReadState {
+      uint8_t header[kHeaderSize];
+      net::Bytes pdu;
+      int stage = 0;
+      bool rejected = false;  // the header was refused: answer it, then hang up
+    };
+    auto rs = std::make_shared<ReadState>();
     std::weak_ptr<ServerConnection> weak = weak_from_this();
-    net::Status st = net::read_pdu(*stream_, config_.max_frag, [weak](net::Status s, net::Bytes pdu) {
+    uint16_t limit = bound_ ? max_recv_ : config_.max_frag;
+    auto next = [rs, limit](std::vector<net::MutableBuffer>& out) -> net::Status {
+      if (rs->stage == 0) {
+        rs->stage = 1;
+        out.emplace_back(rs->header, kHeaderSize);
+        return {};
+      }
+      if (rs->stage == 2) return {};  // the body is in
+      rs->stage = 2;
+      Header h = *peek_header({rs->header, kHeaderSize});
+      if (h.rpc_vers != 5 || h.rpc_vers_minor > 1 || h.frag_length < kHeaderSize ||
+          h.frag_length > limit) {
+        rs->rejected = true;
+        return net::Status(net::Errc::pdu_malformed, 0, "fragment header refused");
+      }
+      rs->pdu = net::Bytes(h.frag_length);
+      std::memcpy(rs->pdu.data(), rs->header, kHeaderSize);
+      if (h.frag_length > kHeaderSize)
+        out.emplace_back(rs->pdu.data() + kHeaderSize, h.frag_length - kHeaderSize);
+      return {};
+    };
+    net::Status st = net::readv_pdu(*stream_, std::move(next), [weak, rs](net::Status s) {
       auto self = weak.lock();
-      if (!self) return;
-      self->on_read(s, std::move(pdu));
+      if (!self || self->closing_) return;
+      if (rs->rejected) return self->refuse_header(*peek_header({rs->header, kHeaderSize}));
+      if (!s.ok()) {
+        // eof/truncated: the client went away (Samba, too, just drops such connections).
+        return self->close_after_writes();
+      }
+      self->handle_fragment(rs->pdu.span());
+      self->read_next();
     });
     if (!st.ok()) close_after_writes();
   }
 
-  void on_read(net::Status s, net::Bytes pdu) {
-    if (closing_) return;
-    if (!s.ok()) {
-      // eof/truncated: the client went away; pdu_too_large/pdu_malformed: a frag_length we
-      // refuse. Samba drops such connections without an answer; so do we.
-      close_after_writes();
-      return;
-    }
-    handle_fragment(pdu.span());
-    read_next();
+  void refuse_header(const Header& h) {
+    if (h.type == PduType::bind && h.rpc_vers != 5)
+      return bind_nak(h.call_id, BindNakReason::protocol_version_not_supported);
+    protocol_error(h.call_id);
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -226,18 +258,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // ---- input --------------------------------------------------------------------------------
 
   void handle_fragment(ByteView frag) {
-    auto header = peek_header(frag);
-    if (!header) return protocol_error(0);
-    if (header->rpc_vers != 5 || header->rpc_vers_minor > 1) {
-      if (header->type == PduType::bind)
-        return bind_nak(header->call_id, BindNakReason::protocol_version_not_supported);
-      return protocol_error(header->call_id);
-    }
-    // decode() knows 5.0 only; 5.1 differs in nothing we read.
+    // read_next() checked version and frag_length already.
     auto decoded = decode(frag);
     if (!decoded) return protocol_error(decoded.error().call_id);
     Pdu& pdu = *decoded;
-    if (bound_ && pdu.header.frag_length > max_recv_) return protocol_error(pdu.header.call_id);
 
     switch (pdu.header.type) {
       case PduType::bind:

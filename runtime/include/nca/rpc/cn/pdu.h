@@ -193,7 +193,7 @@ struct DecodeError {
   uint32_t call_id = 0;
 };
 
-// Decodes one whole fragment (exactly frag_length bytes). Errors: a version other than 5.0, a
+// Decodes one whole fragment (exactly frag_length bytes). Errors: a version other than 5.0/5.1, a
 // frag_length that disagrees with the buffer, an unknown PDU type, a body or trailer that does not
 // fit, counts beyond the fragment.
 Result<Pdu, DecodeError> decode(ByteView fragment);
