@@ -266,7 +266,10 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     if (is_bind) {
       // bind_ack's max_recv_frag bounds what we send; max_xmit_frag what the server sends.
       send_frag = std::clamp<uint16_t>(ack.max_recv_frag, kMinFragSize, config.max_frag);
-      recv_frag = config.max_frag;
+      // What the server says it will send. Samba answers a small max_recv_frag with a larger
+      // size (it keeps a floor of its own) and then sends fragments of that size; accepting what
+      // the server announced is what its own clients do.
+      recv_frag = std::max(config.max_frag, ack.max_xmit_frag);
       group = ack.assoc_group_id;
       state = State::ready;
     }

@@ -8,7 +8,7 @@ CHECK is one of:
   samba        Samba's Python bindings: echo.rpcecho calls, raw ClientConnection requests,
                faults for unknown opnums and bad stub data, unknown interface refused
   impacket     Impacket's DCE/RPC client: bind, calls, fragmented calls with a small max_frag
-  tshark       a capture of a Samba and an Impacket session dissected as DCE/RPC: no malformed
+  tshark       a capture of Samba, Impacket and our own client (cn_call) sessions dissected as DCE/RPC: no malformed
                packet, no expert warning or error from the DCE/RPC dissector
 Exit status 0 when every expectation holds; failures are printed.
 """
@@ -208,6 +208,7 @@ def impacket(binary):
 
 
 def tshark(binary):
+    call_tool = os.path.join(os.path.dirname(binary), "cn_call")
     s = Server(binary, ["ncacn_ip_tcp:127.0.0.1"], extra=["--max-frag", "4280"])
     cap_dir = tempfile.mkdtemp(prefix="cn_cap_")
     cap = os.path.join(cap_dir, "cn.pcapng")
@@ -223,6 +224,15 @@ def tshark(binary):
         subprocess.run([PY, "-c", SAMBA_CLIENT, b.replace("]", ",bigendian]"), ECHO_UUID],
                        capture_output=True, timeout=120)
         subprocess.run([PY, "-c", IMPACKET_CLIENT, str(port)], capture_output=True, timeout=120)
+        # Our own client: fragmented requests and responses at the minimum fragment size, an
+        # unknown opnum (fault), several calls on one connection.
+        for args in (["--max-frag", "1432", "--echo", "100000"], ["--repeat", "3", "--echo", "10"]):
+            r = subprocess.run([call_tool, *args, b, ECHO_UUID, "1.0", "1"], capture_output=True,
+                               text=True, timeout=60)
+            check(r.returncode == 0, "cn_call %s: %s" % (args, r.stdout.strip()))
+        r = subprocess.run([call_tool, b, ECHO_UUID, "1.0", "33"], capture_output=True, text=True,
+                           timeout=60)
+        check("nca_s_op_rng_error" in r.stdout, "cn_call unknown opnum: " + r.stdout.strip())
         time.sleep(1)
     finally:
         dumpcap.terminate()
