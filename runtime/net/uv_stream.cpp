@@ -38,6 +38,8 @@ struct StreamCore {
   Kind kind;
   AnyStreamHandle h;
   bool closing = false;
+  bool closed = false;  // libuv's close completed
+  bool owned = false;   // a UvStream wraps this core; it deletes a closed core when it goes
 
   // The outstanding read: the caller's buffers, where the next byte goes, bytes read so far.
   IoCallback read_cb;
@@ -79,7 +81,9 @@ struct StreamCore {
     // libuv has already cancelled the write (and connect) requests; the read is ours to cancel.
     if (core->read_cb) invoke_once(core->read_cb, Status(Errc::cancelled, UV_ECANCELED));
     if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
-    delete core;
+    // A Stream that outlives its disconnect still points here: it frees the core when it goes.
+    core->closed = true;
+    if (!core->owned) delete core;
   }
 
   void fetch_addresses() {
@@ -103,9 +107,11 @@ namespace {
 
 class UvStream final : public Stream {
  public:
-  explicit UvStream(StreamCore* core) : core_(core) {}
+  explicit UvStream(StreamCore* core) : core_(core) { core_->owned = true; }
   ~UvStream() override {
-    if (!core_->closing) core_->close();
+    core_->owned = false;
+    if (core_->closed) delete core_;
+    else if (!core_->closing) core_->close();
   }
 
   Loop& loop() override { return *core_->loop; }
