@@ -11,6 +11,7 @@
 #include "nca/net/pdu_reader.h"
 #include "nca/net/stream_queue.h"
 #include "nca/rpc/cn/pdu.h"
+#include "fragments.h"
 
 namespace nca::rpc::cn {
 
@@ -53,11 +54,6 @@ struct Active {
   bool started = false;  // got the first response fragment
   Bytes stub;
   UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
-};
-
-struct Outgoing {
-  std::vector<uint8_t> headers;
-  Bytes stub;
 };
 
 std::string reason_text(uint16_t reason) {
@@ -364,27 +360,13 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     if (!w.request.object.is_nil()) object = w.request.object;
     else if (binding && binding->object()) object = Uuid::parse(*binding->object());
 
-    auto out = std::make_shared<Outgoing>();
-    out->stub = std::move(*stub);
     size_t head = kRequestHeaderSize + (object ? 16 : 0);
-    size_t per_frag = (send_frag - head) & ~size_t(7);
-    size_t total = out->stub.size();
-    size_t frags = total == 0 ? 1 : (total + per_frag - 1) / per_frag;
-    Encoder enc;
-    enc.out.reserve(frags * head);
-    for (size_t i = 0, off = 0; i < frags; ++i, off += per_frag) {
-      uint8_t flags = (i == 0 ? kPfcFirstFrag : 0) | (i + 1 == frags ? kPfcLastFrag : 0);
-      encode_request_head(enc, flags, wire, uint32_t(total - off), ctx.context_id,
-                          w.request.opnum, object, std::min(per_frag, total - off));
-    }
-    out->headers = std::move(enc.out);
-    std::vector<net::ConstBuffer> bufs;
-    bufs.reserve(frags * 2);
-    for (size_t i = 0, off = 0; i < frags; ++i, off += per_frag) {
-      size_t n = std::min(per_frag, total - off);
-      bufs.emplace_back(out->headers.data() + i * head, head);
-      if (n) bufs.emplace_back(out->stub.data() + off, n);
-    }
+    uint16_t context_id = ctx.context_id, opnum = w.request.opnum;
+    auto out = detail::fragment(std::move(*stub), send_frag, head,
+                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                                  encode_request_head(enc, flags, wire, alloc_hint, context_id,
+                                                      opnum, object, n);
+                                });
     Active a;
     a.id = w.request.id;
     a.context_id = ctx.context_id;
@@ -392,7 +374,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     a.reply = std::move(w.reply);
     active.emplace(wire, std::move(a));
     wire_of[w.request.id] = wire;
-    writes->writev(std::move(bufs), [weak = weak_from_this(), gen = generation, out](net::Status st) {
+    writes->writev(out->buffers, [weak = weak_from_this(), gen = generation, out](net::Status st) {
       auto self = weak.lock();
       if (self && self->generation == gen && !st.ok())
         self->lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));

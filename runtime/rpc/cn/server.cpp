@@ -13,6 +13,7 @@
 #include "nca/net/pdu_reader.h"
 #include "nca/net/stream_queue.h"
 #include "nca/rpc/cn/pdu.h"
+#include "fragments.h"
 
 namespace nca::rpc::cn {
 
@@ -34,12 +35,6 @@ struct Incoming {
   uint16_t opnum = 0;
   std::optional<Uuid> object;
   bool little_endian = true;
-  std::vector<uint8_t> stub;
-};
-
-// Response stub data and the fragment headers that slice it, kept alive until written.
-struct OutgoingReply {
-  std::vector<uint8_t> headers;
   std::vector<uint8_t> stub;
 };
 
@@ -463,33 +458,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
     send_response(call_id, context_id, std::move(reply.stub));
   }
 
-  // Fragments the response stub: each fragment carries as much as max_xmit allows, in multiples
-  // of 8 bytes so that every fragment but the last keeps NDR's 8-byte alignment (as Windows
-  // does). Headers and stub go out in one gathered write, without copying the stub.
+  // Headers and stub go out in one gathered write, without copying the stub.
   void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
-    size_t per_frag = (max_xmit_ - kResponseHeaderSize) & ~size_t(7);
-    size_t total = stub.size();
-    size_t frags = total == 0 ? 1 : (total + per_frag - 1) / per_frag;
-    auto out = std::make_shared<OutgoingReply>();
-    out->stub = std::move(stub);
-    Encoder enc;
-    enc.out.reserve(frags * kResponseHeaderSize);
-    for (size_t i = 0, off = 0; i < frags; ++i, off += per_frag) {
-      size_t n = std::min(per_frag, total - off);
-      uint8_t flags = (i == 0 ? kPfcFirstFrag : 0) | (i + 1 == frags ? kPfcLastFrag : 0);
-      // alloc_hint: the stub bytes still to come, this fragment's included (Windows, Samba).
-      encode_response_head(enc, flags, call_id, uint32_t(total - off), context_id, n);
-    }
-    out->headers = std::move(enc.out);
-    std::vector<net::ConstBuffer> bufs;
-    bufs.reserve(frags * 2);
-    for (size_t i = 0, off = 0; i < frags; ++i, off += per_frag) {
-      size_t n = std::min(per_frag, total - off);
-      bufs.emplace_back(out->headers.data() + i * kResponseHeaderSize, kResponseHeaderSize);
-      if (n) bufs.emplace_back(out->stub.data() + off, n);
-    }
+    auto out = detail::fragment(std::move(stub), max_xmit_, kResponseHeaderSize,
+                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                                  encode_response_head(enc, flags, call_id, alloc_hint,
+                                                       context_id, n);
+                                });
     if (closed_) return;
-    writes_->writev(std::move(bufs), [weak = weak_from_this(), out](net::Status st) {
+    writes_->writev(out->buffers, [weak = weak_from_this(), out](net::Status st) {
       auto self = weak.lock();
       if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
     });
