@@ -12,14 +12,18 @@
 //  - unknown interface / version: the context is rejected in bind_ack (provider_rejection,
 //    abstract_syntax_not_supported); no transfer syntax in common: proposed_transfer_syntaxes_
 //    not_supported; too many contexts: local_limit_exceeded;
-//  - a bind carrying an auth trailer (no security provider yet): bind_nak invalid_auth_type;
+//  - a bind whose auth trailer names any auth type but none (no security provider yet):
+//    bind_nak invalid_auth_type;
 //    protocol version other than 5: bind_nak protocol_version_not_supported; an unknown
 //    association group: bind_nak not_specified; each bind_nak is followed by a disconnect;
 //  - a request on an unknown context: fault nca_s_unk_if (did_not_execute); unknown opnum,
 //    bad stub data: the ServerCore's faults; too many calls in flight: nca_s_server_too_busy;
 //  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a second
 //    bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
-//    client never sends): fault nca_s_proto_error, then disconnect.
+//    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
+//    fragment header with a wrong version or a frag_length beyond the limit is refused before its
+//    body is read. co_cancel is accepted and ignored (C706 cancels are advisory); orphaned drops
+//    the call's reassembly or its reply.
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
 // several cores, run one Server (with its own ServerCore and listeners) per thread and loop.
