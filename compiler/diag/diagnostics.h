@@ -37,6 +37,8 @@ class DiagnosticEngine {
   void warning(SourceRange r, std::string message, std::string id);
 
   void set_warnings_as_errors(bool on) { werror_ = on; }
+  // `-Wno-<id>`: warnings with this id are dropped (neither printed, counted nor recorded).
+  void disable_warning(std::string id) { disabled_.push_back(std::move(id)); }
   void set_color(bool on) { color_ = on; }
 
   size_t error_count() const { return errors_; }
@@ -56,6 +58,7 @@ class DiagnosticEngine {
   size_t errors_ = 0;
   size_t warnings_ = 0;
   std::vector<Diagnostic> reported_;
+  std::vector<std::string> disabled_;
 };
 
 }  // namespace nca::idl

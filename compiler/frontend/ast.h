@@ -97,6 +97,10 @@ struct TypeSpec {
   SourceRange range;
   std::string name;
   bool is_const = false;
+  // Pointers of a type written without a declarator (casts, sizeof, type arguments of attributes:
+  // `(uint8 *)p`, `transmit_as(FOO *)`): one entry per `*` with its `const`. Empty elsewhere:
+  // a declared entity's pointers are in its Declarator.
+  std::vector<bool> abstract_pointer_const;
   std::unique_ptr<const TypeDecl> decl;    // inline_decl
   std::unique_ptr<const TypeSpec> element; // pipe
 };
@@ -139,7 +143,8 @@ struct Field {
 };
 
 // One arm of a union. Non-encapsulated (MIDL/pidl): `[case(1)] long x;`, `[default];`
-// (labels are in attrs). Encapsulated (DCE): `case 1: case 2: long x;`, `default: ;`
+// (labels are in attrs: `attrs` holds only the `case` and `default` attributes, every other
+// attribute of the arm, `[case(1), string] char *s;`, is on the field). Encapsulated (DCE): `case 1: case 2: long x;`, `default: ;`
 // (labels in case_labels / is_default). An empty arm has no field.
 struct UnionArm {
   SourceRange range;
@@ -151,6 +156,7 @@ struct UnionArm {
 
 struct EnumMember {
   SourceRange range;
+  AttributeList attrs;  // MIDL type libraries: `[helpstring("...")] RED = 1`
   std::string name;
   ExprPtr value;  // may be null
 };
@@ -192,7 +198,8 @@ enum class DeclKind {
   coclass,     // `coclass name { [default] interface I; }`
   module,      // `module name { ... }`
   dispinterface,
-  other,       // anything else tolerated and kept by keyword (text: the keyword)
+  other,       // anything else tolerated and kept (TextDecl: keyword names it, text is the source);
+               // keyword "property": a variable or dispinterface property `[id(1)] long x;`
 };
 
 struct Decl {

@@ -33,6 +33,9 @@ struct LoadedFile {
 struct ParsedProgram {
   std::vector<LoadedFile> files;          // dependency order: imports before importers
   std::vector<std::string> dependencies;  // every file read, #includes too (for --depfile)
+  // A file named on the command line could not be read, or the preprocessor could not be run:
+  // a usage/I-O failure (exit status 2) rather than an error in the IDL.
+  bool io_error = false;
 };
 
 ParsedProgram load_program(const std::vector<std::string>& paths, const FrontendOptions& options,
