@@ -192,8 +192,8 @@ def main():
                 except Exception as err:  # Samba refuses this combination: say so, keep going
                     print(f"note: Samba cannot pack {tag}: {err}", file=sys.stderr)
                     continue
-                lines.append(f"{tag}.in {f} {entry} in {syn} {order} {vin.hex()} -")
-                lines.append(f"{tag}.out {f} {entry} out {syn} {order} {vout.hex()} {vin.hex() or '-'}")
+                lines.append(f"{tag}.in {f} {entry} in {syn} {order} {vin.hex() or '-'} -")
+                lines.append(f"{tag}.out {f} {entry} out {syn} {order} {vout.hex() or '-'} {vin.hex() or '-'}")
     for label, f, entry, v in structs():
         lines.append(f"{label} {f} {entry} struct ndr20 le {ndr.ndr_pack(v).hex()} -")
     with open(sys.argv[1], "w") as out:
