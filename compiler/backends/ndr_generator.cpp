@@ -4,6 +4,7 @@
 // straight-line calls into nca::ndr for one element in one mode: the scalars pass (the fixed part,
 // referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
 #include <functional>
+#include <regex>
 #include <algorithm>
 #include <set>
 
@@ -28,9 +29,14 @@ bool has_flag(const std::vector<std::string>& flags, std::string_view f) {
 std::string engine_flags(const std::vector<std::string>& flags, const std::string& cur) {
   std::string set, clear;
   if (has_flag(flags, "NOALIGN") || has_flag(flags, "NDR_NOALIGN")) set += " | nca::ndr::kFlagNoAlign";
-  if (has_flag(flags, "BIGENDIAN") || has_flag(flags, "NDR_BIG_ENDIAN")) set += " | nca::ndr::kFlagBigEndian";
-  if (has_flag(flags, "LITTLE_ENDIAN") || has_flag(flags, "NDR_LITTLE_ENDIAN"))
+  if (has_flag(flags, "BIGENDIAN") || has_flag(flags, "NDR_BIG_ENDIAN")) {
+    set += " | nca::ndr::kFlagBigEndian";
+    clear = " & ~std::uint32_t{nca::ndr::kFlagLittleEndian}";
+  }
+  if (has_flag(flags, "LITTLE_ENDIAN") || has_flag(flags, "NDR_LITTLE_ENDIAN")) {
+    set += " | nca::ndr::kFlagLittleEndian";
     clear = " & ~std::uint32_t{nca::ndr::kFlagBigEndian}";
+  }
   if (set.empty() && clear.empty()) return "";
   return "(" + cur + clear + ")" + set;
 }
@@ -139,22 +145,25 @@ class NdrWriter {
   // then the member is pushed as it is.
   std::string value_expr(const ir::Expr& e, const Scope& s) {
     if (e.kind != ir::Expr::Kind::opaque) return expr(e, s);
-    // The calls pidl's IDL uses: strlen(x), strlen_m_term_null(x) of byte strings.
-    const std::string& t = e.text;
-    auto arg = [&](std::string_view fn) -> std::string {
-      if (t.rfind(std::string(fn) + "(", 0) != 0) return "";
-      size_t close = t.find(')');
-      if (close == std::string::npos) return "";
-      return t.substr(fn.size() + 1, close - fn.size() - 1);
-    };
-    if (auto a = arg("strlen"); !a.empty()) {
-      std::string rest = t.substr(t.find(')') + 1);
-      return "(static_cast<std::int64_t>(" + s.obj + "." + cpp_ident(a) + ".size())" + rest + ")";
+    // pidl's value() may call the strlen family on a member: strlen_m(x), strlen_m_term(x),
+    // strlen_m_term_null(x), strlen(x). Those become calls of the same name on the member (in
+    // ndr_gen_detail); the arithmetic around them is C and stays as written.
+    static const std::regex call(R"((strlen_m_term_null|strlen_m_term|strlen_m|strlen)\(\s*(\w+)\s*\))");
+    // ndr_size_T(&m, ndr->flags): the size of m pushed on its own, with the current flags.
+    static const std::regex size_call(R"(ndr_size_\w+\(\s*&?\s*(\w+)\s*,[^)]*\))");
+    std::string t = std::regex_replace(e.text, size_call, "ndr_gen_detail::ndr_size(p, " + s.obj + ".$1)");
+    std::string out;
+    std::smatch mt;
+    bool any = t != e.text;
+    while (std::regex_search(t, mt, call)) {
+      out += mt.prefix().str() + "ndr_gen_detail::" + mt[1].str() + "(" + s.obj + "." +
+             cpp_ident(mt[2].str()) + ")";
+      t = mt.suffix().str();
+      any = true;
     }
-    if (auto a = arg("strlen_m_term_null"); !a.empty())
-      return "(" + s.obj + "." + cpp_ident(a) + ".empty() ? 0 : static_cast<std::int64_t>(" +
-             s.obj + "." + cpp_ident(a) + ".size()) + 1)";
-    return "";
+    out += t;
+    if (!any || out.find_first_of("&>[") != std::string::npos) return "";
+    return "(" + out + ")";
   }
 
   // ---- push -------------------------------------------------------------------------------
@@ -334,10 +343,35 @@ class NdrWriter {
         else
           unsupported_ = "ipv6address";
         return;
+      case K::pidl_string:
+        w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
+        return;
+      case K::interface_ptr:
+        unsupported_ = "COM interface pointers";
+        return;
       case K::handle:
       case K::void_:
         return;
     }
+  }
+
+  // pidl's `string` type: the charset and wire form come from its STR_ flags.
+  static bool pidl_string_bytes(const ir::DataLevel& d) {
+    return has_flag(d.flags, "STR_ASCII") || has_flag(d.flags, "STR_UTF8") ||
+           has_flag(d.flags, "STR_RAW8") || has_flag(d.flags, "LIBNDR_FLAG_STR_ASCII") ||
+           has_flag(d.flags, "LIBNDR_FLAG_STR_UTF8") || has_flag(d.flags, "LIBNDR_FLAG_STR_RAW8");
+  }
+  static std::string pidl_string_fn(const ir::DataLevel& d) {
+    return pidl_string_bytes(d) ? "string" : "string_utf16";
+  }
+  static std::string pidl_string_form(const ir::DataLevel& d) {
+    auto f = [&](const char* n) { return has_flag(d.flags, std::string("LIBNDR_FLAG_") + n) || has_flag(d.flags, n); };
+    std::string form;
+    if (f("STR_NULLTERM")) form = "nca::ndr::kStrNullterm";
+    else if (f("STR_LEN4") && !f("STR_SIZE4")) form = "nca::ndr::kStrLen";
+    else form = "nca::ndr::kStrConformantVarying";
+    if (f("STR_NOTERM")) form += " | nca::ndr::kStrNoterm";
+    return "static_cast<std::uint8_t>(" + form + ")";
   }
 
   static int blob_align(const std::vector<std::string>& flags) {
@@ -408,7 +442,25 @@ class NdrWriter {
       // A [charset] array that is not [string]: its counts come from the IDL, the text is padded
       // with NULs to the count (pidl's ndr_push_charset).
       if (string_fn(*d) != "string") {
-        unsupported_ = "non-[string] UTF-16 [charset] arrays";
+        // [charset(UTF16), size_is(), length_is()] uint16 *: counts from the IDL, the text as
+        // bare UTF-16 units whose number must be the length (lsa_String).
+        std::string n = std::to_string(++tmp_);
+        std::string length = !c.length.empty() ? c.length : c.size;
+        w_.emit("if (auto units$n$ = nca::ndr::utf16_length($v$); !units$n$) {\n"
+                "  p.fail(nca::ndr::Error::invalid_charset);\n"
+                "} else if (*units$n$ != static_cast<std::uint64_t>($l$)) {\n"
+                "  p.fail(nca::ndr::Error::array_size_mismatch);\n"
+                "} else {\n",
+                {{"n", n}, {"v", v}, {"l", length}});
+        w_.indent();
+        if (conformant(a) && !a.surrounding)
+          w_.emit("p.conformance(static_cast<std::uint64_t>($c$));\n", {{"c", c.size}});
+        if (varying(a))
+          w_.emit("p.variance(static_cast<std::uint64_t>($o$), *units$n$);\n",
+                  {{"o", c.offset.empty() ? "0" : c.offset}, {"n", n}});
+        w_.emit("p.utf16_units($v$, *units$n$);\n", {{"v", v}, {"n", n}});
+        w_.outdent();
+        w_.emit("}\n");
         return;
       }
       if (conformant(a) && !a.surrounding)
@@ -630,6 +682,12 @@ class NdrWriter {
         else
           unsupported_ = "ipv6address";
         return;
+      case K::pidl_string:
+        w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
+        return;
+      case K::interface_ptr:
+        unsupported_ = "COM interface pointers";
+        return;
       case K::handle:
       case K::void_:
         return;
@@ -662,10 +720,6 @@ class NdrWriter {
         }
         return;
       }
-      if (string_fn(*d) != "string") {
-        unsupported_ = "non-[string] UTF-16 [charset] arrays";
-        return;
-      }
       w_.emit("{\n");
       w_.indent();
       std::string count = varying(a) && !c.length.empty() ? c.length : c.size;
@@ -674,8 +728,19 @@ class NdrWriter {
         else w_.emit("std::uint64_t size$n$ = 0;\np.conformance(size$n$);\n", {{"n", n}});
         w_.emit("p.expect_count(size$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.size}});
       }
-      w_.emit("ndr_gen_detail::pull_chars(p, $v$, static_cast<std::uint64_t>($c$));\n",
-              {{"v", v}, {"c", count}});
+      if (varying(a)) {
+        w_.emit("std::uint64_t offset$n$ = 0, length$n$ = 0;\np.variance(offset$n$, length$n$, $m$);\n",
+                {{"n", n}, {"m", conformant(a) ? "size" + n : "static_cast<std::uint64_t>(" + c.size + ")"}});
+        if (!c.length.empty())
+          w_.emit("p.expect_count(length$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.length}});
+        w_.emit("if (offset$n$ != 0) p.fail(nca::ndr::Error::array_bounds);\n", {{"n", n}});
+        count = "length" + n;
+      }
+      if (string_fn(*d) != "string")
+        w_.emit("p.utf16_units($v$, static_cast<std::uint64_t>($c$));\n", {{"v", v}, {"c", count}});
+      else
+        w_.emit("ndr_gen_detail::pull_chars(p, $v$, static_cast<std::uint64_t>($c$));\n",
+                {{"v", v}, {"c", count}});
       w_.outdent();
       w_.emit("}\n");
       return;
@@ -802,6 +867,7 @@ class NdrWriter {
         w_.emit("pr.blob($n$, $v$);\n", {{"n", qn}, {"v", v}});
         return;
       case K::address:
+      case K::pidl_string:
         w_.emit("pr.string($n$, $v$);\n", {{"n", qn}, {"v", v}});
         return;
       case K::time:
@@ -870,6 +936,9 @@ class NdrWriter {
           return w_.emit("$j$ = nca::ndr::float_to_json($v$);\n", {{"j", j}, {"v", v}});
         case ir::ScalarKind::character:
           return w_.emit("$j$ = static_cast<unsigned>($v$);\n", {{"j", j}, {"v", v}});
+        case ir::ScalarKind::pidl_string:
+          return w_.emit("$j$ = nca::ndr::$f$($v$);\n",
+                         {{"j", j}, {"v", v}, {"f", pidl_string_bytes(d) ? "bytes_to_json" : "text_to_json"}});
         default:
           break;
       }
@@ -943,6 +1012,9 @@ class NdrWriter {
       case ir::ScalarKind::character:
         return w_.emit("$v$ = static_cast<$t$>($j$.get<unsigned>());\n",
                        {{"j", j}, {"v", v}, {"t", m_.builtin_type(*d.builtin)}});
+      case ir::ScalarKind::pidl_string:
+        return w_.emit("$v$ = nca::ndr::$f$($j$);\n",
+                       {{"j", j}, {"v", v}, {"f", pidl_string_bytes(d) ? "bytes_from_json" : "text_from_json"}});
       default:
         w_.emit("$j$.get_to($v$);\n", {{"j", j}, {"v", v}});
     }
@@ -1511,6 +1583,32 @@ namespace ndr_gen_detail {
   p.raw(b.data.data(), n);
 }
 
+// pidl's strlen family for value(): characters of a string member (UTF-16 units for text held as
+// WTF-8; a null pointer counts 0). _term counts the terminator; _term_null does not for "".
+[[maybe_unused]] std::size_t strlen_m(const std::string& s) { return nca::ndr::utf16_length(s).value_or(s.size()); }
+[[maybe_unused]] std::size_t strlen_m(const std::u16string& s) { return s.size(); }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m(const nca::ndr::Unique<S>& s) { return s ? strlen_m(*s) : 0; }
+template <class S>
+[[maybe_unused]] std::size_t strlen(const S& s) { return strlen_m(s); }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m_term(const S& s) { return strlen_m(s) + 1; }
+[[maybe_unused]] std::size_t strlen_m_term(const nca::ndr::Unique<std::string>& s) { return s ? strlen_m(*s) + 1 : 0; }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m_term_null(const S& s) {
+  std::size_t n = strlen_m(s);
+  return n ? n + 1 : 0;
+}
+
+// pidl's ndr_size_T(&m, flags) in value(): the bytes m takes when pushed alone.
+template <class T>
+[[maybe_unused]] std::uint64_t ndr_size(const nca::ndr::Push& p, const T& m) {
+  nca::ndr::Push t(p.syntax());
+  t.set_flags(p.flags());
+  push(t, nca::ndr::kScalarsAndBuffers, m);
+  return t.size();
+}
+
 // pidl's ipv4address: the dotted quad as one 32-bit integer, first octet most significant.
 [[maybe_unused]] std::uint32_t ipv4_to_u32(const std::string& s, nca::ndr::Push& p) {
   std::uint32_t v = 0;
@@ -1584,7 +1682,7 @@ bool NdrGenerator::generate(const ir::Program& program, const GeneratorOptions& 
     CodeWriter& w = nw.w();
     w.emit("// Generated by ncaidl from $f$. Do not edit.\n"
            "#include \"$s$_ndr.h\"\n\n#include <nlohmann/json.hpp>\n\n"
-           "#include \"nca/ndr/json.h\"\n#include \"nca/ndr/ndr.h\"\n\n",
+           "#include \"nca/ndr/charset.h\"\n#include \"nca/ndr/json.h\"\n#include \"nca/ndr/ndr.h\"\n\n",
            {{"f", file.path}, {"s", stem}});
     w.emit(kDetail);
     auto group = [&](const std::string& ns, const std::vector<const ir::Type*>& types,

@@ -19,7 +19,8 @@ import sys
 
 try:
     from samba import ndr
-    from samba.dcerpc import echo, mgmt, misc
+    import struct
+    from samba.dcerpc import echo, epmapper, mgmt, misc
 except ImportError as err:  # pragma: no cover - environment problem
     print(f"FAIL: Samba's python bindings are not importable: {err}")
     sys.exit(1)
@@ -154,6 +155,141 @@ def ops():
     yield "inq_princ_name", "mgmt", "mgmt_inq_princ_name", r
 
 
+def epm_floor(proto, lhs_data, rhs):
+    f = epmapper.epm_floor()
+    lhs = epmapper.epm_lhs()
+    lhs.protocol = proto
+    lhs.lhs_data = lhs_data
+    f.lhs = lhs
+    f.rhs = rhs  # a non-encapsulated union: its arm's value; lhs.protocol picks it
+    return f
+
+
+def epm_uuid_floor(uuid, major, minor):
+    rhs = epmapper.epm_rhs_uuid()
+    rhs.unknown = struct.pack("<H", minor)
+    return epm_floor(epmapper.EPM_PROTOCOL_UUID, ndr.ndr_pack(guid(uuid)) + struct.pack("<H", major), rhs)
+
+
+def epm_tower(port=135, ip="127.0.0.1", pipe=None):
+    """An ncacn_ip_tcp tower (or ncacn_np with `pipe`): interface, NDR, protocol floors."""
+    floors = [epm_uuid_floor("e1af8308-5d1f-11c9-91a4-08002b14a0fa", 3, 0),
+              epm_uuid_floor("8a885d04-1ceb-11c9-9fe8-08002b104860", 2, 0)]
+    rhs = epmapper.epm_rhs_ncacn()
+    rhs.minor_version = 0
+    floors.append(epm_floor(epmapper.EPM_PROTOCOL_NCACN, b"", rhs))
+    if pipe:
+        rhs = epmapper.epm_rhs_smb()
+        rhs.unc = pipe
+        floors.append(epm_floor(epmapper.EPM_PROTOCOL_SMB, b"", rhs))
+    else:
+        rhs = epmapper.epm_rhs_tcp()
+        rhs.port = port
+        floors.append(epm_floor(epmapper.EPM_PROTOCOL_TCP, b"", rhs))
+        rhs = epmapper.epm_rhs_ip()
+        rhs.ipaddr = ip
+        floors.append(epm_floor(epmapper.EPM_PROTOCOL_IP, b"", rhs))
+    tower = epmapper.epm_tower()
+    tower.num_floors = len(floors)
+    tower.floors = floors
+    twr = epmapper.epm_twr_t()
+    twr.tower = tower
+    twr.tower_length = 0  # value(): Samba computes it
+    return twr
+
+
+def handle(kind, uuid):
+    h = misc.policy_handle()
+    h.handle_type = kind
+    h.uuid = guid(uuid)
+    return h
+
+
+def epm_ops():
+    nil = "00000000-0000-0000-0000-000000000000"
+    r = epmapper.epm_Map()
+    r.in_object = guid(nil)
+    r.in_map_tower = epm_tower()
+    r.in_entry_handle = handle(0, nil)
+    r.in_max_towers = 4
+    r.out_entry_handle = handle(0, "11111111-2222-3333-4444-555555555555")
+    r.out_num_towers = 2
+    towers = []
+    for port, pipe in ((49152, None), (0, "\\PIPE\\epmapper")):
+        p = epmapper.epm_twr_p_t()
+        p.twr = epm_tower(port=port, pipe=pipe)
+        towers.append(p)
+    r.out_towers = towers
+    r.result = 0
+    yield "epm_map", "epmapper", "epm_Map", r
+
+    r = epmapper.epm_Map()
+    r.in_object = None
+    r.in_map_tower = None
+    r.in_entry_handle = handle(0, nil)
+    r.in_max_towers = 1
+    r.out_entry_handle = handle(0, nil)
+    r.out_num_towers = 0
+    r.out_towers = []
+    r.result = 0x16c9a0d6
+    yield "epm_map_empty", "epmapper", "epm_Map", r
+
+    r = epmapper.epm_Lookup()
+    r.in_inquiry_type = epmapper.RPC_C_EP_ALL_ELTS
+    r.in_object = None
+    iid = epmapper.rpc_if_id_t()
+    iid.uuid = guid("60a15ec5-4de8-11d7-a637-005056a20182")
+    iid.vers_major = 1
+    iid.vers_minor = 0
+    r.in_interface_id = iid
+    r.in_vers_option = epmapper.RPC_C_VERS_EXACT
+    r.in_entry_handle = handle(0, nil)
+    r.in_max_ents = 3
+    r.out_entry_handle = handle(1, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+    entries = []
+    for ann, port in (("rpcecho", 1024), ("", 1025)):
+        ent = epmapper.epm_entry_t()
+        ent.object = guid(nil)
+        ent.tower = epm_tower(port=port)
+        ent.annotation = ann
+        entries.append(ent)
+    r.out_num_ents = len(entries)
+    r.out_entries = entries
+    r.result = 0
+    yield "epm_lookup", "epmapper", "epm_Lookup", r
+
+    r = epmapper.epm_LookupHandleFree()
+    r.in_entry_handle = handle(1, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+    r.out_entry_handle = handle(0, nil)
+    r.result = 0
+    yield "epm_lookuphandlefree", "epmapper", "epm_LookupHandleFree", r
+
+    r = epmapper.epm_InqObject()
+    r.in_epm_object = guid("01234567-89ab-cdef-0123-456789abcdef")
+    r.result = 0x16c9a0d6
+    yield "epm_inqobject", "epmapper", "epm_InqObject", r
+
+    r = epmapper.epm_MgmtDelete()
+    r.in_object_speced = 1
+    r.in_object = guid("01234567-89ab-cdef-0123-456789abcdef")
+    r.in_tower = epm_tower(port=2000)
+    r.result = 0
+    yield "epm_mgmtdelete", "epmapper", "epm_MgmtDelete", r
+
+    for name, cls in (("epm_insert", epmapper.epm_Insert), ("epm_delete", epmapper.epm_Delete)):
+        r = cls()
+        ent = epmapper.epm_entry_t()
+        ent.object = guid("01234567-89ab-cdef-0123-456789abcdef")
+        ent.tower = epm_tower(port=3000)
+        ent.annotation = "a service"
+        r.in_num_ents = 1
+        r.in_entries = [ent]
+        if name == "epm_insert":
+            r.in_replace = 1
+        r.result = 0
+        yield name, "epmapper", "epm_" + name[4:].capitalize(), r
+
+
 def setattr_all(obj, **kw):
     for k, v in kw.items():
         setattr(obj, k, v)
@@ -173,6 +309,8 @@ def structs():
     i = echo.info1()
     i.v = 0x7f
     yield "echo_info1", "rpcecho", "echo_info1", i
+    yield "epm_twr_t", "epmapper", "epm_twr_t", epm_tower()
+    yield "epm_twr_t_np", "epmapper", "epm_twr_t", epm_tower(pipe="\\PIPE\\lsarpc")
 
 
 def main():
@@ -180,7 +318,7 @@ def main():
         print(__doc__)
         return 2
     lines = []
-    for label, f, entry, r in ops():
+    for label, f, entry, r in list(ops()) + list(epm_ops()):
         for ndr64 in (False, True):
             for be in (False, True):
                 syn = "ndr64" if ndr64 else "ndr20"
