@@ -53,6 +53,7 @@ struct Scope {
   std::string obj = "v";
   const ir::Operation* op = nullptr;  // parameter references
   bool out = false;                   // in an out shape: in_out parameters come from r.out
+  bool push = false;                  // push: a member with value() counts as its computed value
 };
 
 class NdrWriter {
@@ -119,6 +120,12 @@ class NdrWriter {
         const ir::Element* el = nullptr;
         std::string r = ref(e, s, &el);
         if (r.empty()) break;
+        // What push writes for a member with value() is the computed value, so sizes that name
+        // it must use the same value (epm_entry_t's annotation length).
+        if (s.push && e.kind == K::field && el && el->levels.size() == 1 && el->data().value) {
+          std::string ve = value_expr(*el->data().value, s);
+          if (!ve.empty()) return "static_cast<std::int64_t>(" + ve + ")";
+        }
         return "static_cast<std::int64_t>(" + r + ")";
       }
       case K::unary:
@@ -1024,6 +1031,8 @@ class NdrWriter {
   void struct_(const ir::Type& t) {
     std::string n = cpp_ident(t.cpp_name);
     Scope s{&t, "v", nullptr, false};
+    Scope ps = s;
+    ps.push = true;
     std::string flags = engine_flags(t.flags, "saved");
     const ir::Element* last = t.members.empty() ? nullptr : &t.members.back();
     const ir::ArrayLevel* hoist = nullptr;
@@ -1052,12 +1061,12 @@ class NdrWriter {
       if (m_.is_string_array(last->levels, 0)) {
         unsupported_ = "a conformant string at the end of a structure";
       } else {
-        Counts c = counts(*hoist, s);
+        Counts c = counts(*hoist, ps);
         w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
       }
     }
     w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", a64}, {"a20", a20}});
-    for (const auto& m : t.members) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, s);
+    for (const auto& m : t.members) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, ps);
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.outdent();
     w_.emit("}\n");
@@ -1065,7 +1074,7 @@ class NdrWriter {
       w_.emit("if (pass & nca::ndr::kBuffers) {\n");
       w_.indent();
       for (const auto& m : t.members)
-        if (m_.needs_buffers(m.levels, 0)) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, s);
+        if (m_.needs_buffers(m.levels, 0)) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, ps);
       w_.outdent();
       w_.emit("}\n");
     }
@@ -1111,6 +1120,7 @@ class NdrWriter {
     w_.emit("void to_json(nlohmann::json& j, const $n$& v) {\n", {{"n", n}});
     w_.indent();
     w_.emit("j = nlohmann::json::object();\n");
+    if (t.members.empty()) w_.emit("(void)v;\n");
     for (const auto& m : t.members)
       to_json_levels(m.levels, 0, "v." + cpp_ident(m.name), "j[\"" + m.name + "\"]");
     w_.outdent();
