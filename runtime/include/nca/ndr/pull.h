@@ -378,6 +378,7 @@ class Pull {
   struct FullTable;
   template <class T>
   void copy_in(T* out, const std::uint8_t* src, std::size_t count) {
+    if (count == 0) return;  // `out` may be null (an empty vector's data()): memcpy forbids it
     std::memcpy(out, src, count * sizeof(T));
     if (sizeof(T) > 1 && swap_)
       for (std::size_t i = 0; i < count; ++i) out[i] = detail::byteswap(out[i]);
