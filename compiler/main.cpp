@@ -1,6 +1,7 @@
 // ncaidl: the command line. Parses options into values, runs the stages, sets the exit status:
 // 0 success, 1 errors in the IDL, 2 usage or I/O problems.
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #ifdef NCA_HAVE_SEMA
 #include "backends/ir_json_generator.h"
 #include "backends/summary_generator.h"
+#include "backends/cpp_generators.h"
 #include "sema/analyze.h"
 #endif
 
@@ -39,6 +41,10 @@ options:
   -I DIR                 search DIR for imported and #included files
   -D NAME[=VALUE]        define a preprocessor macro
   -o, --output-dir DIR   write generated files to DIR (default: .)
+  --gen LIST             generators to run into the output directory, comma-separated:
+                         types, ndr, dump, or all (default with -o: types,ndr)
+  --param NAME=VALUE     a generator setting (namespace=a::b)
+  --stdout               print generated files on standard output instead of writing them
   --dump-ir              print the checked model as JSON on standard output
   --summary              print one line per interface, type and operation understood
   --dump-ast             print the syntax tree of the files named (a debugging aid)
@@ -61,6 +67,10 @@ struct Options {
   std::string depfile;
   std::string depfile_target;
   bool dump_ir = false;
+  bool output_dir_given = false;
+  bool to_stdout = false;
+  std::string gen;
+  std::map<std::string, std::string> params;
   bool summary = false;
   bool dump_ast = false;
   bool werror = false;
@@ -102,6 +112,16 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
       o.version = true;
     } else if (a == "--dump-ir") {
       o.dump_ir = true;
+    } else if (a == "--stdout") {
+      o.to_stdout = true;
+    } else if (is("--gen")) {
+      if ((err = value("--gen", v))) return err;
+      o.gen = v;
+    } else if (is("--param")) {
+      if ((err = value("--param", v))) return err;
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return "option '--param' needs NAME=VALUE";
+      o.params[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--dump-ast") {
       o.dump_ast = true;
     } else if (a == "--summary") {
@@ -124,9 +144,11 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
     } else if (a == "-o" || (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != '-')) {
       if ((err = value("-o", v))) return err;
       o.output_dir = v;
+      o.output_dir_given = true;
     } else if (is("--output-dir")) {
       if ((err = value("--output-dir", v))) return err;
       o.output_dir = v;
+      o.output_dir_given = true;
     } else if (is("--depfile-target")) {
       if ((err = value("--depfile-target", v))) return err;
       o.depfile_target = v;
@@ -220,6 +242,40 @@ int main(int argc, char** argv) {
     if (o.summary) backends::SummaryGenerator().generate(*ir, gen, out, diags);
     out.write_to_stream(std::cout);
   }
+  // The C++ generators: run when asked for (--gen), or by default when -o names a directory.
+  std::string gen_list = o.gen;
+  if (gen_list.empty() && o.output_dir_given) gen_list = "types,ndr";
+  if (ir && !diags.had_errors() && !gen_list.empty()) {
+    backends::GeneratorOptions gen;
+    std::string stem = o.inputs.front();
+    stem = stem.substr(stem.find_last_of('/') + 1);
+    gen.base_name = stem.substr(0, stem.rfind('.'));
+    gen.params = o.params;
+    std::vector<std::unique_ptr<backends::Generator>> gens;
+    size_t start = 0;
+    while (start <= gen_list.size()) {
+      size_t comma = gen_list.find(',', start);
+      std::string g = gen_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? gen_list.size() + 1 : comma + 1;
+      if (g == "types" || g == "all") gens.push_back(std::make_unique<backends::TypesGenerator>());
+      if (g == "ndr" || g == "all") gens.push_back(std::make_unique<backends::NdrGenerator>());
+      if (g == "dump" || g == "all") gens.push_back(std::make_unique<backends::DumpGenerator>());
+      if (g != "types" && g != "ndr" && g != "dump" && g != "all" && !g.empty()) {
+        std::cerr << "ncaidl: error: unknown generator '" << g << "' (types, ndr, dump, all)\n";
+        return kExitUsage;
+      }
+    }
+    backends::Output out;
+    for (const auto& g : gens) g->generate(*ir, gen, out, diags);
+    if (!diags.had_errors()) {
+      if (o.to_stdout) {
+        out.write_to_stream(std::cout);
+      } else if (auto err = out.write_to_directory(o.output_dir)) {
+        std::cerr << "ncaidl: error: " << *err << '\n';
+        return kExitUsage;
+      }
+    }
+  }
 #else
   if (o.dump_ir) {
     std::cerr << "ncaidl: error: --dump-ir needs semantic analysis, which this build does not have yet\n";
@@ -227,7 +283,6 @@ int main(int argc, char** argv) {
   }
   if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
 #endif
-  (void)o.output_dir;
 
   return diags.had_errors() ? kExitIdlErrors : kExitOk;
 }

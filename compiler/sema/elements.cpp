@@ -6,6 +6,7 @@
 // dimensions come before pointers; a typedef's own pointers and dimensions follow the element's.
 // Attributes then address these positions: pointer attributes the outermost pointer, [string] the
 // innermost position, and the n-th argument of size_is/length_is/... the n-th position.
+#include <functional>
 #include <algorithm>
 
 #include "sema/analyzer.h"
@@ -198,6 +199,25 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
                                            const ElementScope& scope, const std::string& name,
                                            SourceRange range) {
   std::vector<ir::Level> levels;
+  // pidl's value(expr): what push writes instead of the member. An expression that calls a
+  // function (strlen_m(s), ndr_size_T(&m, flags)) cannot be resolved here: it is kept opaque, as
+  // written, for the generators.
+  if (const ast::Attribute* v = find_in(attrs, "value"); v && !v->args.empty() && v->args[0].expr) {
+    std::function<bool(const ast::Expr&)> calls = [&](const ast::Expr& e) {
+      if (e.kind == ast::ExprKind::call) return true;
+      for (const auto& o : e.operands)
+        if (o && calls(*o)) return true;
+      return false;
+    };
+    if (calls(*v->args[0].expr)) {
+      ir::Expr e;
+      e.kind = ir::Expr::Kind::opaque;
+      e.text = v->args[0].text;
+      data.value = std::move(e);
+    } else {
+      data.value = build_ref_expr(*v->args[0].expr, scope, "value");
+    }
+  }
   const ast::Attribute* arr[6];
   for (size_t k = 0; k < 6; ++k) {
     arr[k] = find_in(attrs, kArrayAttrs[k]);

@@ -224,9 +224,8 @@ bool Pull::subcontext_begin(std::uint8_t header_bytes, Subcontext& sc, std::uint
     if (!u16(s)) return false;
     size = s;
   } else if (header_bytes == 4) {
-    std::uint32_t s;
-    if (!u32(s)) return false;
-    size = s;
+    // A uint3264: 8 bytes in NDR64 (Push::subcontext_begin).
+    if (!u3264(size)) return false;
   } else if (header_bytes != 0) {
     return fail(Error::bad_value);
   }

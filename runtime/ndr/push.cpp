@@ -54,7 +54,10 @@ bool Push::full_pointer(const void* object) {
     return false;
   }
   if (!full_) full_ = std::make_unique<FullTable>();
-  auto [it, inserted] = full_->by_object.try_emplace(object, FullTable::Entry{next_id_, true});
+  // Full pointers are numbered 1, 2, ... from the same counter as unique referents (which are
+  // 0x00020000 + 4 * count): what Samba's ndr_push_full_ptr and Windows' full-pointer table send.
+  const std::uint64_t full_id = (next_id_ - kFirstReferentId) / 4 + 1;
+  auto [it, inserted] = full_->by_object.try_emplace(object, FullTable::Entry{full_id, true});
   if (inserted) next_id_ += 4;
   u3264(it->second.id);
   return inserted;
@@ -149,9 +152,13 @@ void Push::relative_ptr_target(std::size_t placeholder) {
 }
 
 Push::Subcontext Push::subcontext_begin(std::uint8_t header_bytes) {
+  // pidl's subcontext(4) length is a uint3264: 8 bytes, aligned to 8, in NDR64 (as Samba sends).
+  if (header_bytes == 4 && ndr64_) header_bytes = 8;
   Subcontext sc{0, 0, align_base_, relative_base_, header_bytes};
   if (header_bytes == 2) {
     u16(0);
+  } else if (header_bytes == 8) {
+    u64(0);
   } else if (header_bytes == 4) {
     u32(0);
   } else if (header_bytes != 0) {
@@ -182,6 +189,10 @@ void Push::subcontext_end(const Subcontext& sc, std::size_t pad_to) {
     std::uint16_t v = static_cast<std::uint16_t>(used);
     if (swap_) v = detail::byteswap(v);
     std::memcpy(buf_.get() + sc.header_at, &v, 2);
+  } else if (sc.header_bytes == 8) {
+    std::uint64_t v = used;
+    if (swap_) v = detail::byteswap(v);
+    std::memcpy(buf_.get() + sc.header_at, &v, 8);
   } else if (sc.header_bytes == 4) {
     if (used > 0xffffffffu) return fail(Error::count_too_large);
     std::uint32_t v = static_cast<std::uint32_t>(used);

@@ -302,11 +302,12 @@ bool pull(Pull& p, int pass, Outer& v) {
 
 TEST_CASE("full pointers: aliasing preserved through referent ids", "[ndr][ptr][golden]") {
   auto shared = std::make_shared<std::uint32_t>(42);
-  // Both pointers carry id 0x00020000 and the pointee is sent once.
-  CHECK(push_hex(TwoPtrs{shared, shared}) == norm("00000200 00000200 2a000000"));
+  // Both pointers carry full-pointer id 1 (Samba and Windows number them 1, 2, ...) and the
+  // pointee is sent once.
+  CHECK(push_hex(TwoPtrs{shared, shared}) == norm("01000000 01000000 2a000000"));
   CHECK(push_hex(TwoPtrs{shared, std::make_shared<std::uint32_t>(43)}) ==
-        norm("00000200 04000200 2a000000 2b000000"));
-  CHECK(push_hex(TwoPtrs{nullptr, shared}) == norm("00000000 00000200 2a000000"));
+        norm("01000000 02000000 2a000000 2b000000"));
+  CHECK(push_hex(TwoPtrs{nullptr, shared}) == norm("00000000 01000000 2a000000"));
 
   TwoPtrs back;
   REQUIRE(pull_bytes(hex("00000200 00000200 2a000000"), back).ok());
@@ -324,7 +325,7 @@ TEST_CASE("full pointers: the pointee goes with the first pointer in deferred or
   // X's id 0x20004, and X is sent there, inside Inner's deferred part), then nothing for x.
   auto x = std::make_shared<std::uint32_t>(42);
   Outer v{std::make_shared<Inner>(Inner{x}), x};
-  const char* golden = "00000200 04000200 | 04000200 | 2a000000";
+  const char* golden = "01000000 02000000 | 02000000 | 2a000000";
   CHECK(push_hex(v) == norm(golden));
   Outer back;
   REQUIRE(pull_bytes(hex(golden), back).ok());
@@ -333,7 +334,7 @@ TEST_CASE("full pointers: the pointee goes with the first pointer in deferred or
   CHECK(*back.x == 42);
   // NDR64: 8-octet ids.
   CHECK(push_hex(v, Syntax::ndr64) ==
-        norm("0000020000000000 0400020000000000 | 0400020000000000 | 2a000000"));
+        norm("0100000000000000 0200000000000000 | 0200000000000000 | 2a000000"));
 }
 
 // Top-level versus embedded pointers (C706 14.3.12.1-2): a top-level [ref] parameter has no wire

@@ -68,6 +68,8 @@ enum Pass : std::uint8_t {
 enum Flag : std::uint32_t {
   kFlagNoAlign = 1,    // NDR_NOALIGN: align() does nothing
   kFlagBigEndian = 2,  // NDR_BIG_ENDIAN: integers in this scope are big-endian (push and pull)
+  kFlagLittleEndian = 4,  // NDR_LITTLE_ENDIAN: integers in this scope are little-endian even in a
+                          // big-endian stream (pidl's epm_tower); overrides kFlagBigEndian
 };
 
 }  // namespace nca::ndr

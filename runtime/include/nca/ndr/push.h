@@ -248,7 +248,7 @@ class Push {
   void set_flags(std::uint32_t f) noexcept {
     flags_ = f;
     align_mask_ = (f & kFlagNoAlign) ? 0 : ~std::size_t{0};
-    swap_ = (f & kFlagBigEndian) != 0;
+    swap_ = (f & kFlagBigEndian) != 0 && (f & kFlagLittleEndian) == 0;
   }
 
   // Writes an aligned scalar (used by the named functions above).
