@@ -10,6 +10,11 @@ ContextHandleTable::ContextHandleTable() : random_(std::random_device{}()) {}
 
 WireContextHandle ContextHandleTable::create_erased(const ServerCall& call, std::shared_ptr<void> state,
                                                     const void* type, UniqueFunction<void()> rundown) {
+  AssociationId association = call.caller().association;
+  if (!live_.count(association)) {
+    if (rundown) rundown();
+    return WireContextHandle{};
+  }
   WireContextHandle handle;
   // A random version-4 UUID: handles must not be guessable from one another, and never nil
   // (the nil UUID with attributes 0 is the null handle).
@@ -23,7 +28,7 @@ WireContextHandle ContextHandleTable::create_erased(const ServerCall& call, std:
   } while (entries_.count(handle.uuid));
   entries_.emplace(handle.uuid, Entry{std::move(state), type, call.interface().id,
                                       call.interface().strict_context_handles,
-                                      call.caller().association, std::move(rundown)});
+                                      association, std::move(rundown)});
   return handle;
 }
 
@@ -64,6 +69,7 @@ Result<WireContextHandle, Fault> ContextHandleTable::destroy(const ServerCall& c
 }
 
 void ContextHandleTable::rundown(AssociationId association) {
+  live_.erase(association);
   // Take the entries out first: a rundown may create or destroy other handles.
   std::vector<Entry> gone;
   for (auto it = entries_.begin(); it != entries_.end();) {

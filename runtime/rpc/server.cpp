@@ -145,7 +145,11 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   }
 }
 
-AssociationId ServerCore::open_association() { return next_association_++; }
+AssociationId ServerCore::open_association() {
+  AssociationId id = next_association_++;
+  context_handles_.association_opened(id);
+  return id;
+}
 
 void ServerCore::close_association(AssociationId id) { context_handles_.rundown(id); }
 

@@ -131,3 +131,31 @@ TEST_CASE("context_handle_wire_form_is_20_bytes", "[rpc][context]") {
   CHECK((handle.uuid.bytes[6] >> 4) == 4);  // a random (version 4) UUID
   CHECK(increment(w, h, handle).value() == 1);
 }
+
+TEST_CASE("context_handle_created_after_client_left_runs_down_at_once", "[rpc][context]") {
+  // An asynchronous open whose client goes away before the handler creates the handle.
+  static constexpr OperationSpec kOps[] = {raw_operation("open_later", 0)};
+  static constexpr SyntaxId kTs[] = {kNdr20};
+  static constexpr InterfaceSpec kRaw{"raw", {Uuid::from_literal("00000001-0002-0003-0405-060708090a0d"), 1, 0},
+                                      kTs, kOps, {}};
+  static ServerCall kept;
+  static constexpr HandlerFn kHandlers[] = {[](void*, ServerCall c) { kept = std::move(c); }};
+  ManualExecutor ex;
+  ServerCore server;
+  REQUIRE(server.register_interface({&kRaw, kHandlers, nullptr}));
+  Status status;
+  {
+    LoopbackHandle h(ex, server);
+    h.call_raw(kRaw, 0, {}, {}, [&status](Result<Bytes> r) { status = r ? Status{} : r.error(); });
+    REQUIRE(kept.pending());
+  }
+  int rundowns = 0;
+  WireContextHandle made = server.context_handles().create<int>(kept, std::make_shared<int>(7),
+                                                                [&rundowns](int&) { ++rundowns; });
+  CHECK(made.is_null());
+  CHECK(rundowns == 1);
+  CHECK(server.context_handles().size() == 0);
+  kept.complete();  // into a handle that is gone: harmless
+  ex.run();
+  CHECK(status.kind == StatusKind::cancelled);
+}

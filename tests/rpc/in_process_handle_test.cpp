@@ -48,6 +48,39 @@ TEMPLATE_TEST_CASE("in_process_add_one_and_echo", "[rpc][in_process]", LocalHand
   bool local = std::is_same_v<TestType, LocalHandle>;
   CHECK(w.impl.transports == std::vector<std::string>(2, local ? "local" : "loopback"));
   CHECK(w.impl.marshalled == std::vector<bool>(2, !local));
+  CHECK(w.impl.objects == std::vector<Uuid>(2, Uuid{}));
+}
+
+TEMPLATE_TEST_CASE("in_process_object_uuid_reaches_the_handler", "[rpc][in_process]", LocalHandle,
+                   LoopbackHandle) {
+  World w;
+  auto h = make<TestType>(w);
+  testecho::AddOne add;
+  Outcome o;
+  CallOptions opts;
+  opts.object = Uuid::from_literal("6bffd098-a112-3610-9833-46c3f87e345a");
+  testecho::add_one(*h, add, o.done(), opts);
+  w.executor.run();
+  REQUIRE(o.status.ok());
+  CHECK(w.impl.objects == std::vector<Uuid>{opts.object});
+}
+
+TEMPLATE_TEST_CASE("in_process_cancel_while_server_works", "[rpc][in_process]", LocalHandle,
+                   LoopbackHandle) {
+  World w;
+  auto h = make<TestType>(w);
+  auto s = std::make_unique<testecho::Sleep>();
+  s->in.ms = 10;
+  Outcome o;
+  CallId id = testecho::sleep(*h, *s, o.done());
+  h->cancel(id);
+  CHECK(o.runs == 0);
+  w.executor.run();
+  CHECK(o.status.kind == StatusKind::cancelled);
+  s.reset();
+  w.executor.advance(std::chrono::milliseconds(10));  // the handler completes; nothing reaches the caller
+  CHECK(o.runs == 1);
+  CHECK(w.executor.idle());
 }
 
 TEMPLATE_TEST_CASE("in_process_user_exception_is_named", "[rpc][in_process]", LocalHandle, LoopbackHandle) {

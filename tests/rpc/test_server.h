@@ -34,6 +34,8 @@ class TestServer final : public Server {
   int rundowns = 0;
   std::vector<std::string> transports;  // the caller's transport, per call
   std::vector<bool> marshalled;         // whether each call had a transfer syntax
+  std::vector<Uuid> objects;            // the request's object UUID, per call
+  bool record = true;                   // off in benchmarks
 
   void AddOne(OpCall<testecho::AddOne> call) override {
     note(call);
@@ -96,8 +98,10 @@ class TestServer final : public Server {
  private:
   template <class R>
   void note(OpCall<R>& call) {
+    if (!record) return;
     transports.push_back(call.caller().transport);
     marshalled.push_back(call.call().transfer_syntax().has_value());
+    objects.push_back(call.call().object());
   }
 
   Executor& executor_;

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 
 #include "nca/rpc/function.h"
 #include "nca/rpc/status.h"
@@ -34,7 +35,9 @@ class ContextHandleTable {
   ContextHandleTable();
 
   // A new handle for `state`, owned by the caller's association and tagged with the call's
-  // interface. `rundown` (optional) runs once if the association closes before destroy().
+  // interface. `rundown` (optional) runs once if the association closes before destroy(). If
+  // the association has already closed (an asynchronous handler finishing after its client left),
+  // nothing is stored and the rundown runs at once, before create() returns.
   template <class T>
   WireContextHandle create(const ServerCall& call, std::shared_ptr<T> state,
                            UniqueFunction<void(T&)> rundown = nullptr) {
@@ -57,7 +60,9 @@ class ContextHandleTable {
   // handle the close operation sends back, or the lookup fault.
   Result<WireContextHandle, Fault> destroy(const ServerCall& call, const WireContextHandle& handle);
 
-  // Runs the rundown of every handle `association` owns, then forgets them.
+  // ServerCore calls these as associations open and close. rundown() runs the rundown of every
+  // handle `association` owns, then forgets them and the association.
+  void association_opened(AssociationId association) { live_.insert(association); }
   void rundown(AssociationId association);
 
   size_t size() const { return entries_.size(); }
@@ -84,6 +89,7 @@ class ContextHandleTable {
   const Entry* find(const ServerCall& call, const WireContextHandle& handle, Fault* why) const;
 
   std::map<Uuid, Entry> entries_;
+  std::set<AssociationId> live_;
   std::mt19937_64 random_;
 };
 

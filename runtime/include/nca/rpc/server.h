@@ -5,7 +5,8 @@
 // ServerCore::dispatch; the runtime unmarshals the [in]s, calls the handler with a ServerCall,
 // and marshals the [out]s or a fault into the ReplySink when the handler completes the call.
 //
-// Threading: one thread (the loop's) for everything here.
+// Threading: one thread (the loop's) for everything here. Lifetime: the ServerCore must outlive
+// every ServerCall it dispatched.
 #pragma once
 
 #include <cstdint>
@@ -159,6 +160,7 @@ class ServerCore {
   void dispatch(ServerRequest request, ReplySink reply);
 
   // Associations own context handles: closing one runs the rundown of each handle it still owns.
+  // Every CallerContext::association must come from open_association().
   AssociationId open_association();
   void close_association(AssociationId id);
 
