@@ -11,6 +11,7 @@
 #include "diag/diagnostics.h"
 #include "diag/source_manager.h"
 #include "frontend/frontend.h"
+#include "frontend/ast_dump.h"
 #include "frontend/summary.h"
 #ifdef NCA_HAVE_SEMA
 #include "backends/ir_json_generator.h"
@@ -40,6 +41,7 @@ options:
   -o, --output-dir DIR   write generated files to DIR (default: .)
   --dump-ir              print the checked model as JSON on standard output
   --summary              print one line per interface, type and operation understood
+  --dump-ast             print the syntax tree of the files named (a debugging aid)
   --depfile FILE         write a make-style dependency file (every imported and included file)
   --depfile-target NAME  the target named in the depfile (default: FILE itself)
   --cpp COMMAND          the C preprocessor to run (default: cpp)
@@ -60,6 +62,7 @@ struct Options {
   std::string depfile_target;
   bool dump_ir = false;
   bool summary = false;
+  bool dump_ast = false;
   bool werror = false;
   std::vector<std::string> disabled_warnings;
   std::optional<bool> color;
@@ -99,6 +102,8 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
       o.version = true;
     } else if (a == "--dump-ir") {
       o.dump_ir = true;
+    } else if (a == "--dump-ast") {
+      o.dump_ast = true;
     } else if (a == "--summary") {
       o.summary = true;
     } else if (a == "-Werror") {
@@ -214,6 +219,9 @@ int main(int argc, char** argv) {
     std::cerr << "ncaidl: error: --dump-ir needs semantic analysis, which this build does not have yet\n";
     return kExitUsage;
   }
+  if (o.dump_ast)
+    for (const auto& f : program.files)
+      if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
   if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
 #endif
   (void)o.output_dir;

@@ -49,6 +49,36 @@ bool parse_marker(std::string_view line, uint32_t& number, std::string& file) {
   return true;
 }
 
+// The preprocessor collapses runs of blanks, turns comments into a space and indents with spaces,
+// so a column in its output is not the column the user sees. Walks both lines together, skipping
+// blanks and comments in either, to find the original column of preprocessed column `pp_col`
+// (0-based). Fails (returns npos) where the texts differ otherwise, e.g. after a macro expansion.
+size_t align_column(std::string_view pp, std::string_view orig, size_t pp_col) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; };
+  size_t i = 0, j = 0;
+  bool in_string = false;
+  while (true) {
+    if (!in_string) {
+      while (i < pp.size() && i < pp_col && blank(pp[i])) ++i;
+      while (j < orig.size()) {
+        if (blank(orig[j])) { ++j; continue; }
+        if (orig.substr(j, 2) == "/*") {
+          size_t end = orig.find("*/", j + 2);
+          if (end == std::string_view::npos) return std::string_view::npos;
+          j = end + 2;
+          continue;
+        }
+        break;
+      }
+    }
+    if (i == pp_col) return j;
+    if (i >= pp.size() || j >= orig.size() || pp[i] != orig[j]) return std::string_view::npos;
+    if (pp[i] == '"' && (i == 0 || pp[i - 1] != '\\')) in_string = !in_string;
+    ++i;
+    ++j;
+  }
+}
+
 }  // namespace
 
 uint32_t SourceManager::intern_file(const std::string& name) {
@@ -114,11 +144,16 @@ PresumedLoc SourceManager::presumed(SourceLoc loc) const {
   const MapEntry& e = *(m - 1);
   p.file = files_[e.file];
   p.line = e.orig_line + static_cast<uint32_t>(line - e.pp_line);
-  // Prefer the line as written when it agrees with the preprocessed text up to the caret (the
-  // preprocessor drops comments and expands macros, which would otherwise show up here).
+  // Show the line as written, with the caret where the user sees the token, when the two texts
+  // can be lined up; otherwise the preprocessed line and column are still consistent.
   std::string_view orig = original_line(p.file, p.line);
-  size_t upto = std::min<size_t>(p.column, p.line_text.size());
-  if (!orig.empty() && orig.substr(0, upto) == p.line_text.substr(0, upto)) p.line_text = orig;
+  if (!orig.empty()) {
+    size_t col = align_column(p.line_text, orig, p.column - 1);
+    if (col != std::string_view::npos) {
+      p.line_text = orig;
+      p.column = static_cast<uint32_t>(col + 1);
+    }
+  }
   return p;
 }
 

@@ -57,7 +57,7 @@ typeDeclStmt : attributes? (typeDefinition | forwardDecl) ';' ;
 forwardDecl : kind=('struct' | 'union' | 'enum') name ;
 
 operationDecl
-  : attributes? typeSpec pointers name '(' params? ')' ('=' expr)? ';'
+  : attributes? typeSpec pointers name '(' params? ')' ';'
   ;
 // A variable or dispinterface property (`properties: [id(1)] long x;`): kept, not marshalled.
 propertyDecl : attributes? typeSpec declarators ';' ;

@@ -95,6 +95,8 @@ class Loader {
       uint32_t ln = static_cast<uint32_t>(std::stoul(m[2].str().substr(0, 9)));
       uint32_t col = m[3].matched ? static_cast<uint32_t>(std::stoul(m[3].str().substr(0, 9))) : 1;
       bool is_error = m[4] != "warning";
+      // The lexer reports unterminated literals itself, as errors, at the same place.
+      if (!is_error && m[5].str().rfind("missing terminating", 0) == 0) continue;
       SourceRange r{};
       if (file.empty() || file[0] != '<') r = SourceRange{sources_.raw_location(raw_unit(file), ln, col), 0};
       if (is_error) {

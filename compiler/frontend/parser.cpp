@@ -102,8 +102,7 @@ class Reporter {
   size_t errors_ = 0;
 };
 
-// What the parser was looking for, by the rule it was in: better than a list of 40 tokens.
-const char* rule_expectation(size_t rule) {
+const char* rule_description(size_t rule) {
   switch (rule) {
     case IdlParser::RuleFile:
     case IdlParser::RuleDefinition:
@@ -139,6 +138,21 @@ const char* rule_expectation(size_t rule) {
     case IdlParser::RuleImportDecl: return "a file name string";
     default: return nullptr;
   }
+}
+
+// What the parser was looking for, by the rule it was in: better than a list of 40 tokens.
+// Rules without a description of their own defer to the rule around them.
+const char* rule_expectation(antlr4::ParserRuleContext* ctx) {
+  for (; ctx; ctx = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent)) {
+    if (dynamic_cast<IdlParser::StructDefContext*>(ctx)) return "a member declaration";
+    if (dynamic_cast<IdlParser::UnionDefContext*>(ctx)) return "a union arm";
+    if (dynamic_cast<IdlParser::EncapUnionDefContext*>(ctx)) return "'case' or 'default'";
+    if (dynamic_cast<IdlParser::EnumDefContext*>(ctx) || dynamic_cast<IdlParser::BitmapDefContext*>(ctx))
+      return "an enumerator";
+    if (ctx->getRuleIndex() == IdlParser::RuleOperationDecl) return "a parameter";
+    if (const char* what = rule_description(ctx->getRuleIndex())) return what;
+  }
+  return nullptr;
 }
 
 // The construct a missing ';' ends, for "expected ';' after ...".
@@ -187,7 +201,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       if (names.back().empty()) names.back() = vocab.getDisplayName(static_cast<size_t>(t));
     }
     if (names.empty() || names.size() > 3) {
-      const char* what = rule_expectation(p->getContext()->getRuleIndex());
+      const char* what = rule_expectation(p->getContext());
       return what ? what : "something else";
     }
     std::string out;
@@ -207,7 +221,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
   void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
-    const char* what = rule_expectation(p->getContext()->getRuleIndex());
+    const char* what = rule_expectation(p->getContext());
     report(p, e.getOffendingToken(), what ? what : expected(p, p->getExpectedTokens()));
   }
 
@@ -237,7 +251,8 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       std::string after = construct_name(p->getContext());
       reporter_.error(reporter_.after(prev), after.empty() ? "expected ';'" : "expected ';' after " + after);
     } else {
-      reporter_.error(reporter_.after(prev), "expected " + what);
+      bool at_end = p->getCurrentToken()->getType() == antlr4::Token::EOF;
+      reporter_.error(reporter_.after(prev), "expected " + what + (at_end ? " before end of file" : ""));
     }
   }
 
