@@ -1,6 +1,9 @@
 // ncaidl: the command line. Parses options into values, runs the stages, sets the exit status:
 // 0 success, 1 errors in the IDL, 2 usage or I/O problems.
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,8 +17,11 @@
 #include "frontend/ast_dump.h"
 #include "frontend/summary.h"
 #ifdef NCA_HAVE_SEMA
+#include "backends/client_generator.h"
 #include "backends/ir_json_generator.h"
+#include "backends/server_generator.h"
 #include "backends/summary_generator.h"
+#include "backends/template_generator.h"
 #include "sema/analyze.h"
 #endif
 
@@ -41,6 +47,9 @@ options:
   -o, --output-dir DIR   write generated files to DIR (default: .)
   --dump-ir              print the checked model as JSON on standard output
   --summary              print one line per interface, type and operation understood
+  --gen LIST             run these generators (comma-separated: client, server, template) and
+                         write their files to the output directory
+  --param NAME=VALUE     a generator option (namespace=a::b)
   --dump-ast             print the syntax tree of the files named (a debugging aid)
   --depfile FILE         write a make-style dependency file (every imported and included file)
   --depfile-target NAME  the target named in the depfile (default: FILE itself)
@@ -60,6 +69,8 @@ struct Options {
   std::string output_dir = ".";
   std::string depfile;
   std::string depfile_target;
+  std::vector<std::string> generators;
+  std::map<std::string, std::string> params;
   bool dump_ir = false;
   bool summary = false;
   bool dump_ast = false;
@@ -133,6 +144,18 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
     } else if (is("--depfile")) {
       if ((err = value("--depfile", v))) return err;
       o.depfile = v;
+    } else if (is("--gen")) {
+      if ((err = value("--gen", v))) return err;
+      for (size_t start = 0; start <= v.size();) {
+        size_t comma = std::min(v.find(',', start), v.size());
+        if (comma > start) o.generators.push_back(v.substr(start, comma - start));
+        start = comma + 1;
+      }
+    } else if (is("--param")) {
+      if ((err = value("--param", v))) return err;
+      size_t eq = v.find('=');
+      if (eq == 0 || eq == std::string::npos) return "option '--param' needs NAME=VALUE";
+      o.params[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (is("--cpp")) {
       if ((err = value("--cpp", v))) return err;
       o.frontend.cpp_command = v;
@@ -213,6 +236,31 @@ int main(int argc, char** argv) {
     if (o.dump_ir) backends::IrJsonGenerator().generate(*ir, gen, out, diags);
     if (o.summary) backends::SummaryGenerator().generate(*ir, gen, out, diags);
     out.write_to_stream(std::cout);
+  }
+  if (ir && !diags.had_errors() && !o.generators.empty()) {
+    backends::GeneratorOptions gen;
+    std::string stem = o.inputs.front();
+    stem = stem.substr(stem.find_last_of('/') + 1);
+    gen.base_name = stem.substr(0, stem.rfind('.'));
+    gen.params = o.params;
+    backends::Output out;
+    for (const std::string& name : o.generators) {
+      std::unique_ptr<backends::Generator> g;
+      if (name == "client") g = std::make_unique<backends::ClientGenerator>();
+      else if (name == "server") g = std::make_unique<backends::ServerGenerator>();
+      else if (name == "template") g = std::make_unique<backends::TemplateGenerator>();
+      if (!g) {
+        std::cerr << "ncaidl: error: unknown generator '" << name << "'\n";
+        return kExitUsage;
+      }
+      g->generate(*ir, gen, out, diags);
+    }
+    if (!diags.had_errors()) {
+      if (auto err = out.write_to_directory(o.output_dir)) {
+        std::cerr << "ncaidl: error: " << *err << '\n';
+        return kExitUsage;
+      }
+    }
   }
 #else
   if (o.dump_ir) {
