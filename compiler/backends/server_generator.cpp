@@ -75,8 +75,8 @@ class Service {
 
 constexpr std::string_view kOperation = R"(
   // ---- $idl_name$ (opnum $opnum$)
-  // Synchronous form: read the [in] values, set the [out] values$returns$. To fail, call
-  // call.fault(...)$raise_doc$; the stub then sends that instead of the [out] values.
+  // Synchronous form: read the [in] values, set the [out] values$returns$.
+  // To fail: call.fault(...)$raise_doc$; the stub sends that instead.
   virtual $signature$ {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "$idl_name$ is not implemented"));$default_return$
   }
@@ -200,7 +200,7 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
                       {"args", v.args_type},
                       {"signature", stubs::handler_signature(v, "", true)},
                       {"returns", v.has_result ? " and return the result" : ""},
-                      {"raise_doc", exceptions ? ", call.raise(Exception::...) or throw UserException" : ""},
+                      {"raise_doc", exceptions ? ", call.raise(Exception::x) or throw UserException" : ""},
                       {"default_return", v.has_result ? "\n    return {};" : ""},
                       {"in_out_moves", moves},
                       {"try_open", exceptions ? "    try {\n  " : ""},
