@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,10 +16,11 @@
 #include "frontend/ast_dump.h"
 #include "frontend/summary.h"
 #ifdef NCA_HAVE_SEMA
-#include "backends/client_generator.h"
 #include "backends/ir_json_generator.h"
-#include "backends/server_generator.h"
 #include "backends/summary_generator.h"
+#include "backends/client_generator.h"
+#include "backends/cpp_generators.h"
+#include "backends/server_generator.h"
 #include "backends/template_generator.h"
 #include "sema/analyze.h"
 #endif
@@ -45,11 +45,13 @@ options:
   -I DIR                 search DIR for imported and #included files
   -D NAME[=VALUE]        define a preprocessor macro
   -o, --output-dir DIR   write generated files to DIR (default: .)
+  --gen LIST             generators to run into the output directory, comma-separated:
+                         types, ndr, dump, client, server, template, or all
+                         (default with -o: types,ndr)
+  --param NAME=VALUE     a generator setting (namespace=a::b)
+  --stdout               print generated files on standard output instead of writing them
   --dump-ir              print the checked model as JSON on standard output
   --summary              print one line per interface, type and operation understood
-  --gen LIST             run these generators (comma-separated: client, server, template) and
-                         write their files to the output directory
-  --param NAME=VALUE     a generator option (namespace=a::b)
   --dump-ast             print the syntax tree of the files named (a debugging aid)
   --depfile FILE         write a make-style dependency file (every imported and included file)
   --depfile-target NAME  the target named in the depfile (default: FILE itself)
@@ -69,9 +71,11 @@ struct Options {
   std::string output_dir = ".";
   std::string depfile;
   std::string depfile_target;
-  std::vector<std::string> generators;
-  std::map<std::string, std::string> params;
   bool dump_ir = false;
+  bool output_dir_given = false;
+  bool to_stdout = false;
+  std::string gen;
+  std::map<std::string, std::string> params;
   bool summary = false;
   bool dump_ast = false;
   bool werror = false;
@@ -113,6 +117,16 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
       o.version = true;
     } else if (a == "--dump-ir") {
       o.dump_ir = true;
+    } else if (a == "--stdout") {
+      o.to_stdout = true;
+    } else if (is("--gen")) {
+      if ((err = value("--gen", v))) return err;
+      o.gen = v;
+    } else if (is("--param")) {
+      if ((err = value("--param", v))) return err;
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return "option '--param' needs NAME=VALUE";
+      o.params[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--dump-ast") {
       o.dump_ast = true;
     } else if (a == "--summary") {
@@ -135,27 +149,17 @@ std::optional<std::string> parse_args(int argc, char** argv, Options& o) {
     } else if (a == "-o" || (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != '-')) {
       if ((err = value("-o", v))) return err;
       o.output_dir = v;
+      o.output_dir_given = true;
     } else if (is("--output-dir")) {
       if ((err = value("--output-dir", v))) return err;
       o.output_dir = v;
+      o.output_dir_given = true;
     } else if (is("--depfile-target")) {
       if ((err = value("--depfile-target", v))) return err;
       o.depfile_target = v;
     } else if (is("--depfile")) {
       if ((err = value("--depfile", v))) return err;
       o.depfile = v;
-    } else if (is("--gen")) {
-      if ((err = value("--gen", v))) return err;
-      for (size_t start = 0; start <= v.size();) {
-        size_t comma = std::min(v.find(',', start), v.size());
-        if (comma > start) o.generators.push_back(v.substr(start, comma - start));
-        start = comma + 1;
-      }
-    } else if (is("--param")) {
-      if ((err = value("--param", v))) return err;
-      size_t eq = v.find('=');
-      if (eq == 0 || eq == std::string::npos) return "option '--param' needs NAME=VALUE";
-      o.params[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (is("--cpp")) {
       if ((err = value("--cpp", v))) return err;
       o.frontend.cpp_command = v;
@@ -237,26 +241,40 @@ int main(int argc, char** argv) {
     if (o.summary) backends::SummaryGenerator().generate(*ir, gen, out, diags);
     out.write_to_stream(std::cout);
   }
-  if (ir && !diags.had_errors() && !o.generators.empty()) {
+  // The C++ generators: run when asked for (--gen), or by default when -o names a directory.
+  std::string gen_list = o.gen;
+  if (gen_list.empty() && o.output_dir_given) gen_list = "types,ndr";
+  if (ir && !diags.had_errors() && !gen_list.empty()) {
     backends::GeneratorOptions gen;
     std::string stem = o.inputs.front();
     stem = stem.substr(stem.find_last_of('/') + 1);
     gen.base_name = stem.substr(0, stem.rfind('.'));
     gen.params = o.params;
-    backends::Output out;
-    for (const std::string& name : o.generators) {
-      std::unique_ptr<backends::Generator> g;
-      if (name == "client") g = std::make_unique<backends::ClientGenerator>();
-      else if (name == "server") g = std::make_unique<backends::ServerGenerator>();
-      else if (name == "template") g = std::make_unique<backends::TemplateGenerator>();
-      if (!g) {
-        std::cerr << "ncaidl: error: unknown generator '" << name << "'\n";
+    std::vector<std::unique_ptr<backends::Generator>> gens;
+    size_t start = 0;
+    while (start <= gen_list.size()) {
+      size_t comma = gen_list.find(',', start);
+      std::string g = gen_list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? gen_list.size() + 1 : comma + 1;
+      if (g == "types" || g == "all") gens.push_back(std::make_unique<backends::TypesGenerator>());
+      if (g == "ndr" || g == "all") gens.push_back(std::make_unique<backends::NdrGenerator>());
+      if (g == "dump" || g == "all") gens.push_back(std::make_unique<backends::DumpGenerator>());
+      if (g == "client" || g == "all") gens.push_back(std::make_unique<backends::ClientGenerator>());
+      if (g == "server" || g == "all") gens.push_back(std::make_unique<backends::ServerGenerator>());
+      if (g == "template" || g == "all") gens.push_back(std::make_unique<backends::TemplateGenerator>());
+      static constexpr std::string_view kKnown[] = {"types", "ndr", "dump", "client", "server", "template", "all"};
+      if (!g.empty() && std::find(std::begin(kKnown), std::end(kKnown), g) == std::end(kKnown)) {
+        std::cerr << "ncaidl: error: unknown generator '" << g
+                  << "' (types, ndr, dump, client, server, template, all)\n";
         return kExitUsage;
       }
-      g->generate(*ir, gen, out, diags);
     }
+    backends::Output out;
+    for (const auto& g : gens) g->generate(*ir, gen, out, diags);
     if (!diags.had_errors()) {
-      if (auto err = out.write_to_directory(o.output_dir)) {
+      if (o.to_stdout) {
+        out.write_to_stream(std::cout);
+      } else if (auto err = out.write_to_directory(o.output_dir)) {
         std::cerr << "ncaidl: error: " << *err << '\n';
         return kExitUsage;
       }
@@ -272,7 +290,6 @@ int main(int argc, char** argv) {
       if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
   if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
 #endif
-  (void)o.output_dir;
 
   return diags.had_errors() ? kExitIdlErrors : kExitOk;
 }

@@ -1,0 +1,1579 @@
+// The NDR code: push, pull, print and JSON per type and per operation, and the nca::rpc entries.
+//
+// Marshalling an element is a walk over its levels (ARCHITECTURE.md). Each walk below emits
+// straight-line calls into nca::ndr for one element in one mode: the scalars pass (the fixed part,
+// referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
+#include <functional>
+#include <set>
+
+#include "backends/code_writer.h"
+#include "backends/cpp_generators.h"
+#include "backends/cpp_model.h"
+#include "diag/diagnostics.h"
+
+namespace nca::idl::backends {
+
+namespace {
+
+enum Mode { kScalars = 1, kBuffers = 2, kBoth = 3 };
+
+bool has_flag(const std::vector<std::string>& flags, std::string_view f) {
+  for (const auto& x : flags)
+    if (x == f || x == "LIBNDR_FLAG_" + std::string(f) || "NDR_" + x == f) return true;
+  return false;
+}
+
+// The engine flags (nca::ndr::Flag) a pidl flag list asks for, as C++ text applied to `cur`.
+std::string engine_flags(const std::vector<std::string>& flags, const std::string& cur) {
+  std::string set, clear;
+  if (has_flag(flags, "NOALIGN") || has_flag(flags, "NDR_NOALIGN")) set += " | nca::ndr::kFlagNoAlign";
+  if (has_flag(flags, "BIGENDIAN") || has_flag(flags, "NDR_BIG_ENDIAN")) set += " | nca::ndr::kFlagBigEndian";
+  if (has_flag(flags, "LITTLE_ENDIAN") || has_flag(flags, "NDR_LITTLE_ENDIAN"))
+    clear = " & ~std::uint32_t{nca::ndr::kFlagBigEndian}";
+  if (set.empty() && clear.empty()) return "";
+  return "(" + cur + clear + ")" + set;
+}
+
+std::string int_lit(ir::Int v) {
+  if (v < 0) return "(" + ir::to_string(v + 1) + "LL - 1)";
+  if (v > ir::Int(INT64_MAX)) return "static_cast<std::int64_t>(" + ir::to_string(v) + "ULL)";
+  return ir::to_string(v) + "LL";
+}
+
+// Where an expression's names come from.
+struct Scope {
+  const ir::Type* strukt = nullptr;  // field references: obj + "." + member
+  std::string obj = "v";
+  const ir::Operation* op = nullptr;  // parameter references
+  bool out = false;                   // in an out shape: in_out parameters come from r.out
+};
+
+class NdrWriter {
+ public:
+  NdrWriter(const CppModel& m, std::string& out, DiagnosticEngine& diags)
+      : m_(m), w_(out), diags_(diags) {}
+
+  CodeWriter& w() { return w_; }
+
+  // ---- expressions ------------------------------------------------------------------------
+  // An lvalue for a field/param reference and the element it names (for pointer-ness).
+  std::string ref(const ir::Expr& e, const Scope& s, const ir::Element** el) {
+    if (e.kind == ir::Expr::Kind::field && s.strukt && e.index < s.strukt->members.size()) {
+      *el = &s.strukt->members[e.index];
+      return s.obj + "." + cpp_ident(e.name);
+    }
+    if (e.kind == ir::Expr::Kind::param && s.op && e.index < s.op->params.size()) {
+      const ir::Param& p = s.op->params[e.index];
+      *el = &p.element;
+      bool from_out = s.out && p.direction != ir::Direction::in;
+      return std::string(from_out ? "r.out." : "r.in.") + cpp_ident(p.name);
+    }
+    if (e.kind == ir::Expr::Kind::member && !e.operands.empty()) {
+      const ir::Element* inner = nullptr;
+      std::string base = ref(e.operands[0], s, &inner);
+      *el = nullptr;
+      if (inner) {
+        const ir::DataLevel& d = inner->data();
+        if (d.type && d.type->kind == ir::TypeKind::struct_ && e.index < d.type->members.size())
+          *el = &d.type->members[e.index];
+        if (deref_needed(*inner)) base = "(*" + base + ")";
+      }
+      return base + "." + cpp_ident(e.name);
+    }
+    if (e.kind == ir::Expr::Kind::unary && e.op == "*" && !e.operands.empty()) {
+      const ir::Element* inner = nullptr;
+      std::string base = ref(e.operands[0], s, &inner);
+      *el = inner;
+      return inner && deref_needed(*inner) ? "(*" + base + ")" : base;
+    }
+    *el = nullptr;
+    return "";
+  }
+  // Whether the C++ value of an element is a box (its first non-ref pointer).
+  static bool deref_needed(const ir::Element& el) {
+    for (const auto& l : el.levels) {
+      const auto* p = std::get_if<ir::PointerLevel>(&l);
+      if (!p) return false;
+      if (p->kind != ir::PointerKind::ref) return true;
+    }
+    return false;
+  }
+
+  std::string expr(const ir::Expr& e, const Scope& s) {
+    using K = ir::Expr::Kind;
+    if (e.is_constant) return int_lit(e.value);
+    switch (e.kind) {
+      case K::integer:
+      case K::constant:
+        return int_lit(e.value);
+      case K::field:
+      case K::param:
+      case K::member: {
+        const ir::Element* el = nullptr;
+        std::string r = ref(e, s, &el);
+        if (r.empty()) break;
+        return "static_cast<std::int64_t>(" + r + ")";
+      }
+      case K::unary:
+        if (e.op == "*") {
+          const ir::Element* el = nullptr;
+          std::string r = ref(e, s, &el);
+          if (r.empty()) break;
+          return "static_cast<std::int64_t>(" + r + ")";
+        }
+        return "(" + e.op + expr(e.operands.at(0), s) + ")";
+      case K::binary:
+        return "(" + expr(e.operands.at(0), s) + " " + e.op + " " + expr(e.operands.at(1), s) + ")";
+      case K::ternary:
+        return "(" + expr(e.operands.at(0), s) + " ? " + expr(e.operands.at(1), s) + " : " +
+               expr(e.operands.at(2), s) + ")";
+      default:
+        break;
+    }
+    unsupported_ = "expression '" + e.text + "'";
+    return "0";
+  }
+
+  // pidl's value(): what push writes instead of the member. Returns "" if it cannot be computed,
+  // then the member is pushed as it is.
+  std::string value_expr(const ir::Expr& e, const Scope& s) {
+    if (e.kind != ir::Expr::Kind::opaque) return expr(e, s);
+    // The calls pidl's IDL uses: strlen(x), strlen_m_term_null(x) of byte strings.
+    const std::string& t = e.text;
+    auto arg = [&](std::string_view fn) -> std::string {
+      if (t.rfind(std::string(fn) + "(", 0) != 0) return "";
+      size_t close = t.find(')');
+      if (close == std::string::npos) return "";
+      return t.substr(fn.size() + 1, close - fn.size() - 1);
+    };
+    if (auto a = arg("strlen"); !a.empty()) {
+      std::string rest = t.substr(t.find(')') + 1);
+      return "(static_cast<std::int64_t>(" + s.obj + "." + cpp_ident(a) + ".size())" + rest + ")";
+    }
+    if (auto a = arg("strlen_m_term_null"); !a.empty())
+      return "(" + s.obj + "." + cpp_ident(a) + ".empty() ? 0 : static_cast<std::int64_t>(" +
+             s.obj + "." + cpp_ident(a) + ".size()) + 1)";
+    return "";
+  }
+
+  // ---- push -------------------------------------------------------------------------------
+  void push_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
+                   const Scope& s) {
+    const ir::Level& l = L[i];
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      bool null_ok = p->kind != ir::PointerKind::ref;
+      std::string pointee = null_ok ? "(*" + v + ")" : v;
+      if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short)
+        unsupported_ = "relative pointers";
+      if (mode & kScalars) {
+        if (p->kind == ir::PointerKind::ref && !p->top_level)
+          w_.emit("p.referent(true);\n");
+        else if (p->kind == ir::PointerKind::full)
+          w_.emit("p.full_pointer($v$.get());\n", {{"v", v}});
+        else if (null_ok)
+          w_.emit("p.referent(static_cast<bool>($v$));\n", {{"v", v}});
+      }
+      if (mode & kBuffers) {
+        if (p->kind == ir::PointerKind::full)
+          w_.emit("if (p.full_pointee_pending($v$.get())) {\n", {{"v", v}});
+        else if (null_ok)
+          w_.emit("if ($v$) {\n", {{"v", v}});
+        else
+          w_.emit("{\n");
+        w_.indent();
+        push_levels(L, i + 1, pointee, kBoth, s);
+        w_.outdent();
+        w_.emit("}\n");
+      }
+      return;
+    }
+    if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) return push_array(L, i, *a, v, mode, s);
+    if (const auto* sw = std::get_if<ir::SwitchLevel>(&l)) {
+      const auto& d = std::get<ir::DataLevel>(L.at(i + 1));
+      if (!(mode & kScalars) && !m_.needs_buffers(L, i + 1)) return;
+      w_.emit("push(p, $pass$, $v$, $d$);\n",
+              {{"pass", pass_text(mode)}, {"v", v}, {"d", expr(sw->switch_is, s)}});
+      (void)d;
+      return;
+    }
+    if (const auto* sc = std::get_if<ir::SubcontextLevel>(&l)) {
+      if (!(mode & kScalars)) return;
+      int n = ++tmp_;
+      w_.emit("{\n");
+      w_.indent();
+      w_.emit("auto sc$n$ = p.subcontext_begin($h$);\n",
+              {{"n", std::to_string(n)}, {"h", std::to_string(sc->header_size)}});
+      push_levels(L, i + 1, v, kBoth, s);
+      w_.emit("p.subcontext_end(sc$n$);\n", {{"n", std::to_string(n)}});
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    push_data(std::get<ir::DataLevel>(l), v, mode, s);
+  }
+
+  static std::string pass_text(int mode) {
+    return mode == kBoth ? "nca::ndr::kScalarsAndBuffers"
+                         : mode == kScalars ? "nca::ndr::kScalars" : "nca::ndr::kBuffers";
+  }
+
+  void push_data(const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
+    std::string flags = engine_flags(d.flags, "p.flags()");
+    if (!flags.empty() && (mode & kScalars)) {
+      int n = ++tmp_;
+      w_.emit("{\n");
+      w_.indent();
+      w_.emit("const std::uint32_t saved$n$ = p.flags();\np.set_flags($f$);\n",
+              {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
+      ir::DataLevel inner = d;
+      inner.flags.clear();
+      push_data(inner, v0, mode, s);
+      w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (d.context_handle != ir::ContextHandleKind::none) {
+      if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
+      return;
+    }
+    if (d.type) {
+      const ir::Type& t = *d.type;
+      if (m_.well_known(t) == WellKnown::guid) {
+        if (mode & kScalars) w_.emit("p.guid($v$);\n", {{"v", v0}});
+        return;
+      }
+      if (m_.well_known(t) == WellKnown::policy_handle) {
+        if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
+        return;
+      }
+      if (const ir::Element* target = m_.alias_target(t)) return push_levels(target->levels, 0, v0, mode, s);
+      if (t.kind == ir::TypeKind::bitmap) {
+        if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v0}});
+        return;
+      }
+      if (t.kind == ir::TypeKind::enum_) {
+        if (mode & kScalars) w_.emit("push(p, nca::ndr::kScalars, $v$);\n", {{"v", v0}});
+        return;
+      }
+      if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
+      w_.emit("push(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v0}});
+      return;
+    }
+    if (!(mode & kScalars)) return;
+    std::string v = v0;
+    if (d.value) {
+      std::string ve = value_expr(*d.value, s);
+      if (!ve.empty()) v = "static_cast<" + m_.builtin_type(*d.builtin) + ">(" + ve + ")";
+    }
+    push_builtin(d, v);
+  }
+
+  static std::string int_fn(uint32_t bits, bool is_signed) {
+    std::string f = is_signed ? "i" : "u";
+    return f + std::to_string(bits);
+  }
+
+  void push_builtin(const ir::DataLevel& d, const std::string& v) {
+    const ir::Builtin& b = *d.builtin;
+    std::string_view n = b.name;
+    using K = ir::ScalarKind;
+    switch (b.kind) {
+      case K::integer:
+        if (n == "uint3264" || n == "int3264")
+          w_.emit("p.u3264(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
+        else if (n == "dlong" || n == "udlong")
+          w_.emit("p.udlong(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
+        else if (n == "udlongr")
+          w_.emit("p.udlongr($v$);\n", {{"v", v}});
+        else
+          w_.emit("p.$f$($v$);\n", {{"f", int_fn(b.size20 * 8, b.is_signed)}, {"v", v}});
+        return;
+      case K::boolean:
+        if (b.size20 == 4)
+          w_.emit("p.u32($v$ ? 1 : 0);\n", {{"v", v}});
+        else
+          w_.emit("p.boolean($v$);\n", {{"v", v}});
+        return;
+      case K::character:
+        if (b.size20 == 1)
+          w_.emit("p.u8(static_cast<std::uint8_t>($v$));\n", {{"v", v}});
+        else
+          w_.emit("p.u16(static_cast<std::uint16_t>($v$));\n", {{"v", v}});
+        return;
+      case K::floating:
+        w_.emit(b.size20 == 4 ? "p.f32($v$);\n" : "p.f64($v$);\n", {{"v", v}});
+        return;
+      case K::status:
+        if (n == "NTSTATUS") w_.emit("p.ntstatus($v$);\n", {{"v", v}});
+        else if (n == "WERROR") w_.emit("p.werror($v$);\n", {{"v", v}});
+        else if (n == "HRESULT") w_.emit("p.hresult($v$);\n", {{"v", v}});
+        else w_.emit("p.u32($v$);\n", {{"v", v}});
+        return;
+      case K::time:
+        if (n == "time_t") w_.emit("p.u32($v$);\n", {{"v", v}});
+        else if (n == "NTTIME_hyper") w_.emit("p.u64($v$);\n", {{"v", v}});
+        else w_.emit("p.udlong($v$);\n", {{"v", v}});
+        return;
+      case K::context_handle:
+        w_.emit("p.context_handle($v$);\n", {{"v", v}});
+        return;
+      case K::blob:
+        if (has_flag(d.flags, "REMAINING") || has_flag(d.flags, "NDR_REMAINING"))
+          w_.emit("p.raw($v$.data.data(), $v$.data.size());\n", {{"v", v}});
+        else if (int a = blob_align(d.flags))
+          w_.emit("p.align($a$);  // pidl: a DATA_BLOB with an alignment flag is the padding\n",
+                  {{"a", std::to_string(a)}});
+        else
+          w_.emit("p.data_blob($v$);\n", {{"v", v}});
+        return;
+      case K::address:
+        if (n == "ipv4address")
+          w_.emit("p.u32(ndr_gen_detail::ipv4_to_u32($v$, p));\n", {{"v", v}});
+        else
+          unsupported_ = "ipv6address";
+        return;
+      case K::handle:
+      case K::void_:
+        return;
+    }
+  }
+
+  static int blob_align(const std::vector<std::string>& flags) {
+    if (has_flag(flags, "ALIGN2") || has_flag(flags, "NDR_ALIGN2")) return 2;
+    if (has_flag(flags, "ALIGN4") || has_flag(flags, "NDR_ALIGN4")) return 4;
+    if (has_flag(flags, "ALIGN8") || has_flag(flags, "NDR_ALIGN8")) return 8;
+    return 0;
+  }
+
+  // Counts of an array level as C++ expressions ("" when absent).
+  struct Counts {
+    std::string size, length, offset;
+  };
+  Counts counts(const ir::ArrayLevel& a, const Scope& s) {
+    Counts c;
+    if (a.size_is) c.size = expr(*a.size_is, s);
+    else if (a.max_is) c.size = "(" + expr(*a.max_is, s) + " + 1)";
+    else if (a.fixed_count) c.size = std::to_string(*a.fixed_count) + "LL";
+    if (a.kind == ir::ArrayKind::varying || a.kind == ir::ArrayKind::conformant_varying) {
+      if (a.first_is) c.offset = expr(*a.first_is, s);
+      if (a.length_is) c.length = expr(*a.length_is, s);
+      else if (a.last_is)
+        c.length = "(" + expr(*a.last_is, s) + " - " + (c.offset.empty() ? "0" : c.offset) + " + 1)";
+    }
+    return c;
+  }
+
+  static bool conformant(const ir::ArrayLevel& a) {
+    return a.kind == ir::ArrayKind::conformant || a.kind == ir::ArrayKind::conformant_varying;
+  }
+  static bool varying(const ir::ArrayLevel& a) {
+    return a.kind == ir::ArrayKind::varying || a.kind == ir::ArrayKind::conformant_varying;
+  }
+
+  std::string string_fn(const ir::DataLevel& d) {
+    if (!d.charset.empty() && d.charset != "DOS" && d.charset != "UTF8" && d.charset != "ASCII")
+      return "string_utf16";
+    return "string";
+  }
+  static std::string str_form(const ir::ArrayLevel& a, bool with_size) {
+    std::string f = with_size ? "nca::ndr::kStrConformantVarying" : "nca::ndr::kStrVarying";
+    if (!a.zero_terminated) f += " | nca::ndr::kStrNoterm";
+    return f;
+  }
+
+  void push_array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a,
+                  const std::string& v, int mode, const Scope& s) {
+    const auto* d = std::get_if<ir::DataLevel>(&L.at(i + 1));
+    Counts c = counts(a, s);
+    if (m_.is_string_array(L, i)) {
+      if (!(mode & kScalars)) return;
+      if (a.is_string) {
+        if (a.size_is) {
+          // [string, size_is(n)]: the conformance is n, then offset/length of the text.
+          w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
+          w_.emit("p.$f$($v$, $form$, static_cast<std::uint64_t>($n$));\n",
+                  {{"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, false)}, {"n", c.size}});
+        } else if (a.fixed_count) {
+          w_.emit("p.$f$($v$, $form$, $n$);\n", {{"f", string_fn(*d)}, {"v", v},
+                                                  {"form", str_form(a, false)},
+                                                  {"n", std::to_string(*a.fixed_count)}});
+        } else {
+          w_.emit("p.$f$($v$, $form$);\n",
+                  {{"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, true)}});
+        }
+        return;
+      }
+      // A [charset] array that is not [string]: its counts come from the IDL, the text is padded
+      // with NULs to the count (pidl's ndr_push_charset).
+      if (string_fn(*d) != "string") {
+        unsupported_ = "non-[string] UTF-16 [charset] arrays";
+        return;
+      }
+      if (conformant(a) && !a.surrounding)
+        w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
+      std::string n = varying(a) && !c.length.empty() ? c.length : c.size;
+      w_.emit("ndr_gen_detail::push_chars(p, $v$, static_cast<std::uint64_t>($n$));\n",
+              {{"v", v}, {"n", n}});
+      return;
+    }
+    bool is_std_array = a.kind == ir::ArrayKind::fixed && a.fixed_count && !a.size_is;
+    bool elem_buffers = m_.needs_buffers(L, i + 1);
+    if (mode & kScalars) {
+      std::string count = varying(a) && !c.length.empty() ? c.length : c.size;
+      if (!is_std_array) {
+        if (count.empty()) {
+          unsupported_ = "an array without a size";
+          return;
+        }
+        w_.emit(
+            "if ($v$.size() != static_cast<std::uint64_t>($n$)) p.fail(nca::ndr::Error::array_size_mismatch);\n",
+            {{"v", v}, {"n", count}});
+      }
+      if (conformant(a) && !a.surrounding)
+        w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
+      if (varying(a))
+        w_.emit("p.variance(static_cast<std::uint64_t>($o$), $v$.size());\n",
+                {{"o", c.offset.empty() ? "0" : c.offset}, {"v", v}});
+      if (const ir::Builtin* b = m_.bulk_scalar(L, i + 1)) {
+        w_.emit("p.array(std::span<const $t$>($v$.data(), $v$.size()));\n",
+                {{"t", m_.builtin_type(*b)}, {"v", v}});
+      } else {
+        std::string e = "e" + std::to_string(++tmp_);
+        w_.emit("for (const auto& $e$ : $v$) {\n", {{"e", e}, {"v", v}});
+        w_.indent();
+        push_levels(L, i + 1, e, kScalars, s);
+        w_.outdent();
+        w_.emit("}\n");
+      }
+    }
+    if ((mode & kBuffers) && elem_buffers) {
+      std::string e = "e" + std::to_string(++tmp_);
+      w_.emit("for (const auto& $e$ : $v$) {\n", {{"e", e}, {"v", v}});
+      w_.indent();
+      push_levels(L, i + 1, e, kBuffers, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+  }
+
+  // ---- pull -------------------------------------------------------------------------------
+  void pull_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
+                   const Scope& s, const std::string& hoisted = "") {
+    const ir::Level& l = L[i];
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      bool null_ok = p->kind != ir::PointerKind::ref;
+      std::string pointee = null_ok ? "(*" + v + ")" : v;
+      if (mode & kScalars) {
+        if (p->kind == ir::PointerKind::ref && !p->top_level)
+          w_.emit("p.ref_referent();\n");
+        else if (p->kind == ir::PointerKind::full)
+          w_.emit("p.full_pointer($v$);\n", {{"v", v}});
+        else if (null_ok)
+          w_.emit("p.unique_pointer($v$);\n", {{"v", v}});
+      }
+      if (mode & kBuffers) {
+        if (p->kind == ir::PointerKind::full)
+          w_.emit("if ($v$ && p.full_pointee_pending($v$.get())) {\n", {{"v", v}});
+        else if (null_ok)
+          w_.emit("if ($v$) {\n", {{"v", v}});
+        else
+          w_.emit("{\n");
+        w_.indent();
+        w_.emit("auto nest = p.nest();\n");
+        pull_levels(L, i + 1, pointee, kBoth, s);
+        w_.outdent();
+        w_.emit("}\n");
+      }
+      return;
+    }
+    if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) return pull_array(L, i, *a, v, mode, s, hoisted);
+    if (const auto* sw = std::get_if<ir::SwitchLevel>(&l)) {
+      if (!(mode & kScalars) && !m_.needs_buffers(L, i + 1)) return;
+      w_.emit("pull(p, $pass$, $v$, $d$);\n",
+              {{"pass", pass_text(mode)}, {"v", v}, {"d", expr(sw->switch_is, s)}});
+      return;
+    }
+    if (const auto* sc = std::get_if<ir::SubcontextLevel>(&l)) {
+      if (!(mode & kScalars)) return;
+      int n = ++tmp_;
+      std::string ns = std::to_string(n);
+      bool exact = has_flag(std::get<ir::DataLevel>(L.back()).flags, "NDR_SUBCONTEXT_NO_UNREAD_BYTES") ||
+                   has_flag(std::get<ir::DataLevel>(L.back()).flags, "SUBCONTEXT_NO_UNREAD_BYTES");
+      w_.emit("{\n");
+      w_.indent();
+      w_.emit("nca::ndr::Pull::Subcontext sc$n${};\nif (p.subcontext_begin($h$, sc$n$)) {\n",
+              {{"n", ns}, {"h", std::to_string(sc->header_size)}});
+      w_.indent();
+      pull_levels(L, i + 1, v, kBoth, s);
+      w_.emit("p.subcontext_end(sc$n$, $x$);\n", {{"n", ns}, {"x", exact ? "true" : "false"}});
+      w_.outdent();
+      w_.emit("}\n");
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    pull_data(std::get<ir::DataLevel>(l), v, mode, s);
+  }
+
+  void pull_data(const ir::DataLevel& d, const std::string& v, int mode, const Scope& s) {
+    std::string flags = engine_flags(d.flags, "p.flags()");
+    if (!flags.empty() && (mode & kScalars)) {
+      int n = ++tmp_;
+      w_.emit("{\n");
+      w_.indent();
+      w_.emit("const std::uint32_t saved$n$ = p.flags();\np.set_flags($f$);\n",
+              {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
+      ir::DataLevel inner = d;
+      inner.flags.clear();
+      pull_data(inner, v, mode, s);
+      w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (d.context_handle != ir::ContextHandleKind::none) {
+      if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
+      return;
+    }
+    if (d.type) {
+      const ir::Type& t = *d.type;
+      if (m_.well_known(t) == WellKnown::guid) {
+        if (mode & kScalars) w_.emit("p.guid($v$);\n", {{"v", v}});
+        return;
+      }
+      if (m_.well_known(t) == WellKnown::policy_handle) {
+        if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
+        return;
+      }
+      if (const ir::Element* target = m_.alias_target(t)) return pull_levels(target->levels, 0, v, mode, s);
+      if (t.kind == ir::TypeKind::bitmap) {
+        if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v}});
+        return;
+      }
+      if (t.kind == ir::TypeKind::enum_) {
+        if (mode & kScalars) w_.emit("pull(p, nca::ndr::kScalars, $v$);\n", {{"v", v}});
+        return;
+      }
+      if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
+      w_.emit("pull(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v}});
+      return;
+    }
+    if (!(mode & kScalars)) return;
+    pull_builtin(d, v);
+    if (d.range) {
+      w_.emit("p.range<std::int64_t>(static_cast<std::int64_t>($v$), $lo$, $hi$);\n",
+              {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
+    }
+  }
+
+  void pull_builtin(const ir::DataLevel& d, const std::string& v) {
+    const ir::Builtin& b = *d.builtin;
+    std::string_view n = b.name;
+    using K = ir::ScalarKind;
+    switch (b.kind) {
+      case K::integer:
+        if (n == "uint3264")
+          w_.emit("p.u3264($v$);\n", {{"v", v}});
+        else if (n == "int3264")
+          w_.emit("{ std::uint64_t t = 0; p.u3264(t); $v$ = p.ndr64() ? static_cast<std::int64_t>(t) : static_cast<std::int32_t>(t); }\n", {{"v", v}});
+        else if (n == "dlong")
+          w_.emit("{ std::uint64_t t = 0; p.udlong(t); $v$ = static_cast<std::int64_t>(t); }\n", {{"v", v}});
+        else if (n == "udlong")
+          w_.emit("p.udlong($v$);\n", {{"v", v}});
+        else if (n == "udlongr")
+          w_.emit("p.udlongr($v$);\n", {{"v", v}});
+        else
+          w_.emit("p.$f$($v$);\n", {{"f", int_fn(b.size20 * 8, b.is_signed)}, {"v", v}});
+        return;
+      case K::boolean:
+        if (b.size20 == 4)
+          w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = t != 0; }\n", {{"v", v}});
+        else
+          w_.emit("p.boolean($v$);\n", {{"v", v}});
+        return;
+      case K::character:
+        if (b.size20 == 1)
+          w_.emit("{ std::uint8_t t = 0; p.u8(t); $v$ = static_cast<char>(t); }\n", {{"v", v}});
+        else
+          w_.emit("{ std::uint16_t t = 0; p.u16(t); $v$ = static_cast<char16_t>(t); }\n", {{"v", v}});
+        return;
+      case K::floating:
+        w_.emit(b.size20 == 4 ? "p.f32($v$);\n" : "p.f64($v$);\n", {{"v", v}});
+        return;
+      case K::status:
+        if (n == "NTSTATUS") w_.emit("p.ntstatus($v$);\n", {{"v", v}});
+        else if (n == "WERROR") w_.emit("p.werror($v$);\n", {{"v", v}});
+        else if (n == "HRESULT") w_.emit("p.hresult($v$);\n", {{"v", v}});
+        else w_.emit("p.u32($v$);\n", {{"v", v}});
+        return;
+      case K::time:
+        if (n == "time_t") w_.emit("p.u32($v$);\n", {{"v", v}});
+        else if (n == "NTTIME_hyper") w_.emit("p.u64($v$);\n", {{"v", v}});
+        else w_.emit("p.udlong($v$);\n", {{"v", v}});
+        return;
+      case K::context_handle:
+        w_.emit("p.context_handle($v$);\n", {{"v", v}});
+        return;
+      case K::blob:
+        if (has_flag(d.flags, "REMAINING") || has_flag(d.flags, "NDR_REMAINING"))
+          w_.emit("p.remaining_bytes($v$.data);\n", {{"v", v}});
+        else if (int a = blob_align(d.flags))
+          w_.emit("ndr_gen_detail::pull_padding(p, $v$, $a$);\n", {{"v", v}, {"a", std::to_string(a)}});
+        else
+          w_.emit("p.data_blob($v$);\n", {{"v", v}});
+        return;
+      case K::address:
+        if (n == "ipv4address")
+          w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = ndr_gen_detail::u32_to_ipv4(t); }\n", {{"v", v}});
+        else
+          unsupported_ = "ipv6address";
+        return;
+      case K::handle:
+      case K::void_:
+        return;
+    }
+  }
+
+  void pull_array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a,
+                  const std::string& v, int mode, const Scope& s, const std::string& hoisted) {
+    const auto* d = std::get_if<ir::DataLevel>(&L.at(i + 1));
+    Counts c = counts(a, s);
+    std::string n = std::to_string(++tmp_);
+    if (m_.is_string_array(L, i)) {
+      if (!(mode & kScalars)) return;
+      if (a.is_string) {
+        if (a.size_is) {
+          w_.emit("{\n");
+          w_.indent();
+          w_.emit("std::uint64_t size$n$ = 0;\np.conformance(size$n$);\n"
+                  "p.expect_count(size$n$, static_cast<std::uint64_t>($c$));\n"
+                  "p.$f$($v$, $form$, size$n$);\n",
+                  {{"n", n}, {"c", c.size}, {"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, false)}});
+          w_.outdent();
+          w_.emit("}\n");
+        } else if (a.fixed_count) {
+          w_.emit("p.$f$($v$, $form$, $c$);\n", {{"f", string_fn(*d)}, {"v", v},
+                                                  {"form", str_form(a, false)},
+                                                  {"c", std::to_string(*a.fixed_count)}});
+        } else {
+          w_.emit("p.$f$($v$, $form$);\n", {{"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, true)}});
+        }
+        return;
+      }
+      if (string_fn(*d) != "string") {
+        unsupported_ = "non-[string] UTF-16 [charset] arrays";
+        return;
+      }
+      w_.emit("{\n");
+      w_.indent();
+      std::string count = varying(a) && !c.length.empty() ? c.length : c.size;
+      if (conformant(a)) {
+        if (!hoisted.empty()) w_.emit("std::uint64_t size$n$ = $h$;\n", {{"n", n}, {"h", hoisted}});
+        else w_.emit("std::uint64_t size$n$ = 0;\np.conformance(size$n$);\n", {{"n", n}});
+        w_.emit("p.expect_count(size$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.size}});
+      }
+      w_.emit("ndr_gen_detail::pull_chars(p, $v$, static_cast<std::uint64_t>($c$));\n",
+              {{"v", v}, {"c", count}});
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    bool is_std_array = a.kind == ir::ArrayKind::fixed && a.fixed_count && !a.size_is;
+    bool elem_buffers = m_.needs_buffers(L, i + 1);
+    if (mode & kScalars) {
+      w_.emit("{\n");
+      w_.indent();
+      if (is_std_array) {
+        w_.emit("const std::uint64_t size$n$ = $N$;\n", {{"n", n}, {"N", std::to_string(*a.fixed_count)}});
+      } else if (conformant(a)) {
+        if (!hoisted.empty()) w_.emit("const std::uint64_t size$n$ = $h$;\n", {{"n", n}, {"h", hoisted}});
+        else w_.emit("std::uint64_t size$n$ = 0;\np.conformance(size$n$);\n", {{"n", n}});
+        if (!c.size.empty())
+          w_.emit("p.expect_count(size$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.size}});
+      } else {
+        w_.emit("const std::uint64_t size$n$ = static_cast<std::uint64_t>($c$);\n", {{"n", n}, {"c", c.size}});
+      }
+      std::string count = "size" + n;
+      if (varying(a)) {
+        w_.emit("std::uint64_t offset$n$ = 0, length$n$ = 0;\np.variance(offset$n$, length$n$, size$n$);\n",
+                {{"n", n}});
+        if (!c.length.empty())
+          w_.emit("p.expect_count(length$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.length}});
+        if (!c.offset.empty())
+          w_.emit("p.expect_count(offset$n$, static_cast<std::uint64_t>($c$));\n", {{"n", n}, {"c", c.offset}});
+        else
+          w_.emit("if (offset$n$ != 0) p.fail(nca::ndr::Error::array_bounds);\n", {{"n", n}});
+        count = "length" + n;
+        if (is_std_array) unsupported_ = "a varying fixed-size array";
+      }
+      const ir::Builtin* b = m_.bulk_scalar(L, i + 1);
+      if (is_std_array && b) {
+        w_.emit("p.array($v$.data(), $v$.size());\n", {{"v", v}});
+      } else if (b) {
+        w_.emit("p.array($v$, $c$);\n", {{"v", v}, {"c", count}});
+      } else {
+        if (!is_std_array)
+          w_.emit("p.resize($v$, $c$, p.ndr64() ? $m64$ : $m20$);\n",
+                  {{"v", v}, {"c", count},
+                   {"m64", std::to_string(m_.min_wire(L, i + 1, true))},
+                   {"m20", std::to_string(m_.min_wire(L, i + 1, false))}});
+        std::string e = "e" + n;
+        w_.emit("for (auto& $e$ : $v$) {\n", {{"e", e}, {"v", v}});
+        w_.indent();
+        pull_levels(L, i + 1, e, kScalars, s);
+        w_.outdent();
+        w_.emit("}\n");
+      }
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if ((mode & kBuffers) && elem_buffers) {
+      std::string e = "e" + std::to_string(++tmp_);
+      w_.emit("for (auto& $e$ : $v$) {\n", {{"e", e}, {"v", v}});
+      w_.indent();
+      pull_levels(L, i + 1, e, kBuffers, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+  }
+
+  // ---- print ------------------------------------------------------------------------------
+  void print_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
+                    const std::string& name) {
+    const ir::Level& l = L[i];
+    std::string qn = "\"" + name + "\"";
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      bool null_ok = p->kind != ir::PointerKind::ref;
+      w_.emit("if (pr.ptr($n$, $present$)) {\n",
+              {{"n", qn}, {"present", null_ok ? "static_cast<bool>(" + v + ")" : "true"}});
+      w_.indent();
+      print_levels(L, i + 1, null_ok ? "(*" + v + ")" : v, name);
+      w_.emit("pr.ptr_end();\n");
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (std::holds_alternative<ir::ArrayLevel>(l)) {
+      if (m_.is_string_array(L, i)) {
+        w_.emit("pr.string($n$, $v$);\n", {{"n", qn}, {"v", v}});
+        return;
+      }
+      std::string e = "e" + std::to_string(++tmp_);
+      w_.emit("pr.array_begin($n$, $v$.size());\nfor (const auto& $e$ : $v$) {\n",
+              {{"n", qn}, {"v", v}, {"e", e}});
+      w_.indent();
+      print_levels(L, i + 1, e, name);
+      w_.outdent();
+      w_.emit("}\npr.array_end();\n");
+      return;
+    }
+    if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
+      return print_levels(L, i + 1, v, name);
+    const auto& d = std::get<ir::DataLevel>(l);
+    if (d.context_handle != ir::ContextHandleKind::none) {
+      w_.emit("pr.context_handle($n$, $v$);\n", {{"n", qn}, {"v", v}});
+      return;
+    }
+    if (d.type) {
+      const ir::Type& t = *d.type;
+      if (m_.well_known(t) == WellKnown::guid) return w_.emit("pr.guid($n$, $v$);\n", {{"n", qn}, {"v", v}});
+      if (m_.well_known(t) == WellKnown::policy_handle)
+        return w_.emit("pr.context_handle($n$, $v$);\n", {{"n", qn}, {"v", v}});
+      if (const ir::Element* target = m_.alias_target(t)) return print_levels(target->levels, 0, v, name);
+      if (t.kind == ir::TypeKind::bitmap)
+        return w_.emit("$ns$::print_$t$(pr, $n$, $v$);\n",
+                       {{"ns", m_.full_ns(m_.ns_of(t))}, {"t", cpp_ident(t.cpp_name)}, {"n", qn}, {"v", v}});
+      w_.emit("print(pr, $n$, $v$);\n", {{"n", qn}, {"v", v}});
+      return;
+    }
+    const ir::Builtin& b = *d.builtin;
+    using K = ir::ScalarKind;
+    switch (b.kind) {
+      case K::character:
+        if (b.size20 == 1) w_.emit("pr.field($n$, static_cast<std::uint8_t>($v$));\n", {{"n", qn}, {"v", v}});
+        else w_.emit("pr.field($n$, static_cast<std::uint16_t>($v$));\n", {{"n", qn}, {"v", v}});
+        return;
+      case K::context_handle:
+        w_.emit("pr.context_handle($n$, $v$);\n", {{"n", qn}, {"v", v}});
+        return;
+      case K::blob:
+        w_.emit("pr.blob($n$, $v$);\n", {{"n", qn}, {"v", v}});
+        return;
+      case K::address:
+        w_.emit("pr.string($n$, $v$);\n", {{"n", qn}, {"v", v}});
+        return;
+      case K::time:
+        if (std::string_view(b.name) != "time_t") {
+          w_.emit("pr.field($n$, nca::ndr::NtTime{$v$});\n", {{"n", qn}, {"v", v}});
+          return;
+        }
+        [[fallthrough]];
+      default:
+        w_.emit("pr.field($n$, $v$);\n", {{"n", qn}, {"v", v}});
+    }
+  }
+
+  // ---- JSON -------------------------------------------------------------------------------
+  void to_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
+                      const std::string& j) {
+    const ir::Level& l = L[i];
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      if (p->kind == ir::PointerKind::ref) return to_json_levels(L, i + 1, v, j);
+      w_.emit("if ($v$) {\n", {{"v", v}});
+      w_.indent();
+      to_json_levels(L, i + 1, "(*" + v + ")", j);
+      w_.outdent();
+      w_.emit("} else {\n  $j$ = nullptr;\n}\n", {{"j", j}});
+      return;
+    }
+    if (std::holds_alternative<ir::ArrayLevel>(l)) {
+      if (m_.is_string_array(L, i)) {
+        const auto& d = std::get<ir::DataLevel>(L[i + 1]);
+        std::string fn = m_.cpp_type(L, i) == "std::u16string" ? "u16_to_json"
+                         : string_fn(d) == "string_utf16"      ? "text_to_json"
+                                                               : "bytes_to_json";
+        w_.emit("$j$ = nca::ndr::$f$($v$);\n", {{"j", j}, {"f", fn}, {"v", v}});
+        return;
+      }
+      if (m_.bulk_scalar(L, i + 1) && !is_float(L, i + 1)) {
+        w_.emit("$j$ = $v$;\n", {{"j", j}, {"v", v}});
+        return;
+      }
+      std::string n = std::to_string(++tmp_);
+      w_.emit("{\n");
+      w_.indent();
+      w_.emit("nlohmann::json a$n$ = nlohmann::json::array();\nfor (const auto& e$n$ : $v$) {\n",
+              {{"n", n}, {"v", v}});
+      w_.indent();
+      w_.emit("nlohmann::json x$n$;\n", {{"n", n}});
+      to_json_levels(L, i + 1, "e" + n, "x" + n);
+      w_.emit("a$n$.push_back(std::move(x$n$));\n", {{"n", n}});
+      w_.outdent();
+      w_.emit("}\n$j$ = std::move(a$n$);\n", {{"n", n}, {"j", j}});
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
+      return to_json_levels(L, i + 1, v, j);
+    const auto& d = std::get<ir::DataLevel>(l);
+    if (d.type) {
+      if (const ir::Element* target = m_.alias_target(*d.type)) return to_json_levels(target->levels, 0, v, j);
+      w_.emit("$j$ = $v$;\n", {{"j", j}, {"v", v}});
+      return;
+    }
+    if (d.builtin) {
+      switch (d.builtin->kind) {
+        case ir::ScalarKind::floating:
+          return w_.emit("$j$ = nca::ndr::float_to_json($v$);\n", {{"j", j}, {"v", v}});
+        case ir::ScalarKind::character:
+          return w_.emit("$j$ = static_cast<unsigned>($v$);\n", {{"j", j}, {"v", v}});
+        default:
+          break;
+      }
+    }
+    w_.emit("$j$ = $v$;\n", {{"j", j}, {"v", v}});
+  }
+
+  bool is_float(const std::vector<ir::Level>& L, size_t i) {
+    const auto* d = std::get_if<ir::DataLevel>(&L[i]);
+    return d && d->builtin && d->builtin->kind == ir::ScalarKind::floating;
+  }
+
+  void from_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
+                        const std::string& j) {
+    const ir::Level& l = L[i];
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      if (p->kind == ir::PointerKind::ref) return from_json_levels(L, i + 1, v, j);
+      std::string inner = m_.cpp_type(L, i + 1);
+      w_.emit("if ($j$.is_null()) {\n  $v$ = nullptr;\n} else {\n", {{"j", j}, {"v", v}});
+      w_.indent();
+      if (p->kind == ir::PointerKind::full)
+        w_.emit("$v$ = std::make_shared<$t$>();\n", {{"v", v}, {"t", inner}});
+      else
+        w_.emit("$v$.emplace();\n", {{"v", v}});
+      from_json_levels(L, i + 1, "(*" + v + ")", j);
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
+      if (m_.is_string_array(L, i)) {
+        const auto& d = std::get<ir::DataLevel>(L[i + 1]);
+        std::string fn = m_.cpp_type(L, i) == "std::u16string" ? "u16_from_json"
+                         : string_fn(d) == "string_utf16"      ? "text_from_json"
+                                                               : "bytes_from_json";
+        w_.emit("$v$ = nca::ndr::$f$($j$);\n", {{"j", j}, {"f", fn}, {"v", v}});
+        return;
+      }
+      bool is_std_array = a->kind == ir::ArrayKind::fixed && a->fixed_count && !a->size_is;
+      if (m_.bulk_scalar(L, i + 1) && !is_float(L, i + 1)) {
+        w_.emit("$j$.get_to($v$);\n", {{"j", j}, {"v", v}});
+        return;
+      }
+      std::string n = std::to_string(++tmp_);
+      if (is_std_array) {
+        w_.emit("for (std::size_t k$n$ = 0; k$n$ < $v$.size(); ++k$n$) {\n", {{"n", n}, {"v", v}});
+        w_.indent();
+        from_json_levels(L, i + 1, v + "[k" + n + "]", j + ".at(k" + n + ")");
+      } else {
+        w_.emit("$v$.clear();\nfor (const auto& x$n$ : $j$) {\n", {{"n", n}, {"v", v}, {"j", j}});
+        w_.indent();
+        w_.emit("auto& e$n$ = $v$.emplace_back();\n", {{"n", n}, {"v", v}});
+        from_json_levels(L, i + 1, "e" + n, "x" + n);
+      }
+      w_.outdent();
+      w_.emit("}\n");
+      return;
+    }
+    if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
+      return from_json_levels(L, i + 1, v, j);
+    const auto& d = std::get<ir::DataLevel>(l);
+    if (d.type) {
+      if (const ir::Element* target = m_.alias_target(*d.type)) return from_json_levels(target->levels, 0, v, j);
+      w_.emit("$j$.get_to($v$);\n", {{"j", j}, {"v", v}});
+      return;
+    }
+    switch (d.builtin->kind) {
+      case ir::ScalarKind::floating:
+        return w_.emit("$v$ = static_cast<$t$>(nca::ndr::float_from_json($j$));\n",
+                       {{"j", j}, {"v", v}, {"t", m_.builtin_type(*d.builtin)}});
+      case ir::ScalarKind::character:
+        return w_.emit("$v$ = static_cast<$t$>($j$.get<unsigned>());\n",
+                       {{"j", j}, {"v", v}, {"t", m_.builtin_type(*d.builtin)}});
+      default:
+        w_.emit("$j$.get_to($v$);\n", {{"j", j}, {"v", v}});
+    }
+  }
+
+  // ---- per type ---------------------------------------------------------------------------
+  void struct_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    Scope s{&t, "v", nullptr, false};
+    std::string flags = engine_flags(t.flags, "saved");
+    const ir::Element* last = t.members.empty() ? nullptr : &t.members.back();
+    const ir::ArrayLevel* hoist = nullptr;
+    if (last)
+      if (const auto* a = std::get_if<ir::ArrayLevel>(&last->levels[0]))
+        if (a->surrounding && conformant(*a)) hoist = a;
+    std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
+    // push
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    w_.emit("if (pass & nca::ndr::kScalars) {\n");
+    w_.indent();
+    if (hoist) {
+      if (m_.is_string_array(last->levels, 0)) {
+        unsupported_ = "a conformant string at the end of a structure";
+      } else {
+        Counts c = counts(*hoist, s);
+        w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
+      }
+    }
+    w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", a64}, {"a20", a20}});
+    for (const auto& m : t.members) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, s);
+    w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    w_.outdent();
+    w_.emit("}\n");
+    if (m_.needs_buffers(t)) {
+      w_.emit("if (pass & nca::ndr::kBuffers) {\n");
+      w_.indent();
+      for (const auto& m : t.members)
+        if (m_.needs_buffers(m.levels, 0)) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // pull
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("auto nest = p.nest();\nif (!nest) return false;\n");
+    if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    w_.emit("if (pass & nca::ndr::kScalars) {\n");
+    w_.indent();
+    if (hoist) w_.emit("std::uint64_t hoisted = 0;\np.conformance(hoisted);\n");
+    w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", a64}, {"a20", a20}});
+    for (const auto& m : t.members)
+      pull_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, s,
+                  hoist && &m == last ? "hoisted" : "");
+    w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    w_.outdent();
+    w_.emit("}\n");
+    if (m_.needs_buffers(t)) {
+      w_.emit("if (pass & nca::ndr::kBuffers) {\n");
+      w_.indent();
+      for (const auto& m : t.members)
+        if (m_.needs_buffers(m.levels, 0)) pull_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
+    w_.emit("return p.ok();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // print
+    w_.emit("void print(nca::ndr::Printer& pr, std::string_view name, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("pr.struct_begin(name, \"$t$\");\n", {{"t", t.name}});
+    for (const auto& m : t.members) print_levels(m.levels, 0, "v." + cpp_ident(m.name), m.name);
+    w_.emit("pr.struct_end();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // JSON
+    w_.emit("void to_json(nlohmann::json& j, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("j = nlohmann::json::object();\n");
+    for (const auto& m : t.members)
+      to_json_levels(m.levels, 0, "v." + cpp_ident(m.name), "j[\"" + m.name + "\"]");
+    w_.outdent();
+    w_.emit("}\n\n");
+    w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    for (const auto& m : t.members)
+      from_json_levels(m.levels, 0, "v." + cpp_ident(m.name), "j.at(\"" + m.name + "\")");
+    if (t.members.empty()) w_.emit("(void)j;\n(void)v;\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+  }
+
+  std::string switch_push(const ir::Type& t) {
+    if (t.switch_enum) {
+      const ir::Type& e = *t.switch_enum;
+      if (e.wire_bits == 8) return "p.u8(static_cast<std::uint8_t>(switch_value));\n";
+      if (e.wire_bits == 16 && e.layout.size64 == 4) return "p.enum16(static_cast<std::uint32_t>(switch_value));\n";
+      if (e.wire_bits == 16) return "p.u16(static_cast<std::uint16_t>(switch_value));\n";
+      return "p.u32(static_cast<std::uint32_t>(switch_value));\n";
+    }
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+      return "p.u3264(static_cast<std::uint64_t>(switch_value));\n";
+    std::string f = (b->is_signed ? "i" : "u") + std::to_string(b->size20 * 8);
+    std::string ty = (b->is_signed ? "std::int" : "std::uint") + std::to_string(b->size20 * 8) + "_t";
+    return "p." + f + "(static_cast<" + ty + ">(switch_value));\n";
+  }
+  std::string switch_pull(const ir::Type& t) {
+    auto read = [](const std::string& fn, const std::string& ty) {
+      return "{\n  " + ty + " wire = 0;\n  p." + fn +
+             "(wire);\n  if (p.ok() && static_cast<std::int64_t>(wire) != switch_value) "
+             "p.fail(nca::ndr::Error::bad_switch_value);\n}\n";
+    };
+    if (t.switch_enum) {
+      const ir::Type& e = *t.switch_enum;
+      if (e.wire_bits == 8) return read("u8", "std::uint8_t");
+      if (e.wire_bits == 16 && e.layout.size64 == 4) return read("enum16", "std::uint32_t");
+      if (e.wire_bits == 16) return read("u16", "std::uint16_t");
+      return read("u32", "std::uint32_t");
+    }
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+      return read("u3264", "std::uint64_t");
+    std::string f = (b->is_signed ? "i" : "u") + std::to_string(b->size20 * 8);
+    std::string ty = (b->is_signed ? "std::int" : "std::uint") + std::to_string(b->size20 * 8) + "_t";
+    return read(f, ty);
+  }
+
+  // The `case` labels of an arm; the default arm gets `default:`.
+  std::string case_labels(const ir::UnionArm& a) {
+    if (a.is_default) return "default:";
+    std::string s;
+    for (ir::Int c : a.cases) s += (s.empty() ? "" : " ") + std::string("case ") + int_lit(c) + ":";
+    return s;
+  }
+
+  void union_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    Scope s{nullptr, "v", nullptr, false};
+    std::string flags = engine_flags(t.flags, "saved");
+    std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
+    bool has_default = false;
+    for (const auto& a : t.arms) has_default = has_default || a.is_default;
+    // push
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.indent();
+    if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    w_.emit("if (pass & nca::ndr::kScalars) {\n");
+    w_.indent();
+    if (!t.nodiscriminant) w_.emit(switch_push(t));
+    w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    w_.emit("switch (switch_value) {\n");
+    for (const auto& a : t.arms) {
+      w_.emit("$c$\n", {{"c", case_labels(a)}});
+      w_.indent();
+      w_.emit("if (v.arm() != $n$::Arm::$a$) {\n  p.fail(nca::ndr::Error::bad_switch_value);\n  break;\n}\n",
+              {{"n", n}, {"a", arm_name(a)}});
+      if (a.element) push_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kScalars, s);
+      w_.emit("break;\n");
+      w_.outdent();
+    }
+    if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
+    w_.emit("}\n");
+    w_.outdent();
+    w_.emit("}\n");
+    if (m_.needs_buffers(t)) {
+      w_.emit("if (pass & nca::ndr::kBuffers) {\n");
+      w_.indent();
+      w_.emit("switch (v.arm()) {\n");
+      for (const auto& a : t.arms) {
+        if (!a.element || !m_.needs_buffers(a.element->levels, 0)) continue;
+        w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
+        w_.indent();
+        push_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kBuffers, s);
+        w_.emit("break;\n");
+        w_.outdent();
+      }
+      w_.emit("default:\n  break;\n}\n");
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // pull
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("auto nest = p.nest();\nif (!nest) return false;\n");
+    if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    w_.emit("if (pass & nca::ndr::kScalars) {\n");
+    w_.indent();
+    if (!t.nodiscriminant) w_.emit(switch_pull(t));
+    w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    w_.emit("switch (switch_value) {\n");
+    for (const auto& a : t.arms) {
+      w_.emit("$c$ {\n", {{"c", case_labels(a)}});
+      w_.indent();
+      if (a.element) {
+        w_.emit("auto& arm = v.set_$a$();\n", {{"a", arm_name(a)}});
+        pull_levels(a.element->levels, 0, "arm", kScalars, s);
+      } else {
+        w_.emit("v.set_$a$();\n", {{"a", arm_name(a)}});
+      }
+      w_.emit("break;\n");
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
+    w_.emit("}\n");
+    w_.outdent();
+    w_.emit("}\n");
+    if (m_.needs_buffers(t)) {
+      w_.emit("if (pass & nca::ndr::kBuffers) {\n");
+      w_.indent();
+      w_.emit("switch (v.arm()) {\n");
+      for (const auto& a : t.arms) {
+        if (!a.element || !m_.needs_buffers(a.element->levels, 0)) continue;
+        w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
+        w_.indent();
+        pull_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kBuffers, s);
+        w_.emit("break;\n");
+        w_.outdent();
+      }
+      w_.emit("default:\n  break;\n}\n");
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
+    w_.emit("(void)switch_value;\nreturn p.ok();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // print
+    w_.emit("void print(nca::ndr::Printer& pr, std::string_view name, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("switch (v.arm()) {\n");
+    for (const auto& a : t.arms) {
+      w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
+      w_.indent();
+      std::string lvl = a.cases.empty() ? "0" : int_lit(a.cases.front());
+      w_.emit("pr.union_begin(name, \"$t$\", $l$);\n", {{"t", t.name}, {"l", lvl}});
+      if (a.element) print_levels(a.element->levels, 0, "v." + arm_name(a) + "()", a.element->name);
+      w_.emit("pr.union_end();\nbreak;\n");
+      w_.outdent();
+    }
+    w_.emit("case $n$::Arm::kNone:\n  pr.line(name, \"(no arm)\");\n  break;\n}\n", {{"n", n}});
+    w_.outdent();
+    w_.emit("}\n\n");
+    // JSON
+    w_.emit("void to_json(nlohmann::json& j, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("switch (v.arm()) {\n");
+    for (const auto& a : t.arms) {
+      w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
+      w_.indent();
+      w_.emit("j = nlohmann::json::object();\n");
+      if (a.element)
+        to_json_levels(a.element->levels, 0, "v." + arm_name(a) + "()", "j[\"" + arm_name(a) + "\"]");
+      else
+        w_.emit("j[\"$a$\"] = nullptr;\n", {{"a", arm_name(a)}});
+      w_.emit("break;\n");
+      w_.outdent();
+    }
+    w_.emit("case $n$::Arm::kNone:\n  j = nullptr;\n  break;\n}\n", {{"n", n}});
+    w_.outdent();
+    w_.emit("}\n\n");
+    w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("v = $n${};\nif (j.is_null()) return;\n", {{"n", n}});
+    for (const auto& a : t.arms) {
+      w_.emit("if (j.contains(\"$a$\")) {\n", {{"a", arm_name(a)}});
+      w_.indent();
+      if (a.element) {
+        w_.emit("auto& arm = v.set_$a$();\n", {{"a", arm_name(a)}});
+        from_json_levels(a.element->levels, 0, "arm", "j.at(\"" + arm_name(a) + "\")");
+      } else {
+        w_.emit("v.set_$a$();\n", {{"a", arm_name(a)}});
+      }
+      w_.emit("return;\n");
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    w_.emit("throw nlohmann::json::other_error::create(501, \"no arm of $t$ in the object\", &j);\n",
+            {{"t", t.name}});
+    w_.outdent();
+    w_.emit("}\n\n");
+  }
+
+  std::string enum_push_fn(const ir::Type& t) {
+    if (t.wire_bits == 8) return "u8(static_cast<std::uint8_t>(v))";
+    if (t.wire_bits == 16 && t.layout.size64 == 4) return "enum16(static_cast<std::uint32_t>(v))";
+    if (t.wire_bits == 16) return "u16(static_cast<std::uint16_t>(v))";
+    if (t.wire_bits == 64) return "u64(static_cast<std::uint64_t>(v))";
+    return "u32(static_cast<std::uint32_t>(v))";
+  }
+
+  void enum_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    std::string fn, ty;
+    if (t.wire_bits == 8) fn = "u8", ty = "std::uint8_t";
+    else if (t.wire_bits == 16 && t.layout.size64 == 4) fn = "enum16", ty = "std::uint32_t";
+    else if (t.wire_bits == 16) fn = "u16", ty = "std::uint16_t";
+    else if (t.wire_bits == 64) fn = "u64", ty = "std::uint64_t";
+    else fn = "u32", ty = "std::uint32_t";
+    w_.emit(
+        "void push(nca::ndr::Push& p, int pass, $n$ v) {\n"
+        "  if (pass & nca::ndr::kScalars) p.$fn$(static_cast<$ty$>(v));\n"
+        "}\n\n"
+        "bool pull(nca::ndr::Pull& p, int pass, $n$& v) {\n"
+        "  if (pass & nca::ndr::kScalars) {\n"
+        "    $ty$ t = 0;\n"
+        "    p.$fn$(t);\n"
+        "    v = static_cast<$n$>(t);\n"
+        "  }\n"
+        "  return p.ok();\n"
+        "}\n\n"
+        "std::string_view name_of($n$ v) {\n"
+        "  switch (static_cast<std::uint64_t>(v)) {\n",
+        {{"n", n}, {"fn", fn}, {"ty", ty}});
+    std::set<ir::Int> seen;
+    for (const auto& e : t.values) {
+      if (!seen.insert(e.value).second) continue;
+      w_.emit("    case $v$ULL: return \"$e$\";\n", {{"v", ir::to_string(e.value)}, {"e", e.name}});
+    }
+    w_.emit(
+        "    default: return {};\n"
+        "  }\n"
+        "}\n\n"
+        "void print(nca::ndr::Printer& pr, std::string_view name, $n$ v) {\n"
+        "  pr.enum_value(name, name_of(v), static_cast<std::int64_t>(v));\n"
+        "}\n\n",
+        {{"n", n}});
+  }
+
+  void bitmap_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    w_.emit("void print_$n$(nca::ndr::Printer& pr, std::string_view name, $n$ v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("pr.bitmap_begin(name, v, $b$);\n", {{"b", std::to_string(t.wire_bits / 8)}});
+    for (const auto& e : t.values)
+      w_.emit("pr.bitmap_flag(\"$e$\", $v$ULL, v);\n", {{"e", e.name}, {"v", ir::to_string(e.value)}});
+    w_.emit("pr.bitmap_end();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+  }
+
+  void type(const ir::Type& t) {
+    if (m_.well_known(t) != WellKnown::none) return;
+    unsupported_.clear();
+    switch (t.kind) {
+      case ir::TypeKind::struct_: struct_(t); break;
+      case ir::TypeKind::union_:
+        if (!t.encapsulated) union_(t);
+        break;
+      case ir::TypeKind::enum_: enum_(t); break;
+      case ir::TypeKind::bitmap: bitmap_(t); break;
+      default: break;
+    }
+    if (!unsupported_.empty())
+      diags_.error(t.range, "cannot generate NDR code for '" + t.name + "': " + unsupported_ +
+                                " not supported yet", "gen-unsupported");
+  }
+
+  // ---- per operation ----------------------------------------------------------------------
+  void operation(const ir::Operation& op) {
+    unsupported_.clear();
+    std::string n = cpp_ident(op.name);
+    for (int dir = 0; dir < 2; ++dir) {
+      bool out = dir == 1;
+      const ir::Shape& shape = out ? op.out : op.in;
+      Scope s{nullptr, "v", &op, out};
+      std::string obj = out ? "r.out." : "r.in.";
+      w_.emit("void push_$d$(nca::ndr::Push& p, const $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
+      w_.indent();
+      for (size_t pi : shape.params) {
+        const ir::Param& prm = op.params[pi];
+        if (prm.is_binding_handle) continue;
+        push_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);
+      }
+      if (out && op.result) push_levels(op.result->levels, 0, "r.out.result", kBoth, s);
+      w_.emit("(void)r;\n(void)p;\n");
+      w_.outdent();
+      w_.emit("}\n\n");
+      w_.emit("bool pull_$d$(nca::ndr::Pull& p, $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
+      w_.indent();
+      for (size_t pi : shape.params) {
+        const ir::Param& prm = op.params[pi];
+        if (prm.is_binding_handle) continue;
+        pull_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);
+      }
+      if (out && op.result) pull_levels(op.result->levels, 0, "r.out.result", kBoth, s);
+      w_.emit("(void)r;\nreturn p.ok();\n");
+      w_.outdent();
+      w_.emit("}\n\n");
+      w_.emit("void print_$d$(nca::ndr::Printer& pr, const $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
+      w_.indent();
+      w_.emit("pr.struct_begin(\"$o$\", \"$o$\");\npr.struct_begin(\"$d$\", \"$o$\");\n",
+              {{"o", op.name}, {"d", out ? "out" : "in"}});
+      for (size_t pi : shape.params) {
+        const ir::Param& prm = op.params[pi];
+        if (prm.is_binding_handle) continue;
+        print_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), prm.name);
+      }
+      if (out && op.result) print_levels(op.result->levels, 0, "r.out.result", "result");
+      w_.emit("pr.struct_end();\npr.struct_end();\n(void)r;\n");
+      w_.outdent();
+      w_.emit("}\n\n");
+      w_.emit("void to_json(nlohmann::json& j, const $n$::$s$& v) {\n", {{"n", n}, {"s", out ? "Out" : "In"}});
+      w_.indent();
+      w_.emit("j = nlohmann::json::object();\n");
+      for (size_t pi : shape.params) {
+        const ir::Param& prm = op.params[pi];
+        if (prm.is_binding_handle) continue;
+        to_json_levels(prm.element.levels, 0, "v." + cpp_ident(prm.name), "j[\"" + prm.name + "\"]");
+      }
+      if (out && op.result) to_json_levels(op.result->levels, 0, "v.result", "j[\"result\"]");
+      w_.emit("(void)v;\n");
+      w_.outdent();
+      w_.emit("}\n\n");
+      w_.emit("void from_json(const nlohmann::json& j, $n$::$s$& v) {\n", {{"n", n}, {"s", out ? "Out" : "In"}});
+      w_.indent();
+      for (size_t pi : shape.params) {
+        const ir::Param& prm = op.params[pi];
+        if (prm.is_binding_handle) continue;
+        from_json_levels(prm.element.levels, 0, "v." + cpp_ident(prm.name), "j.at(\"" + prm.name + "\")");
+      }
+      if (out && op.result) from_json_levels(op.result->levels, 0, "v.result", "j.at(\"result\")");
+      w_.emit("(void)j;\n(void)v;\n");
+      w_.outdent();
+      w_.emit("}\n\n");
+    }
+    // nca::rpc entries.
+    w_.emit(
+        "nca::rpc::Status $n$_push_in(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out) {\n"
+        "  nca::ndr::Syntax syntax;\n"
+        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  nca::ndr::Push p(syntax);\n"
+        "  push_in(p, *static_cast<const $n$*>(r));\n"
+        "  return ndr_gen_detail::finish(p, out);\n"
+        "}\n\n"
+        "nca::rpc::Status $n$_push_out(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out) {\n"
+        "  nca::ndr::Syntax syntax;\n"
+        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  nca::ndr::Push p(syntax);\n"
+        "  push_out(p, *static_cast<const $n$*>(r));\n"
+        "  return ndr_gen_detail::finish(p, out);\n"
+        "}\n\n"
+        "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r) {\n"
+        "  nca::ndr::Syntax syntax;\n"
+        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  nca::ndr::Pull p(in, syntax);\n"
+        "  pull_in(p, *static_cast<$n$*>(r));\n"
+        "  return ndr_gen_detail::status(p.status());\n"
+        "}\n\n"
+        "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r) {\n"
+        "  nca::ndr::Syntax syntax;\n"
+        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  nca::ndr::Pull p(in, syntax);\n"
+        "  pull_out(p, *static_cast<$n$*>(r));\n"
+        "  return ndr_gen_detail::status(p.status());\n"
+        "}\n\n",
+        {{"n", n}});
+    if (!unsupported_.empty())
+      diags_.error(op.range, "cannot generate NDR code for '" + op.name + "': " + unsupported_ +
+                                 " not supported yet", "gen-unsupported");
+  }
+
+ private:
+  const CppModel& m_;
+  CodeWriter w_;
+  DiagnosticEngine& diags_;
+  int tmp_ = 0;
+  std::string unsupported_;
+};
+
+// Helpers every _ndr.cpp carries (in an anonymous namespace: no symbol clashes between files).
+const char kDetail[] = R"(namespace {
+namespace ndr_gen_detail {
+
+[[maybe_unused]] bool syntax_of(const nca::rpc::SyntaxId& ts, nca::ndr::Syntax& out) {
+  if (ts == nca::rpc::kNdr20) {
+    out = nca::ndr::Syntax::ndr20;
+    return true;
+  }
+  if (ts == nca::rpc::kNdr64) {
+    out = nca::ndr::Syntax::ndr64;
+    return true;
+  }
+  return false;
+}
+
+[[maybe_unused]] nca::rpc::Status bad_syntax() {
+  return nca::rpc::Status::ndr(0xffff, "transfer syntax not supported by this stub");
+}
+
+[[maybe_unused]] nca::rpc::Status status(const nca::ndr::Status& s) {
+  if (s.ok()) return {};
+  return nca::rpc::Status::ndr(static_cast<std::uint32_t>(s.code), s.to_string());
+}
+
+[[maybe_unused]] nca::rpc::Status finish(const nca::ndr::Push& p, nca::rpc::Bytes& out) {
+  if (!p.ok()) return status(p.status());
+  auto b = p.bytes();
+  out.insert(out.end(), b.begin(), b.end());
+  return {};
+}
+
+// pidl's ndr_push_charset: the bytes of `s`, padded with NULs to `count` (longer: count_too_large).
+[[maybe_unused]] void push_chars(nca::ndr::Push& p, const std::string& s, std::uint64_t count) {
+  if (s.size() > count) return p.fail(nca::ndr::Error::count_too_large);
+  p.raw(s.data(), s.size());
+  p.zeros(static_cast<std::size_t>(count - s.size()));
+}
+
+// The other way: `count` bytes, the text up to the first NUL.
+[[maybe_unused]] void pull_chars(nca::ndr::Pull& p, std::string& s, std::uint64_t count) {
+  std::span<const std::uint8_t> b;
+  s.clear();
+  if (count > p.remaining()) {
+    p.fail(nca::ndr::Error::count_exceeds_remaining);
+    return;
+  }
+  if (!p.view(static_cast<std::size_t>(count), b)) return;
+  std::size_t n = 0;
+  while (n < b.size() && b[n] != 0) ++n;
+  s.assign(reinterpret_cast<const char*>(b.data()), n);
+}
+
+// A DATA_BLOB with an alignment flag holds the padding up to that alignment.
+[[maybe_unused]] void pull_padding(nca::ndr::Pull& p, nca::ndr::DataBlob& b, std::size_t align) {
+  std::size_t n = (align - p.offset() % align) % align;
+  if (n > p.remaining()) n = p.remaining();
+  b.data.resize(n);
+  p.raw(b.data.data(), n);
+}
+
+// pidl's ipv4address: the dotted quad as one 32-bit integer, first octet most significant.
+[[maybe_unused]] std::uint32_t ipv4_to_u32(const std::string& s, nca::ndr::Push& p) {
+  std::uint32_t v = 0;
+  int parts = 0;
+  std::size_t i = 0;
+  while (parts < 4) {
+    std::uint32_t octet = 0;
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) octet = octet * 10 + (s[i++] - '0');
+    if (i == start || octet > 255) break;
+    v = v << 8 | octet;
+    ++parts;
+    if (parts < 4) {
+      if (i >= s.size() || s[i] != '.') break;
+      ++i;
+    }
+  }
+  if (parts != 4 || i != s.size()) p.fail(nca::ndr::Error::bad_value);
+  return v;
+}
+
+[[maybe_unused]] std::string u32_to_ipv4(std::uint32_t v) {
+  return std::to_string(v >> 24) + "." + std::to_string(v >> 16 & 0xff) + "." +
+         std::to_string(v >> 8 & 0xff) + "." + std::to_string(v & 0xff);
+}
+
+}  // namespace ndr_gen_detail
+}  // namespace
+
+)";
+
+}  // namespace
+
+bool NdrGenerator::generate(const ir::Program& program, const GeneratorOptions& options,
+                            Output& out, DiagnosticEngine& diags) const {
+  CppModel m(program, options);
+  bool had = diags.had_errors();
+  for (size_t f : m.root_files()) {
+    std::string stem = m.stem(f);
+    const ir::File& file = program.files[f];
+    {
+      std::string& h = out.file(stem + "_ndr.h");
+      CodeWriter w(h);
+      w.emit("// Generated by ncaidl from $f$. Do not edit.\n"
+             "// The nca::rpc marshalling entries of each operation (GENERATED_CODE.md).\n"
+             "#pragma once\n\n#include <cstdint>\n#include <span>\n#include <string_view>\n\n"
+             "#include \"$s$_types.h\"\n#include \"nca/rpc/status.h\"\n#include \"nca/rpc/uuid.h\"\n",
+             {{"f", file.path}, {"s", stem}});
+      for (size_t ii : file.interfaces) {
+        const ir::Interface& i = program.interfaces[ii];
+        w.emit("\nnamespace $ns$ {\n\n", {{"ns", m.full_ns(i.name).substr(2)}});
+        w.emit("inline constexpr std::string_view kName = \"$n$\";\n", {{"n", i.name}});
+        if (i.uuid)
+          w.emit("inline constexpr std::string_view kUuid = \"$u$\";\n"
+                 "inline constexpr std::uint16_t kVersionMajor = $a$;\n"
+                 "inline constexpr std::uint16_t kVersionMinor = $b$;\n",
+                 {{"u", *i.uuid}, {"a", std::to_string(i.version.major)}, {"b", std::to_string(i.version.minor)}});
+        for (const auto& op : i.operations) {
+          w.emit(
+              "nca::rpc::Status $n$_push_in(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out);\n"
+              "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r);\n"
+              "nca::rpc::Status $n$_push_out(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out);\n"
+              "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r);\n",
+              {{"n", cpp_ident(op.name)}});
+        }
+        w.emit("\n}  // namespace $ns$\n", {{"ns", m.full_ns(i.name).substr(2)}});
+      }
+    }
+    std::string& c = out.file(stem + "_ndr.cpp");
+    NdrWriter nw(m, c, diags);
+    CodeWriter& w = nw.w();
+    w.emit("// Generated by ncaidl from $f$. Do not edit.\n"
+           "#include \"$s$_ndr.h\"\n\n#include <nlohmann/json.hpp>\n\n"
+           "#include \"nca/ndr/json.h\"\n#include \"nca/ndr/ndr.h\"\n\n",
+           {{"f", file.path}, {"s", stem}});
+    w.emit(kDetail);
+    auto group = [&](const std::string& ns, const std::vector<const ir::Type*>& types,
+                     const std::vector<ir::Operation>* ops) {
+      w.emit("namespace $ns$ {\n\n", {{"ns", m.full_ns(ns).substr(2)}});
+      for (const auto* t : types) nw.type(*t);
+      if (ops)
+        for (const auto& op : *ops) nw.operation(op);
+      w.emit("}  // namespace $ns$\n\n", {{"ns", m.full_ns(ns).substr(2)}});
+    };
+    if (!file.types.empty()) group(stem, file.types, nullptr);
+    for (size_t ii : file.interfaces) {
+      const ir::Interface& i = program.interfaces[ii];
+      group(i.name, i.types, &i.operations);
+    }
+  }
+  return had || !diags.had_errors();
+}
+
+}  // namespace nca::idl::backends
