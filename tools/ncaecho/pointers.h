@@ -2,25 +2,43 @@
 // back end gives the pointer (a plain T for [ref], nca::ndr::Unique<T> for [unique]).
 #pragma once
 
+#include <type_traits>
+
 #include "nca/ndr/types.h"
 
 namespace ncaecho {
 
-// The value itself, or the value in the box (created empty if the box is null).
 template <class T>
-T& filled(T& v) { return v; }
+struct Innermost {
+  using type = T;
+  static constexpr bool boxed = false;
+};
 template <class T>
-auto& filled(nca::ndr::Unique<T>& u) {
-  if (!u) u.emplace();
-  return filled(*u);
+struct Innermost<nca::ndr::Unique<T>> {
+  using type = typename Innermost<T>::type;
+  static constexpr bool boxed = true;
+};
+
+// The value itself, or the value in the box (created empty if the box is null), through every
+// level of boxes.
+template <class T>
+typename Innermost<T>::type& filled(T& v) {
+  if constexpr (Innermost<T>::boxed) {
+    if (!v) v.emplace();
+    return filled(*v);
+  } else {
+    return v;
+  }
 }
 
 // A pointer to the innermost value, or nullptr when any box on the way is null.
 template <class T>
-const T* innermost(const T& v) { return &v; }
-template <class T>
-auto innermost(const nca::ndr::Unique<T>& u) -> decltype(innermost(*u)) {
-  return u ? innermost(*u) : nullptr;
+const typename Innermost<T>::type* innermost(const T& v) {
+  if constexpr (Innermost<T>::boxed) {
+    return v ? innermost(*v) : nullptr;
+  } else {
+    return &v;
+  }
 }
 
 }  // namespace ncaecho
