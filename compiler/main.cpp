@@ -227,10 +227,16 @@ int main(int argc, char** argv) {
   }
   if (program.io_error) return kExitUsage;
 
+  if (o.dump_ast)
+    for (const auto& f : program.files)
+      if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
+
 #ifdef NCA_HAVE_SEMA
-  // Semantic analysis runs on every program that parsed, so its errors show without options.
+  // Semantic analysis runs on every program that parsed, so its errors show without options;
+  // --dump-ast alone is the front end's debugging aid and stops before it.
   std::shared_ptr<const ir::Program> ir;
-  if (!diags.had_errors()) ir = analyze(program, diags);
+  const bool ast_only = o.dump_ast && !o.dump_ir && !o.summary;
+  if (!diags.had_errors() && !ast_only) ir = analyze(program, diags);
   if (ir && !diags.had_errors() && (o.dump_ir || o.summary)) {
     backends::GeneratorOptions gen;
     std::string stem = o.inputs.front();
@@ -285,9 +291,6 @@ int main(int argc, char** argv) {
     std::cerr << "ncaidl: error: --dump-ir needs semantic analysis, which this build does not have yet\n";
     return kExitUsage;
   }
-  if (o.dump_ast)
-    for (const auto& f : program.files)
-      if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
   if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
 #endif
 

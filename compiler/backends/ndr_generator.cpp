@@ -4,6 +4,7 @@
 // straight-line calls into nca::ndr for one element in one mode: the scalars pass (the fixed part,
 // referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
 #include <functional>
+#include <algorithm>
 #include <set>
 
 #include "backends/code_writer.h"
@@ -958,6 +959,17 @@ class NdrWriter {
       if (const auto* a = std::get_if<ir::ArrayLevel>(&last->levels[0]))
         if (a->surrounding && conformant(*a)) hoist = a;
     std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
+    if (hoist) {
+      // Samba aligns a conformant structure to its members only: the hoisted conformance does
+      // not raise it (an NDR64 {uint32; uint16[]} is aligned to 4, not 8).
+      uint32_t m20 = 1, m64 = 1;
+      for (const auto& m : t.members) {
+        m20 = std::max(m20, member_align(m.levels, 0, false));
+        m64 = std::max(m64, member_align(m.levels, 0, true));
+      }
+      a20 = std::to_string(m20);
+      a64 = std::to_string(m64);
+    }
     // push
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
     w_.indent();
@@ -1038,6 +1050,22 @@ class NdrWriter {
     if (t.members.empty()) w_.emit("(void)j;\n(void)v;\n");
     w_.outdent();
     w_.emit("}\n\n");
+  }
+
+  // The alignment of levels[i..] in a structure (a conformant array counts its elements only).
+  uint32_t member_align(const std::vector<ir::Level>& L, size_t i, bool ndr64) {
+    const ir::Level& l = L[i];
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l))
+      return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, i + 1, ndr64) : (ndr64 ? 8 : 4);
+    if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
+      uint32_t counts = (a->kind == ir::ArrayKind::fixed || (conformant(*a) && a->surrounding && !varying(*a))) ? 1 : (ndr64 ? 8 : 4);
+      return std::max(counts, member_align(L, i + 1, ndr64));
+    }
+    if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
+      return member_align(L, i + 1, ndr64);
+    const auto& d = std::get<ir::DataLevel>(l);
+    if (d.builtin) return std::max<uint32_t>(1, ndr64 ? d.builtin->align64 : d.builtin->align20);
+    return ndr64 ? d.type->layout.align64 : d.type->layout.align20;
   }
 
   std::string switch_push(const ir::Type& t) {

@@ -20,7 +20,6 @@ definition
   : importDecl
   | importlibDecl
   | cppQuote
-  | pragmaDecl
   | midlPragma
   | scopeDecl
   | typedefDecl
@@ -28,15 +27,21 @@ definition
   | typeDeclStmt
   | operationDecl
   | propertyDecl
+  | unknownBlock
   | emptyDecl
   ;
 
 emptyDecl : ';' ;
 
+// A block this compiler does not model (MIDL 3 `namespace`, `runtimeclass`, `apicontract`,
+// `declare`, ...): skipped as a whole with a warning, so the rest of the file still compiles.
+// No parentheses before the brace, so that a broken operation is still reported as one.
+unknownBlock : attributes? IDENT (~('{' | '}' | ';' | '(' | ')'))* '{' braced '}' ';'? ;
+braced : ( ~('{' | '}') | '{' braced '}' )* ;
+
 importDecl : 'import' STRING (',' STRING)* ';' ;
 importlibDecl : 'importlib' '(' STRING ')' ';'? ;
 cppQuote : 'cpp_quote' '(' STRING+ ')' ';'? ;
-pragmaDecl : PRAGMA ;
 midlPragma : 'midl_pragma' ident '(' balanced ')' ';'? ;
 balanced : ( ~('(' | ')') | '(' balanced ')' )* ;
 
@@ -111,17 +116,17 @@ typeDefinition
   | 'bitmap' attributes? name? '{' enumBody '}'                         # bitmapDef
   ;
 
-// A struct member, or a pragma line inside the body.
-structMember : field | PRAGMA | ';' ;
+// A struct member; a cpp_quote inside a type is tolerated (and ignored with a warning).
+structMember : field | cppQuote | ';' ;
 field : attributes? typeSpec declarators? ';' ;
 
-unionMember : unionArm | PRAGMA ;
+unionMember : unionArm | cppQuote ;
 unionArm : attributes typeSpec declarators? ';'      # unionFieldArm
          | attributes ';'                            # unionEmptyArm
          | typeSpec declarators? ';'                 # unionPlainArm
          ;
 
-encapArm : caseLabel+ (field | ';') | PRAGMA ;
+encapArm : caseLabel+ (field | ';') ;
 caseLabel : 'case' expr ':' | 'default' ':' ;
 
 enumBody : (enumerator (',' enumerator)* ','?)? ;
@@ -143,7 +148,7 @@ pointer : '*' qualifier* ;
 arrayDim
   : '[' ']'                # openDim
   | '[' '*' ']'            # starDim
-  | '[' expr '..' expr ']' # rangeDim
+  | '[' expr '..' (expr | '*') ']' # rangeDim
   | '[' expr ']'           # fixedDim
   ;
 
@@ -216,7 +221,9 @@ IDENT : [a-zA-Z_$] [a-zA-Z0-9_$]* ;
 
 // Line markers from the preprocessor (`# 12 "file.idl" 2`) are read by the line map, not here.
 LINE_MARKER : '#' [ \t]* ( [0-9] | 'line' ) ~[\n]* -> skip ;
-PRAGMA : '#' [ \t]* 'pragma' ~[\n]* ;
+// Pragma lines go to the hidden channel so that they can appear anywhere (inside a struct, an
+// enum, a parameter list); the AST builder keeps those that stand between declarations.
+PRAGMA : '#' [ \t]* 'pragma' ~[\n]* -> channel(HIDDEN) ;
 OTHER_DIRECTIVE : '#' ~[\n]* -> skip ;
 
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;

@@ -112,7 +112,7 @@ struct ArrayDim {
     fixed,  // `[N]`: size
     open,   // `[]`
     star,   // `[*]`
-    range,  // `[lo..hi]` (DCE): low, size holds hi
+    range,  // `[lo..hi]` (DCE): low, size holds hi (null for `[lo..*]`)
   };
   Kind kind = Kind::open;
   SourceRange range;

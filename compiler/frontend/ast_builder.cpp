@@ -61,11 +61,12 @@ std::string unescape(std::string_view s) {
 
 class Builder {
  public:
-  Builder(uint32_t unit, std::string_view text, DiagnosticEngine& diags)
-      : unit_(unit), text_(text), diags_(diags) {}
+  Builder(uint32_t unit, std::string_view text, const std::vector<SourceRange>& pragmas, DiagnosticEngine& diags)
+      : unit_(unit), text_(text), diags_(diags), pragmas_(pragmas), pragma_used_(pragmas.size(), false) {}
 
   void file(G::FileContext* ctx, File& out) {
     for (auto* d : ctx->definition()) definition(d, out.decls);
+    attach_pragmas(out.decls, 0, UINT32_MAX);
   }
 
  private:
@@ -132,14 +133,6 @@ class Builder {
       d->keyword = "cpp_quote";
       for (auto* s : c->STRING()) d->text += string_token(s->getSymbol());
       out.push_back(std::move(d));
-    } else if (auto* c = ctx->pragmaDecl()) {
-      auto d = std::make_unique<TextDecl>(DeclKind::pragma);
-      d->range = range(c);
-      d->keyword = "#pragma";
-      std::string line = text(c);
-      size_t p = line.find("pragma");
-      d->text = trim(p == std::string::npos ? line : line.substr(p + 6));
-      out.push_back(std::move(d));
     } else if (auto* c = ctx->midlPragma()) {
       auto d = std::make_unique<TextDecl>(DeclKind::pragma);
       d->range = range(c);
@@ -189,6 +182,14 @@ class Builder {
       d->name_range = range(c->name());
       if (c->params()) params(c->params(), d->params, d->varargs);
       out.push_back(std::move(d));
+    } else if (auto* c = ctx->unknownBlock()) {
+      auto d = std::make_unique<TextDecl>(DeclKind::other);
+      set_common(*d, c, c->attributes());
+      d->keyword = text(c->IDENT()->getSymbol());
+      d->text = text(c);
+      diags_.warning(range(c->IDENT()->getSymbol()), "unsupported construct '" + d->keyword + "'; the block is ignored",
+                     "unsupported-construct");
+      out.push_back(std::move(d));
     } else if (auto* c = ctx->propertyDecl()) {
       auto d = std::make_unique<TextDecl>(DeclKind::other);
       set_common(*d, c, c->attributes());
@@ -203,6 +204,41 @@ class Builder {
     size_t b = s.find_first_not_of(" \t\r\n");
     size_t e = s.find_last_not_of(" \t\r\n");
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  }
+
+  void ignored_cpp_quote(G::CppQuoteContext* c) {
+    diags_.warning(range(c), "cpp_quote inside a type definition is ignored", "ignored-cpp-quote");
+  }
+
+  // Inserts, in source order, the pragma lines within [begin, end) that stand between the
+  // declarations of `body`. Inner scopes run first and take their own; a pragma inside any other
+  // declaration (a struct body, a parameter list) is dropped.
+  void attach_pragmas(std::vector<DeclPtr>& body, uint32_t begin, uint32_t end) {
+    std::vector<DeclPtr> merged;
+    size_t next = 0;
+    auto flush_until = [&](uint32_t offset) {
+      for (; next < pragmas_.size() && pragmas_[next].begin.offset < offset; ++next) {
+        const SourceRange& r = pragmas_[next];
+        if (pragma_used_[next] || r.begin.offset < begin || r.begin.offset >= end) continue;
+        pragma_used_[next] = true;
+        auto d = std::make_unique<TextDecl>(DeclKind::pragma);
+        d->range = r;
+        d->keyword = "#pragma";
+        std::string line = text(r);
+        size_t p = line.find("pragma");
+        d->text = trim(p == std::string::npos ? line : line.substr(p + 6));
+        merged.push_back(std::move(d));
+      }
+    };
+    for (auto& d : body) {
+      flush_until(d->range.begin.offset);
+      // Skip (and drop) the pragmas inside this declaration.
+      for (; next < pragmas_.size() && pragmas_[next].begin.offset < d->range.begin.offset + d->range.length; ++next)
+        pragma_used_[next] = true;
+      merged.push_back(std::move(d));
+    }
+    flush_until(end);
+    body = std::move(merged);
   }
 
   DeclPtr scope(G::ScopeDeclContext* c) {
@@ -223,6 +259,8 @@ class Builder {
     }
     if (auto* body = c->scopeBody()) {
       for (auto* def : body->definition()) definition(def, d->body);
+      SourceRange r = range(c);
+      attach_pragmas(d->body, r.begin.offset, r.begin.offset + r.length);
     } else {
       d->forward = true;
     }
@@ -397,14 +435,18 @@ class Builder {
       d->kind = TypeDecl::Kind::struct_;
       if (s->attributes()) append_attributes(s->attributes(), d->attrs);
       set_name(s->name());
-      for (auto* m : s->structMember())
+      for (auto* m : s->structMember()) {
         if (m->field()) d->fields.push_back(field(m->field()));
+        else if (m->cppQuote()) ignored_cpp_quote(m->cppQuote());
+      }
     } else if (auto* u = dynamic_cast<G::UnionDefContext*>(c)) {
       d->kind = TypeDecl::Kind::union_;
       if (u->attributes()) append_attributes(u->attributes(), d->attrs);
       set_name(u->name());
-      for (auto* m : u->unionMember())
+      for (auto* m : u->unionMember()) {
         if (m->unionArm()) d->arms.push_back(union_arm(m->unionArm()));
+        else if (m->cppQuote()) ignored_cpp_quote(m->cppQuote());
+      }
     } else if (auto* e = dynamic_cast<G::EncapUnionDefContext*>(c)) {
       d->kind = TypeDecl::Kind::union_;
       d->encapsulated = true;
@@ -419,7 +461,6 @@ class Builder {
       d->switch_name = text(names.at(switch_at));
       if (switch_at + 1 < names.size()) d->union_name = text(names[switch_at + 1]);
       for (auto* arm : e->encapArm()) {
-        if (arm->PRAGMA()) continue;
         UnionArm a;
         a.range = range(arm);
         for (auto* label : arm->caseLabel()) {
@@ -551,7 +592,7 @@ class Builder {
     } else if (auto* r = dynamic_cast<G::RangeDimContext*>(c)) {
       dim.kind = ArrayDim::Kind::range;
       dim.low = expr(r->expr(0));
-      dim.size = expr(r->expr(1));
+      if (r->expr().size() > 1) dim.size = expr(r->expr(1));  // `[0..*]`: no upper bound
     } else if (auto* f = dynamic_cast<G::FixedDimContext*>(c)) {
       dim.kind = ArrayDim::Kind::fixed;
       dim.size = expr(f->expr());
@@ -675,15 +716,17 @@ class Builder {
   DiagnosticEngine& diags_;
   int depth_ = 0;
   bool depth_reported_ = false;
+  const std::vector<SourceRange>& pragmas_;
+  std::vector<bool> pragma_used_;
 };
 
 }  // namespace
 
 void build_ast(antlr4::ParserRuleContext* tree, uint32_t unit, std::string_view text,
-               DiagnosticEngine& diags, ast::File& out) {
+               const std::vector<SourceRange>& pragmas, DiagnosticEngine& diags, ast::File& out) {
   auto* file = dynamic_cast<G::FileContext*>(tree);
   if (!file) return;
-  Builder(unit, text, diags).file(file, out);
+  Builder(unit, text, pragmas, diags).file(file, out);
 }
 
 }  // namespace nca::idl::detail

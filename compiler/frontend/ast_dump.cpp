@@ -117,7 +117,9 @@ class Dumper {
         case ArrayDim::Kind::open: s += "[]"; break;
         case ArrayDim::Kind::star: s += "[*]"; break;
         case ArrayDim::Kind::fixed: s += "[" + expr(dim.size.get()) + "]"; break;
-        case ArrayDim::Kind::range: s += "[" + expr(dim.low.get()) + ".." + expr(dim.size.get()) + "]"; break;
+        case ArrayDim::Kind::range:
+          s += "[" + expr(dim.low.get()) + ".." + (dim.size ? expr(dim.size.get()) : std::string("*")) + "]";
+          break;
       }
     }
     return s;

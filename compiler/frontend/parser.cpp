@@ -331,7 +331,12 @@ std::unique_ptr<ast::File> parse_unit(const SourceManager& sources, uint32_t uni
       parser.setErrorHandler(std::make_shared<ErrorStrategy>(reporter, types));
       tree = parser.file();
     }
-    if (reporter.errors() == 0 && tree) build_ast(tree, unit, text, diags, *file);
+    if (reporter.errors() == 0 && tree) {
+      std::vector<SourceRange> pragmas;
+      for (antlr4::Token* t : tokens.getTokens())
+        if (t->getType() == IdlLexer::PRAGMA) pragmas.push_back(reporter.range(t));
+      build_ast(tree, unit, text, pragmas, diags, *file);
+    }
   } catch (const TooManyErrors&) {
     // Already reported; the file's AST stays empty.
   } catch (const std::exception& e) {

@@ -16,7 +16,9 @@ extern char** environ;
 namespace nca::idl::detail {
 
 std::vector<std::string> preprocessor_command(const std::string& path, const FrontendOptions& options) {
-  std::vector<std::string> argv{options.cpp_command, "-xc", "-std=c99", "-D__NCAIDL__"};
+  // `__midl`: headers shared between C and IDL (Windows SDK, Wine) choose their IDL form with
+  // `#if defined(__midl) || defined(__WIDL__)`; 501 is what MIDL 5.01 and later announce.
+  std::vector<std::string> argv{options.cpp_command, "-xc", "-std=c99", "-D__NCAIDL__", "-D__midl=501"};
   for (const auto& dir : options.include_dirs) argv.push_back("-I" + dir);
   for (const auto& def : options.defines) argv.push_back("-D" + def);
   // cpp has no `--`: a file name starting with '-' is made relative instead.

@@ -17,7 +17,7 @@ struct PreprocessResult {
   std::string spawn_error;
 };
 
-// The argument vector: `cpp -xc -std=c99 -D__NCAIDL__ -I... -D... FILE`. `-std=c99` rather than
+// The argument vector: `cpp -xc -std=c99 -D__NCAIDL__ -D__midl=501 -I... -D... FILE`. `-std=c99` rather than
 // GNU mode so that `linux`, `unix` and `i386` stay names instead of becoming `1`.
 std::vector<std::string> preprocessor_command(const std::string& path, const FrontendOptions& options);
 

@@ -39,6 +39,7 @@ const char* to_string(ArrayKind k) {
     case ArrayKind::conformant: return "conformant";
     case ArrayKind::varying: return "varying";
     case ArrayKind::conformant_varying: return "conformant_varying";
+    case ArrayKind::inline_: return "inline";
   }
   return "?";
 }
@@ -115,6 +116,8 @@ constexpr std::array kBuiltins = {
     Builtin{"DATA_BLOB", K::blob, false, 0, 0, 1, 1, "std::vector<uint8_t>"},
     Builtin{"ipv4address", K::address, false, 4, 4, 4, 4, "std::string"},
     Builtin{"ipv6address", K::address, false, 16, 16, 4, 4, "std::string"},
+    Builtin{"string", K::pidl_string, false, 0, 0, 4, 8, "std::string"},
+    Builtin{"interface_pointer", K::interface_ptr, false, 0, 0, 4, 8, "nca::ndr::InterfacePointer"},
 };
 
 struct Spelling {
@@ -152,7 +155,9 @@ const Builtin* find_builtin(std::string_view name) {
       break;
     }
   for (const Builtin& b : kBuiltins)
-    if (name == b.name && b.kind != ScalarKind::context_handle) return &b;
+    if (name == b.name && b.kind != ScalarKind::context_handle &&
+        b.kind != ScalarKind::interface_ptr)
+      return &b;
   return nullptr;
 }
 
@@ -163,5 +168,11 @@ const Builtin& builtin_context_handle() {
 }
 
 const Builtin& builtin_uint32() { return *find_builtin("uint32"); }
+
+const Builtin& builtin_interface_pointer() {
+  for (const Builtin& b : kBuiltins)
+    if (b.kind == ScalarKind::interface_ptr) return b;
+  __builtin_unreachable();
+}
 
 }  // namespace nca::idl::ir

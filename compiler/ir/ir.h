@@ -43,6 +43,8 @@ enum class ScalarKind {
   context_handle, // the wire form of [context_handle]: 20 bytes (attributes uint32 + GUID)
   blob,           // pidl's DATA_BLOB: the remaining bytes, no fixed size
   address,        // pidl's ipv4address (4 bytes on the wire) and ipv6address (16)
+  pidl_string,    // pidl's `string`: its flag() attributes choose the wire form
+  interface_ptr,  // a COM interface pointer (`IUnknown *`): kept, marshalled as an OBJREF later
 };
 
 struct Builtin {
@@ -96,7 +98,9 @@ struct PointerLevel {
   bool from_default = false; // kind came from pointer_default or the top-level [ref] rule
 };
 
-enum class ArrayKind { fixed, conformant, varying, conformant_varying };
+// inline_: pidl's `T a[count]` with a member or parameter as the count: `size_is` holds it and
+// nothing but the elements goes on the wire (no conformance, unlike [size_is] on `a[]`).
+enum class ArrayKind { fixed, conformant, varying, conformant_varying, inline_ };
 const char* to_string(ArrayKind k);
 
 struct ArrayLevel {
@@ -289,5 +293,6 @@ struct Program {
 const Builtin* find_builtin(std::string_view name);
 const Builtin& builtin_context_handle();
 const Builtin& builtin_uint32();
+const Builtin& builtin_interface_pointer();
 
 }  // namespace nca::idl::ir

@@ -26,6 +26,8 @@ namespace sema::detail {
 
 namespace {
 
+constexpr int kMaxBuildDepth = 512;
+
 std::string basename_of(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -273,7 +275,10 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
       }
       case ast::DeclKind::interface: {
         const auto& sd = static_cast<const ast::ScopeDecl&>(d);
-        if (sd.forward) break;
+        if (sd.forward) {
+          forward_interfaces_.insert(sd.name);
+          break;
+        }
         InterfaceDecl idecl;
         idecl.decl = &sd;
         idecl.file = file;
@@ -387,11 +392,14 @@ const Symbol* Analyzer::lookup(const std::string& name, SourceRange where, bool 
   return &sym;
 }
 
-std::string Analyzer::suggest(const std::string& name) const {
+std::string Analyzer::suggest(const std::string& name) {
+  // Suggestions are a courtesy: bounded so that thousands of unknown names stay cheap.
+  if (++suggestions_ > 64 || name.size() > 64) return {};
   std::string best;
   size_t best_d = std::max<size_t>(1, name.size() / 3) + 1;
   for (const auto& [n, sym] : symbols_) {
     if (sym.kind != Symbol::Kind::type) continue;
+    if (n.size() + best_d <= name.size() || name.size() + best_d <= n.size()) continue;
     size_t d = edit_distance(name, n);
     if (d < best_d || (d == best_d && n < best)) {
       best_d = d;
@@ -420,6 +428,8 @@ std::optional<Analyzer::Resolved> Analyzer::resolve_named(const std::string& nam
                                                           SourceRange where, bool report) {
   if (const Symbol* sym = lookup(name, where, report)) {
     if (sym->kind == Symbol::Kind::type) return Resolved{nullptr, sym->type};
+    // A COM interface used as a type: `IUnknown *` is an interface pointer.
+    if (sym->kind == Symbol::Kind::interface) return Resolved{&ir::builtin_interface_pointer(), nullptr};
     if (report) {
       Diagnostic d = make_error(where, "'" + name + "' is not a type", "not-a-type");
       d.notes.push_back(make_note(sym->range, "declared here"));
@@ -427,6 +437,7 @@ std::optional<Analyzer::Resolved> Analyzer::resolve_named(const std::string& nam
     }
     return std::nullopt;
   }
+  if (forward_interfaces_.count(name)) return Resolved{&ir::builtin_interface_pointer(), nullptr};
   if (const ir::Builtin* b = ir::find_builtin(name)) return Resolved{b, nullptr};
   if (auto it = tags_.find(name); it != tags_.end()) return Resolved{nullptr, it->second};
   if (report) {
@@ -518,8 +529,21 @@ std::optional<ir::Int> Analyzer::eval_const(const ast::Expr& e) {
 // ---------------------------------------------------------------------------------------------
 // Pass 2: types and constants
 
+bool Analyzer::enter(SourceRange where) {
+  if (build_depth_ < kMaxBuildDepth) {
+    ++build_depth_;
+    return true;
+  }
+  if (!depth_reported_)
+    diags_.error(where, "declarations depend on each other too deeply (more than " +
+                            std::to_string(kMaxBuildDepth) + " levels)", "nesting-too-deep");
+  depth_reported_ = true;
+  return false;
+}
+
 void Analyzer::ensure_built(TypeEntry& e) {
   if (e.state != BuildState::pending) return;
+  if (!enter(e.type->range)) return;
   e.state = BuildState::building;
   size_t saved = current_file_;
   current_file_ = e.file;
@@ -533,6 +557,7 @@ void Analyzer::ensure_built(TypeEntry& e) {
   }
   current_file_ = saved;
   e.state = BuildState::done;
+  --build_depth_;
 }
 
 void Analyzer::read_type_flags(TypeEntry& e) {
@@ -625,7 +650,7 @@ void Analyzer::build_union(TypeEntry& e) {
     set_switch_type(switch_type_of(a->args[0]), a->args[0].range, t.switch_type, t.switch_enum);
   }
   ElementScope scope{kArm, nullptr, pointer_default_for(e.scope), false, t.name};
-  std::vector<std::pair<ir::Int, SourceRange>> cases;
+  std::map<ir::Int, SourceRange> cases;
   const ast::UnionArm* default_arm = nullptr;
   for (const ast::UnionArm& arm : decl.arms) {
     ir::UnionArm out;
@@ -654,7 +679,7 @@ void Analyzer::build_union(TypeEntry& e) {
     for (const ast::Expr* l : labels) {
       auto v = eval_const(*l);
       if (!v) continue;
-      auto dup = std::find_if(cases.begin(), cases.end(), [&](auto& c) { return c.first == *v; });
+      auto dup = cases.find(*v);
       if (dup != cases.end()) {
         Diagnostic d = make_error(l->range, "duplicate case value " + ir::to_string(*v) +
                                                 " in union '" + t.name + "'", "duplicate-case");
@@ -662,7 +687,7 @@ void Analyzer::build_union(TypeEntry& e) {
         diags_.report(std::move(d));
         continue;
       }
-      cases.emplace_back(*v, l->range);
+      cases.emplace(*v, l->range);
       out.cases.push_back(*v);
     }
     if (arm.field && arm.field->type && !arm.field->declarators.empty()) {
@@ -713,6 +738,7 @@ void Analyzer::build_enum(TypeEntry& e) {
 
 void Analyzer::build_constant(ConstEntry& c) {
   if (c.state != BuildState::pending) return;
+  if (!enter(c.constant->range)) return;
   c.state = BuildState::building;
   size_t saved = current_file_;
   current_file_ = c.constant->file;
@@ -757,6 +783,7 @@ void Analyzer::build_constant(ConstEntry& c) {
   }
   current_file_ = saved;
   c.state = BuildState::done;
+  --build_depth_;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,6 +802,7 @@ void Analyzer::build_interface(size_t index) {
                  "inheritance-cycle");
     return;
   }
+  if (!enter(sd.name_range)) return;
   idecl.state = BuildState::building;
   size_t saved = current_file_;
   current_file_ = idecl.file;
@@ -855,6 +883,7 @@ void Analyzer::build_interface(size_t index) {
   out_->interfaces.push_back(std::move(itf));
   idecl.state = BuildState::done;
   current_file_ = saved;
+  --build_depth_;
 }
 
 void Analyzer::build_operation(const ast::OperationDecl& op, ir::Interface& itf, uint32_t opnum) {

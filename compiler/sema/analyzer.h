@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "diag/diagnostics.h"
@@ -155,7 +156,8 @@ class Analyzer {
   const ast::Attribute* type_attr(const TypeEntry& e, std::string_view name) const;
   ir::PointerKind pointer_default_for(const std::string& scope) const;
   void check_type_attributes(const TypeEntry& e, Place place);
-  std::string suggest(const std::string& name) const;
+  std::string suggest(const std::string& name);
+  int suggestions_ = 0;
 
   const ParsedProgram& program_;
   DiagnosticEngine& diags_;
@@ -169,11 +171,17 @@ class Analyzer {
   std::unordered_map<const ast::TypeDecl*, TypeEntry*> by_decl_;
   std::unordered_map<const ast::TypeSpec*, TypeEntry*> by_spec_;  // inline pipes
   std::unordered_map<const ir::Type*, TypeEntry*> entry_of_;
+  std::unordered_set<std::string> forward_interfaces_;  // `interface IFoo;`
   std::unordered_map<std::string, std::vector<const ir::Type*>> scope_types_;
   std::unordered_map<std::string, std::vector<const ir::Constant*>> scope_constants_;
   std::unordered_map<std::string, ir::PointerKind> scope_pointer_default_;
   std::vector<std::vector<bool>> visible_;  // visible_[f][g]: file f sees file g's names
   size_t current_file_ = 0;
+  // Building one declaration may build others first (a typedef's target, a constant's operands,
+  // a base interface); chains of them are bounded so that hostile input cannot exhaust the stack.
+  int build_depth_ = 0;
+  bool depth_reported_ = false;
+  bool enter(SourceRange where);  // false (after reporting once) when the chain is too long
 
   struct InterfaceDecl {
     const ast::ScopeDecl* decl = nullptr;

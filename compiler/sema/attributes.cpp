@@ -3,6 +3,7 @@
 
 #include <array>
 #include <string>
+#include <unordered_map>
 
 #include "diag/diagnostics.h"
 
@@ -95,6 +96,8 @@ constexpr std::array kTable = {
   AttrInfo{"nosize",            kAnyType, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"noejs",             kAnyType, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"gensize",           kAnyType, ArgKind::none, 0, 0, 0, false},
+  AttrInfo{"nopython",          kAnyType | kOperation, ArgKind::none, 0, 0, 0, false},
+  AttrInfo{"todo",              kOperation, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"v1_enum",           kEnum | kAlias, ArgKind::none, 0, 0, kEnumWidthGroup, true},
   AttrInfo{"enum8bit",          kEnum, ArgKind::none, 0, 0, kEnumWidthGroup, true},
   AttrInfo{"enum16bit",         kEnum, ArgKind::none, 0, 0, kEnumWidthGroup, true},
@@ -249,7 +252,9 @@ const ast::Attribute* find_attr(const ast::AttributeList& attrs, std::string_vie
 
 bool check_attributes(const ast::AttributeList& attrs, Place place, DiagnosticEngine& diags) {
   bool ok = true;
-  std::vector<std::pair<const ast::Attribute*, const AttrInfo*>> seen;
+  // By name and by exclusive group, so that long lists stay linear.
+  std::unordered_map<std::string_view, const ast::Attribute*> seen;
+  std::unordered_map<uint8_t, const ast::Attribute*> groups;
   for (const ast::Attribute& a : attrs) {
     const AttrInfo* info = find_attribute(a.name);
     if (!info) {
@@ -287,29 +292,27 @@ bool check_attributes(const ast::AttributeList& attrs, Place place, DiagnosticEn
         }
       }
     }
-    bool duplicate = false;
-    for (auto& [prev, prev_info] : seen) {
-      if (prev->name == a.name) {
-        Diagnostic d{Severity::warning, a.name_range, "duplicate attribute '" + a.name + "'",
-                     "duplicate-attribute", {}};
-        d.notes.push_back({Severity::note, prev->name_range, "first given here", "", {}});
-        diags.report(std::move(d));
-        duplicate = true;
-        break;
-      }
-      if (info->exclusive_group != 0 && prev_info->exclusive_group == info->exclusive_group) {
-        Diagnostic d{Severity::error, a.name_range,
-                     "'" + a.name + "' conflicts with '" + prev->name + "'", "attribute-conflict",
-                     {}};
-        d.notes.push_back({Severity::note, prev->name_range, "'" + prev->name + "' given here", "",
-                           {}});
-        diags.report(std::move(d));
-        ok = false;
-        duplicate = true;
-        break;
-      }
+    if (auto it = seen.find(a.name); it != seen.end()) {
+      const ast::Attribute* prev = it->second;
+      Diagnostic d{Severity::warning, a.name_range, "duplicate attribute '" + a.name + "'",
+                   "duplicate-attribute", {}};
+      d.notes.push_back({Severity::note, prev->name_range, "first given here", "", {}});
+      diags.report(std::move(d));
+      continue;
     }
-    if (!duplicate) seen.emplace_back(&a, info);
+    seen.emplace(a.name, &a);
+    if (info->exclusive_group == 0) continue;
+    if (auto it = groups.find(info->exclusive_group); it != groups.end()) {
+      const ast::Attribute* prev = it->second;
+      Diagnostic d{Severity::error, a.name_range,
+                   "'" + a.name + "' conflicts with '" + prev->name + "'", "attribute-conflict", {}};
+      d.notes.push_back({Severity::note, prev->name_range, "'" + prev->name + "' given here", "",
+                         {}});
+      diags.report(std::move(d));
+      ok = false;
+      continue;
+    }
+    groups.emplace(info->exclusive_group, &a);
   }
   return ok;
 }

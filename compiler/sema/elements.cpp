@@ -48,6 +48,17 @@ bool is_integer_like(const ir::Builtin* b) {
                b->kind == ir::ScalarKind::boolean);
 }
 
+// Whether `e` mentions one of `siblings` (then it is no constant).
+bool names_sibling(const ast::Expr& e, const std::vector<Sibling>& siblings, int depth = 0) {
+  if (depth > kMaxExprDepth) return false;
+  if (e.kind == ast::ExprKind::identifier)
+    return std::any_of(siblings.begin(), siblings.end(),
+                       [&](const Sibling& s) { return s.name == e.text; });
+  for (const ast::ExprPtr& o : e.operands)
+    if (o && names_sibling(*o, siblings, depth + 1)) return true;
+  return false;
+}
+
 }  // namespace
 
 void collect_flag_names(const ast::Expr& e, std::vector<std::string>& out) {
@@ -84,6 +95,7 @@ bool Analyzer::gather(const ast::TypeSpec& type, const ast::Declarator* decl,
   }
   if (r->builtin) {
     data.builtin = r->builtin;
+    if (r->builtin->kind == ir::ScalarKind::interface_ptr) data.alias = type.name;  // which one
     return true;
   }
   TypeEntry& entry = *r->entry;
@@ -236,6 +248,14 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
     }
 
     const ast::ArrayDim& dim = *s.dim;
+    if (dim.kind == ast::ArrayDim::Kind::fixed && dim.size && !sized && scope.siblings &&
+        names_sibling(*dim.size, *scope.siblings)) {
+      // pidl's inline array: its count is another member or parameter.
+      a.kind = ir::ArrayKind::inline_;
+      a.size_is = build_ref_expr(*dim.size, scope, "array size");
+      levels.emplace_back(std::move(a));
+      continue;
+    }
     if (dim.kind == ast::ArrayDim::Kind::fixed || dim.kind == ast::ArrayDim::Kind::range) {
       std::optional<ir::Int> count;
       if (dim.size) count = eval_const(*dim.size);
@@ -517,7 +537,8 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
         if (i) {
           const Sibling& sib = (*scope.siblings)[*i];
           auto r = sib.type ? resolve_type(*sib.type, false) : std::nullopt;
-          const TypeEntry* te = r ? r->entry : nullptr;
+          if (!r) return std::nullopt;  // its unknown type was reported already
+          const TypeEntry* te = r->entry;
           if (te && te->decl && te->type->kind == ir::TypeKind::struct_) {
             size_t index = 0;
             for (const ast::Field& f : te->decl->fields)

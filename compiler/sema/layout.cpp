@@ -34,7 +34,9 @@ Layout no_size(Layout l) {
 }
 
 Layout builtin_layout(const ir::Builtin& b) {
-  if (b.kind == ir::ScalarKind::blob) return no_size(scalar(0, 0, 1, 1));
+  if (b.kind == ir::ScalarKind::blob || b.kind == ir::ScalarKind::pidl_string ||
+      b.kind == ir::ScalarKind::interface_ptr)
+    return no_size(scalar(0, 0, b.align20, b.align64));
   return scalar(b.size20, b.size64, b.align20, b.align64);
 }
 
@@ -58,7 +60,18 @@ class LayoutPass {
     if (s == State::in_progress) return false;
     s = State::in_progress;
     auto it = mutable_.find(t);
-    if (it != mutable_.end()) it->second->layout = compute(*it->second);
+    if (depth_ >= kMaxDepth) {
+      // Types nested this deeply by value are hostile input: no layout, one error.
+      if (!depth_reported_)
+        diags_.error(t->range, "types are nested too deeply (more than " +
+                                   std::to_string(kMaxDepth) + " levels)", "nesting-too-deep");
+      depth_reported_ = true;
+      if (it != mutable_.end()) it->second->layout = no_size(scalar(0, 0, 1, 1));
+    } else if (it != mutable_.end()) {
+      ++depth_;
+      it->second->layout = compute(*it->second);
+      --depth_;
+    }
     state_[t] = State::done;
     return true;
   }
@@ -84,7 +97,13 @@ class LayoutPass {
       if (!std::holds_alternative<ir::PointerLevel>(e.levels[k]) && k + 1 < e.levels.size())
         levels(e, k + 1, owner);
     }
-    return element_layout(e, k);
+    Layout l = element_layout(e, k);
+    if (k < e.levels.size() && !l.size20) {
+      const auto* a = std::get_if<ir::ArrayLevel>(&e.levels[k]);
+      if (a && a->kind == ir::ArrayKind::fixed && element_layout(e, k + 1).size20)
+        diags_.error(e.range, "array '" + e.name + "' is too large", "type-too-large");
+    }
+    return l;
   }
 
   Layout compute(const ir::Type& t) {
@@ -182,7 +201,10 @@ class LayoutPass {
     return out;  // the selected arm decides the size: never fixed
   }
 
+  static constexpr int kMaxDepth = 512;
   DiagnosticEngine& diags_;
+  int depth_ = 0;
+  bool depth_reported_ = false;
   std::unordered_map<const ir::Type*, ir::Type*> mutable_;
   std::unordered_map<const ir::Type*, State> state_;
   std::unordered_map<const ir::Type*, bool> reported_;
@@ -209,6 +231,7 @@ Layout element_layout(const ir::Element& e, size_t k) {
                             lv.kind == ir::ArrayKind::conformant_varying;
           bool varying = lv.kind == ir::ArrayKind::varying ||
                          lv.kind == ir::ArrayKind::conformant_varying;
+          if (lv.kind == ir::ArrayKind::inline_) return no_size(l);
           if (conformant || varying) {
             l.align20 = std::max(l.align20, kCount20);
             l.align64 = std::max(l.align64, kCount64);

@@ -62,10 +62,23 @@ inline void append_utf8(std::string& out, std::uint32_t cp) {
   out.append(buf, n);
 }
 
+// Length of the leading run of ASCII bytes, eight at a time: names on the wire are mostly ASCII.
+inline std::size_t ascii_prefix(const char* p, std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < n && static_cast<std::uint8_t>(p[i]) < 0x80) ++i;
+  return i;
+}
+
 }  // namespace
 
 std::optional<std::size_t> utf16_length(std::string_view s) noexcept {
-  std::size_t units = 0, i = 0;
+  std::size_t i = ascii_prefix(s.data(), s.size());
+  std::size_t units = i;
   while (i < s.size()) {
     // ASCII runs are the common case: one unit per byte.
     if (static_cast<std::uint8_t>(s[i]) < 0x80) {
@@ -80,7 +93,12 @@ std::optional<std::size_t> utf16_length(std::string_view s) noexcept {
 }
 
 bool wtf8_to_utf16le(std::string_view s, std::uint8_t* out) noexcept {
-  std::size_t i = 0;
+  std::size_t i = ascii_prefix(s.data(), s.size());
+  for (std::size_t k = 0; k < i; ++k) {
+    out[0] = static_cast<std::uint8_t>(s[k]);
+    out[1] = 0;
+    out += 2;
+  }
   while (i < s.size()) {
     std::uint8_t c = static_cast<std::uint8_t>(s[i]);
     if (c < 0x80) {
@@ -105,8 +123,18 @@ void utf16_to_wtf8(const std::uint8_t* in, std::size_t units, bool big_endian, s
     return big_endian ? (std::uint32_t{in[2 * k]} << 8 | in[2 * k + 1])
                       : (std::uint32_t{in[2 * k + 1]} << 8 | in[2 * k]);
   };
-  out.reserve(out.size() + units);
-  for (std::size_t k = 0; k < units; ++k) {
+  // ASCII prefix: one byte per unit, written in place.
+  std::size_t k = 0;
+  std::size_t base = out.size();
+  out.resize(base + units);
+  char* dst = out.data() + base;
+  for (; k < units; ++k) {
+    std::uint32_t u = unit(k);
+    if (u >= 0x80) break;
+    dst[k] = static_cast<char>(u);
+  }
+  out.resize(base + k);
+  for (; k < units; ++k) {
     std::uint32_t u = unit(k);
     if (u < 0x80) {
       out.push_back(static_cast<char>(u));

@@ -41,7 +41,7 @@ void Push::fail(Error e) noexcept {
 
 void Push::grow(std::size_t n) {
   // Doubling keeps appends amortised O(1); the copy is of the bytes written so far only.
-  std::size_t cap = std::max(cap_ * 2, size_ + n);
+  std::size_t cap = std::max(cap_ * 2, size_ + n + kSlack);
   auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
   std::memcpy(bigger.get(), buf_.get(), size_);
   buf_ = std::move(bigger);
@@ -113,14 +113,15 @@ void Push::utf16_units(std::string_view wtf8, std::size_t units) {
   std::uint8_t* p = grab(units * 2);
   // A count that does not match would leave bytes unwritten or overrun: check before converting
   // unless the text is pure ASCII of exactly that length (the fast, common case).
-  bool ascii = wtf8.size() == units &&
-               std::all_of(wtf8.begin(), wtf8.end(), [](char c) { return (c & 0x80) == 0; });
-  if (ascii) {
-    for (char c : wtf8) {
-      p[0] = static_cast<std::uint8_t>(c);
-      p[1] = 0;
-      p += 2;
+  std::size_t i = 0;
+  if (wtf8.size() == units) {
+    for (; i < units && (wtf8[i] & 0x80) == 0; ++i) {
+      p[2 * i] = static_cast<std::uint8_t>(wtf8[i]);
+      p[2 * i + 1] = 0;
     }
+  }
+  if (i == units) {
+    // done: all ASCII
   } else if (utf16_length(wtf8) != units || !wtf8_to_utf16le(wtf8, p)) {
     std::memset(buf_.get() + at, 0, units * 2);
     return fail(Error::invalid_charset);

@@ -73,6 +73,27 @@ TEST_CASE("samba golden: GUID and policy_handle (context handle wire form)", "[n
   CHECK(in.trailing() == 0);
 }
 
+SidArray sample_sid_array() {
+  SidArray a;
+  a.sids.emplace();
+  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
+  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
+  a.num_sids = 2;
+  return a;
+}
+
+SrvInfo101 sample_srv_info101() {
+  return SrvInfo101{500, std::string("SRV1"), 6, 1, 0x1003, std::nullopt};
+}
+
+LogonHours sample_logon_hours() {
+  LogonHours v;
+  v.units_per_week = 168;
+  v.bits.emplace();
+  for (std::uint8_t i = 0; i < 21; ++i) v.bits->push_back(i);
+  return v;
+}
+
 const char* const kSambaSidArray =
     "02000000 00000200"  // num_sids, sids -> 0x00020000
     "02000000"           // conformance
@@ -84,11 +105,7 @@ const char* const kSambaSidArray =
 
 TEST_CASE("samba golden: lsa_SidArray (array of pointers to conformant structs)",
           "[ndr][golden]") {
-  SidArray a;
-  a.sids.emplace();
-  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
-  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
-  a.num_sids = 2;
+  auto a = sample_sid_array();
   CHECK(push_hex(a) == ndr_test::to_hex(hex(kSambaSidArray)));
   SidArray back;
   REQUIRE(pull_bytes(hex(kSambaSidArray), back).ok());
@@ -101,7 +118,7 @@ const char* const kSambaSrvInfo101 =
 
 TEST_CASE("samba golden: srvsvc_NetSrvInfo101 ([string] UTF-16, v1_enum, null pointer)",
           "[ndr][golden]") {
-  SrvInfo101 v{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  auto v = sample_srv_info101();
   CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaSrvInfo101)));
   SrvInfo101 back;
   REQUIRE(pull_bytes(hex(kSambaSrvInfo101), back).ok());
@@ -115,10 +132,7 @@ const char* const kSambaLogonHours =
 
 TEST_CASE("samba golden: samr_LogonHours (conformant-varying array behind a pointer)",
           "[ndr][golden]") {
-  LogonHours v;
-  v.units_per_week = 168;
-  v.bits.emplace();
-  for (std::uint8_t i = 0; i < 21; ++i) v.bits->push_back(i);
+  auto v = sample_logon_hours();
   CHECK(push_hex(v) == ndr_test::to_hex(hex(kSambaLogonHours)));
   LogonHours back;
   REQUIRE(pull_bytes(hex(kSambaLogonHours), back).ok());

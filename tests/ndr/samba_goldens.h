@@ -7,5 +7,8 @@ extern const char* const kSambaTransNames;
 extern const char* const kSambaSidArray;
 extern const char* const kSambaSrvInfo101;
 extern const char* const kSambaLogonHours;
-// The lsa_TransNameArray value kSambaTransNames encodes.
+// The values the goldens encode (the same ones samba_pack.py builds).
 samples::TransNameArray sample_trans_names();
+samples::SidArray sample_sid_array();
+samples::SrvInfo101 sample_srv_info101();
+samples::LogonHours sample_logon_hours();

@@ -67,26 +67,19 @@ TEST_CASE("interop: Samba and we agree on GUID and policy_handle", "[ndr][intero
 
 TEST_CASE("interop: Samba and we agree on lsa_SidArray, NetSrvInfo101, LogonHours",
           "[ndr][interop]") {
-  SidArray a;
-  a.sids.emplace();
-  a.sids->push_back(SidPtr{DomSid{1, 2, {0, 0, 0, 0, 0, 5}, {32, 544}}});
-  a.sids->push_back(SidPtr{DomSid{1, 5, {0, 0, 0, 0, 0, 5}, {21, 1, 2, 3, 500}}});
-  a.num_sids = 2;
+  auto a = sample_sid_array();
   CHECK(push_hex(a) == run("pack sid_array"));
   CHECK(nlohmann::json::parse(run("unpack sid_array " + push_hex(a))) ==
         nlohmann::json{"S-1-5-32-544", "S-1-5-21-1-2-3-500"});
 
-  SrvInfo101 s{500, std::string("SRV1"), 6, 1, 0x1003, nullptr};
+  auto s = sample_srv_info101();
   CHECK(push_hex(s) == run("pack srv_info101"));
   auto js = nlohmann::json::parse(run("unpack srv_info101 " + push_hex(s)));
   CHECK(js["server_name"] == "SRV1");
   CHECK(js["comment"].is_null());
   CHECK(js["server_type"] == 0x1003);
 
-  LogonHours h;
-  h.units_per_week = 168;
-  h.bits.emplace();
-  for (std::uint8_t i = 0; i < 21; ++i) h.bits->push_back(i);
+  auto h = sample_logon_hours();
   CHECK(push_hex(h) == run("pack logon_hours"));
   auto jh = nlohmann::json::parse(run("unpack logon_hours " + push_hex(h)));
   CHECK(jh["units_per_week"] == 168);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -29,7 +30,7 @@ inline std::size_t ptr_align(bool ndr64) { return ndr64 ? 8 : 4; }
 struct LsaString {
   std::uint16_t length = 0;
   std::uint16_t size = 0;
-  Unique<std::string> string;
+  std::optional<std::string> string;
   friend bool operator==(const LsaString&, const LsaString&) = default;
 };
 
@@ -170,7 +171,7 @@ inline void from_json(const nlohmann::json& j, TranslatedName& v) {
 // } lsa_TransNameArray;
 struct TransNameArray {
   std::uint32_t count = 0;
-  Unique<std::vector<TranslatedName>> names;
+  std::optional<std::vector<TranslatedName>> names;
   friend bool operator==(const TransNameArray&, const TransNameArray&) = default;
 };
 
@@ -224,11 +225,11 @@ inline void print(Printer& pr, std::string_view name, const TransNameArray& v) {
 }
 
 inline void to_json(nlohmann::json& j, const TransNameArray& v) {
-  j = nlohmann::json{{"count", v.count}, {"names", v.names}};
+  j = nlohmann::json{{"count", v.count}, {"names", optional_to_json(v.names)}};
 }
 inline void from_json(const nlohmann::json& j, TransNameArray& v) {
   j.at("count").get_to(v.count);
-  j.at("names").get_to(v.names);
+  optional_from_json(j.at("names"), v.names);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,12 +282,12 @@ inline bool pull(Pull& p, int pass, DomSid& v) {
 //   [size_is(num_sids)] lsa_SidPtr *sids;
 // } lsa_SidArray;
 struct SidPtr {
-  Unique<DomSid> sid;
+  std::optional<DomSid> sid;
   friend bool operator==(const SidPtr&, const SidPtr&) = default;
 };
 struct SidArray {
   std::uint32_t num_sids = 0;
-  Unique<std::vector<SidPtr>> sids;
+  std::optional<std::vector<SidPtr>> sids;
   friend bool operator==(const SidArray&, const SidArray&) = default;
 };
 
@@ -352,11 +353,11 @@ inline bool pull(Pull& p, int pass, SidArray& v) {
 // } srvsvc_NetSrvInfo101;
 struct SrvInfo101 {
   std::uint32_t platform_id = 0;
-  Unique<std::string> server_name;
+  std::optional<std::string> server_name;
   std::uint32_t version_major = 0;
   std::uint32_t version_minor = 0;
   std::uint32_t server_type = 0;
-  Unique<std::string> comment;
+  std::optional<std::string> comment;
   friend bool operator==(const SrvInfo101&, const SrvInfo101&) = default;
 };
 
@@ -423,7 +424,7 @@ inline void print(Printer& pr, std::string_view name, const SrvInfo101& v) {
 // A conformant-varying array behind a pointer; `bits` holds the transmitted elements.
 struct LogonHours {
   std::uint16_t units_per_week = 0;
-  Unique<std::vector<std::uint8_t>> bits;
+  std::optional<std::vector<std::uint8_t>> bits;
   friend bool operator==(const LogonHours&, const LogonHours&) = default;
 };
 

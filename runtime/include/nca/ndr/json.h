@@ -6,7 +6,7 @@
 //   NtStatus etc.   "NT_STATUS_ACCESS_DENIED" (known names) or "NT_STATUS_0x12345678"
 //   NtTime          the 64-bit tick count as a number
 //   DataBlob        "0a0b0c" (lowercase hex)
-//   Unique<T>, Full<T>  null, or the pointee's JSON (a full pointer's aliasing is not kept in JSON)
+//   Unique<T>, Full<T>, std::optional<T>  null, or the pointee's JSON (a full pointer's aliasing is not kept in JSON)
 //   text            a JSON string when valid UTF-8; otherwise {"utf16": [units]} for WTF-8 text
 //                   (text_to_json) or {"hex": "..."} for byte strings (bytes_to_json)
 //   float, double   a number; NaN and infinities as "NaN", "Infinity", "-Infinity"
@@ -17,6 +17,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,19 @@ void from_json(const nlohmann::json& j, Unique<T>& p) {
     p.reset();
   else
     j.get_to(p.emplace());
+}
+
+// std::optional (a [unique] pointer to a non-recursive type): null, or the value's JSON.
+template <class T>
+nlohmann::json optional_to_json(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+template <class T>
+void optional_from_json(const nlohmann::json& j, std::optional<T>& v) {
+  if (j.is_null())
+    v.reset();
+  else
+    j.get_to(v.emplace());
 }
 
 // WTF-8 text (charset(UTF16) strings).

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -111,20 +112,8 @@ class Pull {
     return r;
   }
   // A default enum: 16 bits in NDR20, 32 in NDR64 (see Push::enum16).
-  bool enum16(std::uint32_t& v) {
-    if (ndr64_) return get(v);
-    std::uint16_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
-  bool u3264(std::uint64_t& v) {
-    if (ndr64_) return get(v);
-    std::uint32_t s;
-    bool r = get(s);
-    v = s;
-    return r;
-  }
+  bool enum16(std::uint32_t& v) { return ndr64_ ? get(v) : get_as<std::uint16_t>(v); }
+  bool u3264(std::uint64_t& v) { return ndr64_ ? get(v) : get_as<std::uint32_t>(v); }
   bool udlong(std::uint64_t& v) {
     std::uint32_t lo, hi;
     bool r = get(lo) && get(hi);
@@ -240,10 +229,10 @@ class Pull {
     if (!u3264(id)) return false;
     return id != 0 ? true : fail_at(Error::bad_referent, pos_ - (ndr64_ ? 8 : 4));
   }
-  // A [unique] pointer: reads the id; non-null makes `out` hold a new T (charged), to be filled in
-  // the buffers pass; null empties it.
-  template <class T>
-  bool unique_pointer(Unique<T>& out) {
+  // A [unique] pointer held in Unique<T> or std::optional<T>: reads the id; non-null makes `out`
+  // hold a new T (charged), to be filled in the buffers pass; null empties it.
+  template <template <class> class Box, class T>
+  bool unique_pointer(Box<T>& out) {
     std::uint64_t id;
     out.reset();
     if (!referent(id)) return false;
@@ -352,6 +341,15 @@ class Pull {
     flags_ = f;
     align_mask_ = (f & kFlagNoAlign) ? 0 : ~std::size_t{0};
     swap_ = !rep_.little_endian || (f & kFlagBigEndian) != 0;
+  }
+
+  // Reads a `Wire` scalar into a wider `v`.
+  template <class Wire, class T>
+  bool get_as(T& v) {
+    Wire w;
+    bool r = get(w);
+    v = w;
+    return r;
   }
 
   // Reads an aligned scalar in the peer's byte order (used by the named functions above).

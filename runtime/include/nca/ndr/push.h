@@ -257,20 +257,24 @@ class Push {
     static_assert(std::is_arithmetic_v<T>);
     std::size_t pad = (align_base_ - size_) & (sizeof(T) - 1) & align_mask_;
     std::uint8_t* p = grab(pad + sizeof(T));
-    if (pad) std::memset(p, 0, pad);
+    // Zero the padding with one fixed-size store (grab leaves kSlack bytes of room), then write
+    // the value over what is not padding.
+    std::memset(p, 0, 8);
     if (swap_) v = detail::byteswap(v);
     std::memcpy(p + pad, &v, sizeof(T));
   }
 
   // Reserves n bytes at the end and returns where to write them (no alignment, no zeroing).
+  // At least kSlack more bytes past them are writable scratch space.
   std::uint8_t* grab(std::size_t n) {
-    if (cap_ - size_ < n) [[unlikely]] grow(n);
+    if (cap_ - size_ < n + kSlack) [[unlikely]] grow(n);
     std::uint8_t* p = buf_.get() + size_;
     size_ += n;
     return p;
   }
 
  private:
+  static constexpr std::size_t kSlack = 8;
   struct FullTable;
   void grow(std::size_t n);
   void push_string_header(std::uint64_t count, std::uint8_t form, std::uint64_t fixed_max);

@@ -3,9 +3,10 @@
 //   IDL                                      C++ member type
 //   ---------------------------------------  -----------------------------------------------
 //   [ref] T *p (embedded or top-level)       T                      (never null on the wire)
-//   [unique] T *p                            Unique<T>              (nullable, deep-copying box)
+//   [unique] T *p                            std::optional<T> when T cannot contain itself,
+//                                            else Unique<T>         (nullable, deep-copying box)
 //   [ptr] T *p  (full pointer)               Full<T> = std::shared_ptr<T>  (aliasing preserved)
-//   [size_is(n)] T *p / T a[]                std::vector<T>, in Unique<> when the pointer is unique
+//   [size_is(n)] T *p / T a[]                std::vector<T>, in std::optional<> when unique
 //   T a[N]                                   std::array<T, N>
 //   [string] char *, charset(DOS/UTF8/ASCII) std::string (bytes as sent)
 //   [string, charset(UTF16)] uint16 *        std::string holding WTF-8 (see charset.h)
