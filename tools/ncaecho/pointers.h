@@ -1,7 +1,9 @@
 // Reading and filling values that the IDL reaches through pointers, whatever C++ form the types
-// back end gives the pointer (a plain T for [ref], nca::ndr::Unique<T> for [unique]).
+// back end gives the pointer (a plain T for [ref], nca::ndr::Unique<T> or std::optional<T> for
+// [unique]).
 #pragma once
 
+#include <optional>
 #include <type_traits>
 
 #include "nca/ndr/types.h"
@@ -15,6 +17,12 @@ struct Innermost {
 };
 template <class T>
 struct Innermost<nca::ndr::Unique<T>> {
+  using type = typename Innermost<T>::type;
+  static constexpr bool boxed = true;
+};
+
+template <class T>
+struct Innermost<std::optional<T>> {
   using type = typename Innermost<T>::type;
   static constexpr bool boxed = true;
 };
