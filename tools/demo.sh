@@ -4,8 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 tools/build.sh build
-# Until the stub generators exist, the demo compiles the shipped IDL files and prints what the
-# compiler understood.
+# What the compiler understood of the shipped IDL files.
 for idl in idl/*.idl; do
   build/compiler/ncaidl -I idl --summary "$idl"
 done
+# A generated client calling a generated server: every rpcecho operation through the loopback
+# handle (NDR both ways, in this process; a socket transport comes with the protocol engines).
+build/tools/ncaecho/ncaecho-client
