@@ -33,6 +33,9 @@ struct CallerContext {
   std::string transport;  // "ncacn_ip_tcp", "ncalrpc", ..., "local" or "loopback" in-process
   std::string peer;       // the peer's address in the transport's text form; "" if none
   AssociationId association = 0;  // from ServerCore::open_association; owns context handles
+  // The byte order the client declared for this call's stub data (the PDU's drep[0]); hand-written
+  // and generated stubs pull [in] data in this order. Local calls: true.
+  bool little_endian = true;
   // TODO(interop): the security context (auth type, level, client principal) with nca::rpc::auth.
 };
 

@@ -1,0 +1,32 @@
+// LoopExecutor: nca::rpc's Executor on an nca::net::Loop, so binding handles and servers of the
+// connection-oriented engine complete their calls on the loop that runs their sockets.
+// Threading: the loop's thread only. Destroying it cancels its timers; tasks already deferred
+// still run (Loop::defer runs each exactly once), so they hold only a weak reference to it.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "nca/net/loop.h"
+#include "nca/rpc/executor.h"
+
+namespace nca::rpc::cn {
+
+class LoopExecutor final : public Executor {
+ public:
+  explicit LoopExecutor(net::Loop& loop);
+  ~LoopExecutor() override;
+
+  void post(UniqueFunction<void()> task) override;
+  TimerId start_timer(Duration delay, UniqueFunction<void()> task) override;
+  void cancel_timer(TimerId id) override;
+
+  net::Loop& loop() const { return loop_; }
+
+ private:
+  struct State;
+  net::Loop& loop_;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace nca::rpc::cn

@@ -1,0 +1,99 @@
+// The connection-oriented server engine (nca::rpc::cn::Server): listeners on ncacn_ip_tcp and
+// ncalrpc, one protocol state machine per connection (bind, alter_context, fragmented requests,
+// multiplexed calls answered in completion order, faults, orphaned calls), association groups
+// shared between connections, and the limits that keep one client from hurting another.
+//
+// Calls are dispatched to a nca::rpc::ServerCore (the interface registry); its handlers may
+// complete now or later. A presentation context is accepted for an abstract syntax the core
+// serves and the first of the client's transfer syntaxes that the interface's
+// InterfaceSpec::transfer_syntaxes lists.
+//
+// What the server answers (as Windows and Samba do):
+//  - unknown interface / version: the context is rejected in bind_ack (provider_rejection,
+//    abstract_syntax_not_supported); no transfer syntax in common: proposed_transfer_syntaxes_
+//    not_supported; too many contexts: local_limit_exceeded;
+//  - a bind carrying an auth trailer (no security provider yet): bind_nak invalid_auth_type;
+//    protocol version other than 5: bind_nak protocol_version_not_supported; an unknown
+//    association group: bind_nak not_specified; each bind_nak is followed by a disconnect;
+//  - a request on an unknown context: fault nca_s_unk_if (did_not_execute); unknown opnum,
+//    bad stub data: the ServerCore's faults; too many calls in flight: nca_s_server_too_busy;
+//  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a second
+//    bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
+//    client never sends): fault nca_s_proto_error, then disconnect.
+//
+// Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
+// several cores, run one Server (with its own ServerCore and listeners) per thread and loop.
+// Lifetime: the Loop and the ServerCore must outlive the Server. Destroying the Server (or
+// close()) stops its listeners and disconnects every connection; calls still held by handlers
+// then complete harmlessly (their replies are dropped).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "nca/net/address.h"
+#include "nca/net/loop.h"
+#include "nca/net/status.h"
+#include "nca/net/stream.h"
+#include "nca/rpc/binding.h"
+#include "nca/rpc/server.h"
+
+namespace nca::rpc::cn {
+
+struct ServerConfig {
+  // The largest fragment this server sends or accepts; the bind negotiates down from here
+  // (never below C706's 1432). At most 65535, the frag_length field's range.
+  uint16_t max_frag = 5840;
+  // A reassembled request's stub data; beyond it the call is a protocol error (Samba: 4 MiB).
+  size_t max_request_size = 4 * 1024 * 1024;
+  // Presentation contexts per connection.
+  size_t max_contexts = 64;
+  // Calls being reassembled or executed per connection.
+  size_t max_calls_in_flight = 256;
+  // Open connections per Server; beyond it new connections are closed at once.
+  size_t max_connections = 4096;
+  // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
+  uint16_t features = 0x0002;  // keep connection on orphan
+  // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
+  std::string ncalrpc_dir = "/tmp";
+};
+
+class Server {
+ public:
+  Server(net::Loop& loop, ServerCore& core, ServerConfig config = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Listens on a string binding: "ncacn_ip_tcp:[host][port]" (empty host: 0.0.0.0; an IPv6
+  // literal such as "::" or "::1" listens on IPv6; no port or port 0: the kernel chooses) or
+  // "ncalrpc:[NAME]" (a unix socket at ncalrpc_dir/NAME). Returns the bound address (with the
+  // chosen port). Errc::invalid_argument for other protocol sequences or a missing ncalrpc name.
+  net::Result<net::Address> listen(const Binding& binding);
+  net::Result<net::Address> listen_tcp(const net::Address& local);
+  net::Result<net::Address> listen_unix(const net::Address& path);
+
+  // Serves one already-connected stream (a socketpair or memory stream in tests). `transport`
+  // is what CallerContext::transport reports ("ncacn_ip_tcp", "ncalrpc", ...);
+  // `secondary_address` what bind_ack carries (a TCP port, an ncalrpc endpoint name).
+  void serve(std::unique_ptr<net::Stream> stream, std::string transport,
+             std::string secondary_address = {});
+
+  // Stops listening and disconnects every connection. The Server may be destroyed afterwards
+  // at once; the loop finishes the disconnects.
+  void close();
+
+  size_t connection_count() const;
+  // Association groups currently alive (joined by at least one connection).
+  size_t association_group_count() const;
+  const ServerConfig& config() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace nca::rpc::cn

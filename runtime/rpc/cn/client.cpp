@@ -1,0 +1,560 @@
+// The connection-oriented client engine; see client.h for the contract.
+#include "nca/rpc/cn/client.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "nca/net/pdu_reader.h"
+#include "nca/net/stream_queue.h"
+#include "nca/rpc/cn/pdu.h"
+#include "fragments.h"
+
+namespace nca::rpc::cn {
+
+namespace {
+
+enum class State { idle, connecting, binding, ready, lost };
+
+struct CtxState {
+  enum Phase { proposed, accepted, rejected } phase = proposed;
+  uint16_t context_id = 0;
+  SyntaxId transfer;
+  Status error;  // when rejected
+};
+
+struct Proposal {
+  SyntaxId interface;
+  uint16_t context_id = 0;
+  SyntaxId transfer;
+  bool features = false;  // the bind-time negotiation context
+};
+
+// MarshallingHandle::Request, as the engine keeps it (that type is the handle's protected own).
+struct CallRequest {
+  CallId id = 0;
+  const InterfaceSpec* interface = nullptr;
+  uint16_t opnum = 0;
+  Uuid object;
+  UniqueFunction<Result<Bytes>(const SyntaxId&)> marshal;
+};
+
+struct Waiting {
+  CallRequest request;
+  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+};
+
+struct Active {
+  CallId id = 0;
+  uint16_t context_id = 0;
+  SyntaxId transfer;
+  bool started = false;  // got the first response fragment
+  Bytes stub;
+  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+};
+
+std::string reason_text(uint16_t reason) {
+  switch (static_cast<ProviderReason>(reason)) {
+    case ProviderReason::abstract_syntax_not_supported: return "abstract syntax not supported";
+    case ProviderReason::proposed_transfer_syntaxes_not_supported:
+      return "proposed transfer syntaxes not supported";
+    case ProviderReason::local_limit_exceeded: return "local limit exceeded";
+    default: return "reason " + std::to_string(reason);
+  }
+}
+
+std::string nak_text(BindNakReason r) {
+  switch (r) {
+    case BindNakReason::not_specified: return "reason not specified";
+    case BindNakReason::temporary_congestion: return "temporary congestion";
+    case BindNakReason::local_limit_exceeded: return "local limit exceeded";
+    case BindNakReason::protocol_version_not_supported: return "protocol version not supported";
+    case BindNakReason::invalid_auth_type: return "authentication type not recognized";
+    case BindNakReason::invalid_checksum: return "invalid checksum";
+  }
+  return "reason " + std::to_string(static_cast<uint16_t>(r));
+}
+
+}  // namespace
+
+struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
+  using ReplyFn = UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)>;
+
+  Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)) {
+    config.max_frag = std::max<uint16_t>(config.max_frag, kMinFragSize);
+  }
+  ~Impl() { drop_connection(); }
+
+  LoopExecutor& executor;
+  ClientConfig config;
+  std::optional<Binding> binding;       // where to (re)connect; none for a given stream
+  std::unique_ptr<net::Stream> given;   // the stream handed in, until first used
+  net::ConnectRequest connect_request;
+
+  State state = State::idle;
+  std::unique_ptr<net::Stream> stream;
+  std::unique_ptr<net::WriteQueue> writes;
+  uint64_t generation = 0;  // bumped per connection: stale callbacks compare it
+
+  uint16_t send_frag = kMinFragSize;
+  uint16_t recv_frag = kMinFragSize;
+  uint32_t group = 0;
+  uint16_t accepted_features = 0;
+  bool shutdown_requested = false;
+
+  std::map<SyntaxId, std::vector<CtxState>> contexts;  // per interface, one per transfer syntax
+  std::vector<Proposal> proposal;                      // of the bind/alter in flight
+  bool negotiating = false;
+  uint16_t next_context = 0;
+  uint32_t next_call = 1;
+
+  std::deque<Waiting> waiting;
+  std::map<uint32_t, Active> active;  // by wire call_id
+  std::map<CallId, uint32_t> wire_of;
+
+  // ---- connection ---------------------------------------------------------------------------
+
+  void connect() {
+    state = State::connecting;
+    uint64_t gen = ++generation;
+    std::weak_ptr<Impl> weak = weak_from_this();
+    auto on_connected = [weak, gen](net::Status st, std::unique_ptr<net::Stream> s) {
+      auto self = weak.lock();
+      if (!self || self->generation != gen) return;
+      if (!st.ok()) return self->lose(Status::transport(uint32_t(-st.sys_code()), "connect: " + st.message()));
+      self->attach(std::move(s));
+    };
+    if (given) {
+      auto s = std::move(given);
+      executor.post([on_connected = std::move(on_connected), s = std::move(s)]() mutable {
+        on_connected(net::Status(), std::move(s));
+      });
+      return;
+    }
+    if (!binding) {
+      executor.post([weak, gen] {
+        auto self = weak.lock();
+        if (self && self->generation == gen)
+          self->lose(Status::transport(0, "the connection was lost and cannot be re-established"));
+      });
+      return;
+    }
+    net::Result<net::ConnectRequest> req = net::Status(net::Errc::invalid_argument);
+    const Binding& b = *binding;
+    if (b.protseq() == Protseq::kNcacnIpTcp) {
+      std::string host = b.host().empty() || b.host() == "localhost" ? "127.0.0.1" : b.host();
+      auto addr = net::Address::inet("ip", host, b.port().value_or(0));
+      if (addr && b.port()) req = net::tcp_connect(executor.loop(), *addr, std::move(on_connected));
+      else req = addr ? net::Status(net::Errc::invalid_argument, 0, "no port") : addr.status();
+    } else if (b.protseq() == Protseq::kNcalrpc && b.endpoint()) {
+      auto addr = net::Address::unix_path(config.ncalrpc_dir + "/" + *b.endpoint());
+      if (addr) req = net::unix_connect(executor.loop(), *addr, std::move(on_connected));
+      else req = addr.status();
+    }
+    if (!req) {
+      std::string m = "cannot connect to " + b.to_string() + ": " + req.status().message();
+      executor.post([weak, gen, m] {
+        auto self = weak.lock();
+        if (self && self->generation == gen) self->lose(Status::transport(0, m));
+      });
+      return;
+    }
+    connect_request = *req;
+  }
+
+  void attach(std::unique_ptr<net::Stream> s) {
+    stream = std::move(s);
+    writes = std::make_unique<net::WriteQueue>(*stream);
+    state = State::binding;
+    shutdown_requested = false;
+    read_next();
+    send_bind(PduType::bind);
+  }
+
+  // Closes the current connection (if any) without touching calls.
+  void drop_connection() {
+    connect_request.cancel();
+    ++generation;
+    writes.reset();
+    if (stream) {
+      // Destroying the stream closes it; its outstanding callbacks see a stale generation.
+      stream.reset();
+    }
+    contexts.clear();
+    proposal.clear();
+    negotiating = false;
+    group = 0;
+    accepted_features = 0;
+    state = State::idle;
+  }
+
+  // The connection failed: every call in flight or waiting fails with `why`.
+  void lose(Status why) {
+    drop_connection();
+    std::map<uint32_t, Active> calls = std::move(active);
+    std::deque<Waiting> queued = std::move(waiting);
+    active.clear();
+    waiting.clear();
+    wire_of.clear();
+    for (auto& [wire, a] : calls) a.reply(why);
+    for (auto& w : queued) w.reply(why);
+  }
+
+  // ---- negotiation --------------------------------------------------------------------------
+
+  std::vector<SyntaxId> offered_syntaxes(const InterfaceSpec& spec) const {
+    std::vector<SyntaxId> out;
+    for (const SyntaxId& ts : spec.transfer_syntaxes)
+      if (ts == kNdr20 || (ts == kNdr64 && config.offer_ndr64)) out.push_back(ts);
+    return out;
+  }
+
+  // Proposes contexts for every waiting call's interface that has none yet.
+  void send_bind(PduType type) {
+    BindBody body;
+    body.max_xmit_frag = config.max_frag;
+    body.max_recv_frag = config.max_frag;
+    body.assoc_group_id = config.assoc_group_id.value_or(
+        binding && binding->assoc_group_id() ? *binding->assoc_group_id() : 0);
+    proposal.clear();
+    std::set<SyntaxId> seen;
+    for (const Waiting& w : waiting) {
+      const InterfaceSpec& spec = *w.request.interface;
+      if (contexts.count(spec.id) || !seen.insert(spec.id).second) continue;
+      auto& list = contexts[spec.id];
+      // One context per transfer syntax, as Windows proposes them: the server may accept each.
+      for (const SyntaxId& ts : offered_syntaxes(spec)) {
+        uint16_t id = next_context++;
+        list.push_back(CtxState{CtxState::proposed, id, ts, {}});
+        proposal.push_back(Proposal{spec.id, id, ts, false});
+        body.contexts.push_back(PresentationContext{id, spec.id, {ts}});
+      }
+      if (list.empty()) {
+        list.push_back(CtxState{CtxState::rejected, 0, {}, Status::ndr(0, "interface " +
+            std::string(spec.name) + " offers no transfer syntax this engine speaks")});
+      }
+    }
+    if (type == PduType::bind && config.features) {
+      uint16_t id = next_context++;
+      proposal.push_back(Proposal{{}, id, {}, true});
+      body.contexts.push_back(
+          PresentationContext{id, body.contexts.empty() ? SyntaxId{} : body.contexts[0].abstract_syntax,
+                              {bind_time_feature_syntax(config.features)}});
+    }
+    if (type == PduType::alter_context && body.contexts.empty()) return pump();
+    negotiating = true;
+    Encoder enc;
+    uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
+    if (type == PduType::bind && config.concurrent_multiplexing) flags |= kPfcConcMpx;
+    encode_bind(enc, type, flags, next_call++, body);
+    write(net::Bytes::copy_of(enc.out));
+  }
+
+  void on_bind_ack(const Pdu& pdu) {
+    const auto& ack = std::get<BindAckBody>(pdu.body);
+    bool is_bind = pdu.header.type == PduType::bind_ack;
+    if (!negotiating || (is_bind != (state == State::binding)) ||
+        ack.results.size() != proposal.size())
+      return protocol_failure("unexpected " + std::string(to_string(pdu.header.type)));
+    if (is_bind) {
+      // bind_ack's max_recv_frag bounds what we send; max_xmit_frag what the server sends.
+      send_frag = std::clamp<uint16_t>(ack.max_recv_frag, kMinFragSize, config.max_frag);
+      // What the server says it will send. Samba answers a small max_recv_frag with a larger
+      // size (it keeps a floor of its own) and then sends fragments of that size; accepting what
+      // the server announced is what its own clients do.
+      recv_frag = std::max(config.max_frag, ack.max_xmit_frag);
+      group = ack.assoc_group_id;
+      state = State::ready;
+    }
+    for (size_t i = 0; i < proposal.size(); ++i) {
+      const Proposal& p = proposal[i];
+      const ContextResultEntry& r = ack.results[i];
+      if (p.features) {
+        if (r.result == ContextResult::negotiate_ack) accepted_features = r.reason;
+        continue;
+      }
+      for (CtxState& c : contexts[p.interface]) {
+        if (c.context_id != p.context_id) continue;
+        if (r.result == ContextResult::acceptance && r.transfer_syntax == p.transfer) {
+          c.phase = CtxState::accepted;
+        } else {
+          c.phase = CtxState::rejected;
+          uint32_t code = r.reason == uint16_t(ProviderReason::abstract_syntax_not_supported)
+                              ? uint32_t(FaultCode::unk_if)
+                              : uint32_t(FaultCode::unsupported_type);
+          c.error = Status::protocol(code, "presentation context for " + to_string(p.interface) +
+                                               " with " + to_string(p.transfer) +
+                                               " rejected: " + reason_text(r.reason));
+        }
+      }
+    }
+    proposal.clear();
+    negotiating = false;
+    pump();
+  }
+
+  // The accepted context of `iface` with its most preferred transfer syntax; nullptr while
+  // undecided; `error` set when every context was rejected.
+  const CtxState* usable_context(const InterfaceSpec& spec, Status* error) const {
+    auto it = contexts.find(spec.id);
+    if (it == contexts.end()) return nullptr;
+    const CtxState* best = nullptr;
+    size_t best_rank = SIZE_MAX;
+    for (const CtxState& c : it->second) {
+      if (c.phase == CtxState::proposed) return nullptr;
+      if (c.phase != CtxState::accepted) continue;
+      auto pos = std::find(spec.transfer_syntaxes.begin(), spec.transfer_syntaxes.end(), c.transfer);
+      size_t rank = size_t(pos - spec.transfer_syntaxes.begin());
+      if (rank < best_rank) best = &c, best_rank = rank;
+    }
+    if (!best && error) *error = it->second.front().error;
+    return best;
+  }
+
+  // Sends what can be sent; starts connection or negotiation as needed.
+  void pump() {
+    if (state == State::idle && !waiting.empty()) return connect();
+    if (state != State::ready || negotiating) return;
+    if (shutdown_requested) {
+      // The server asked us to stop sending new calls here: once the last reply is in, a new
+      // connection takes the waiting calls.
+      if (active.empty()) {
+        drop_connection();
+        pump();
+      }
+      return;
+    }
+    bool need_alter = false;
+    std::deque<Waiting> still;
+    while (!waiting.empty()) {
+      Waiting w = std::move(waiting.front());
+      waiting.pop_front();
+      Status error;
+      const CtxState* ctx = usable_context(*w.request.interface, &error);
+      if (ctx) {
+        send_request(std::move(w), *ctx);
+      } else if (contexts.count(w.request.interface->id)) {
+        if (!error.ok()) w.reply(error);
+        else still.push_back(std::move(w));
+      } else {
+        need_alter = true;
+        still.push_back(std::move(w));
+      }
+      if (state != State::ready) break;  // a write failed and the connection is gone
+    }
+    for (auto& w : still) waiting.push_back(std::move(w));
+    if (need_alter && state == State::ready) send_bind(PduType::alter_context);
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  void send_request(Waiting w, const CtxState& ctx) {
+    Result<Bytes> stub = w.request.marshal(ctx.transfer);
+    if (!stub) return w.reply(std::move(stub).take_error());
+    uint32_t wire = next_call++;
+    if (next_call == 0) next_call = 1;
+    std::optional<Uuid> object;
+    if (!w.request.object.is_nil()) object = w.request.object;
+    else if (binding && binding->object()) object = Uuid::parse(*binding->object());
+
+    size_t head = kRequestHeaderSize + (object ? 16 : 0);
+    uint16_t context_id = ctx.context_id, opnum = w.request.opnum;
+    auto out = detail::fragment(std::move(*stub), send_frag, head,
+                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                                  encode_request_head(enc, flags, wire, alloc_hint, context_id,
+                                                      opnum, object, n);
+                                });
+    Active a;
+    a.id = w.request.id;
+    a.context_id = ctx.context_id;
+    a.transfer = ctx.transfer;
+    a.reply = std::move(w.reply);
+    active.emplace(wire, std::move(a));
+    wire_of[w.request.id] = wire;
+    writes->writev(out->buffers, [weak = weak_from_this(), gen = generation, out](net::Status st) {
+      auto self = weak.lock();
+      if (self && self->generation == gen && !st.ok())
+        self->lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
+    });
+  }
+
+  void write(net::Bytes bytes) {
+    writes->write(std::move(bytes), [weak = weak_from_this(), gen = generation](net::Status st) {
+      auto self = weak.lock();
+      if (self && self->generation == gen && !st.ok())
+        self->lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
+    });
+  }
+
+  void abandon(CallId id) {
+    auto w = wire_of.find(id);
+    if (w == wire_of.end()) {
+      // Not sent yet: forget it (its reply function is dropped unrun; the call already ended).
+      for (auto it = waiting.begin(); it != waiting.end(); ++it)
+        if (it->request.id == id) {
+          waiting.erase(it);
+          break;
+        }
+      return;
+    }
+    uint32_t wire = w->second;
+    wire_of.erase(w);
+    active.erase(wire);
+    if (state != State::ready && state != State::binding) return;
+    // C706: co_cancel forwards the cancel to the server (advisory). orphaned tells it we will
+    // not read the reply; servers that did not accept "keep connection on orphan" may close the
+    // connection on it (MS-RPCE 3.3.1.5.3), so it is sent only to those that did.
+    Encoder enc;
+    encode_empty(enc, PduType::co_cancel, kPfcFirstFrag | kPfcLastFrag, wire);
+    if (accepted_features & kFeatureKeepConnectionOnOrphan)
+      encode_empty(enc, PduType::orphaned, kPfcFirstFrag | kPfcLastFrag, wire);
+    write(net::Bytes::copy_of(enc.out));
+    if (shutdown_requested) pump();
+  }
+
+  // ---- input ----------------------------------------------------------------------------------
+
+  void read_next() {
+    std::weak_ptr<Impl> weak = weak_from_this();
+    uint64_t gen = generation;
+    net::Status st = net::read_pdu(*stream, 65535, [weak, gen](net::Status s, net::Bytes pdu) {
+      auto self = weak.lock();
+      if (!self || self->generation != gen) return;
+      if (!s.ok()) {
+        std::string m = s == net::Errc::eof ? "the server closed the connection"
+                                            : "read: " + s.message();
+        return self->lose(Status::transport(uint32_t(-s.sys_code()), m));
+      }
+      self->on_fragment(pdu.span());
+      if (self->generation == gen) self->read_next();
+    });
+    if (!st.ok()) lose(Status::transport(uint32_t(-st.sys_code()), "read: " + st.message()));
+  }
+
+  void protocol_failure(std::string why) {
+    lose(Status::protocol(uint32_t(FaultCode::proto_error), std::move(why)));
+  }
+
+  void on_fragment(ByteView frag) {
+    auto decoded = decode(frag);
+    if (!decoded) return protocol_failure("bad PDU from the server: " + decoded.error().message);
+    const Pdu& pdu = *decoded;
+    if (pdu.header.frag_length > recv_frag)
+      return protocol_failure("fragment larger than negotiated");
+    switch (pdu.header.type) {
+      case PduType::bind_ack:
+      case PduType::alter_context_resp:
+        return on_bind_ack(pdu);
+      case PduType::bind_nak: {
+        const auto& nak = std::get<BindNakBody>(pdu.body);
+        return lose(Status::protocol(uint32_t(nak.reason), "bind refused: " + nak_text(nak.reason)));
+      }
+      case PduType::response:
+        return on_response(pdu);
+      case PduType::fault:
+        return on_fault(pdu);
+      case PduType::shutdown:
+        shutdown_requested = true;
+        return pump();
+      default:
+        return protocol_failure("unexpected " + std::string(to_string(pdu.header.type)) +
+                                " from the server");
+    }
+  }
+
+  void on_response(const Pdu& pdu) {
+    const auto& body = std::get<ResponseBody>(pdu.body);
+    auto it = active.find(pdu.header.call_id);
+    // A reply to an abandoned call: dropped.
+    if (it == active.end()) return;
+    Active& a = it->second;
+    if (pdu.header.has(kPfcFirstFrag) == a.started || body.context_id != a.context_id)
+      return protocol_failure("response fragments out of order for call " +
+                              std::to_string(pdu.header.call_id));
+    if (!a.started) {
+      a.started = true;
+      a.stub.reserve(std::min<size_t>(body.alloc_hint, config.max_response_size));
+    }
+    if (a.stub.size() + body.stub.size() > config.max_response_size)
+      return protocol_failure("response larger than max_response_size");
+    a.stub.insert(a.stub.end(), body.stub.begin(), body.stub.end());
+    if (!pdu.header.has(kPfcLastFrag)) return;
+    Active done = std::move(a);
+    active.erase(it);
+    wire_of.erase(done.id);
+    if (!pdu.header.little_endian())
+      done.reply(Status::protocol(0, "big-endian response stub data is not supported yet"));
+    else
+      done.reply(std::make_pair(done.transfer, std::move(done.stub)));
+    if (shutdown_requested) pump();
+  }
+
+  void on_fault(const Pdu& pdu) {
+    const auto& body = std::get<FaultBody>(pdu.body);
+    auto it = active.find(pdu.header.call_id);
+    if (it == active.end()) {
+      // A fault for no call of ours (call_id 0, or a bind-level error): the server is about to
+      // disconnect (Windows and Samba do after protocol errors).
+      if (wire_of.empty() || pdu.header.call_id == 0 || negotiating)
+        return lose(Status::from_fault(decode_fault(body.status, body.stub, pdu.header.little_endian())));
+      return;
+    }
+    Active done = std::move(it->second);
+    active.erase(it);
+    wire_of.erase(done.id);
+    done.reply(Status::from_fault(decode_fault(body.status, body.stub, pdu.header.little_endian())));
+    if (shutdown_requested) pump();
+  }
+};
+
+ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig config)
+    : MarshallingHandle(executor), impl_(std::make_shared<Impl>(executor, std::move(config))) {
+  impl_->binding = std::move(binding);
+}
+
+ClientHandle::ClientHandle(LoopExecutor& executor, std::unique_ptr<net::Stream> stream,
+                           ClientConfig config)
+    : MarshallingHandle(executor), impl_(std::make_shared<Impl>(executor, std::move(config))) {
+  impl_->given = std::move(stream);
+}
+
+ClientHandle::~ClientHandle() {
+  // Replies held by the engine are dropped unrun; the base class ends the calls (cancelled).
+  impl_->drop_connection();
+}
+
+void ClientHandle::transact(Request request, Reply reply) {
+  Impl::ReplyFn fn = [reply = std::move(reply)](Result<std::pair<SyntaxId, Bytes>> r) mutable {
+    if (!r) return reply(std::move(r).take_error());
+    reply(Response{r->first, std::move(r->second)});
+  };
+  CallRequest r{request.id, request.interface, request.opnum, request.object,
+                std::move(request.marshal)};
+  impl_->waiting.push_back(Waiting{std::move(r), std::move(fn)});
+  impl_->pump();
+}
+
+void ClientHandle::abandon(CallId id) { impl_->abandon(id); }
+
+bool ClientHandle::bound() const { return impl_->state == State::ready; }
+uint32_t ClientHandle::assoc_group_id() const { return impl_->group; }
+uint16_t ClientHandle::max_xmit_frag() const { return bound() ? impl_->send_frag : 0; }
+uint16_t ClientHandle::max_recv_frag() const { return bound() ? impl_->recv_frag : 0; }
+uint16_t ClientHandle::features() const { return impl_->accepted_features; }
+size_t ClientHandle::calls_in_flight() const { return impl_->active.size(); }
+
+std::optional<SyntaxId> ClientHandle::transfer_syntax(const SyntaxId& iface) const {
+  auto it = impl_->contexts.find(iface);
+  if (it == impl_->contexts.end()) return std::nullopt;
+  // The interface's preference is not known here; report the first accepted context.
+  for (const CtxState& c : it->second)
+    if (c.phase == CtxState::accepted) return c.transfer;
+  return std::nullopt;
+}
+
+void ClientHandle::disconnect() { impl_->lose(Status::transport(0, "disconnected")); }
+
+}  // namespace nca::rpc::cn

@@ -1,0 +1,585 @@
+// The connection-oriented server engine. One ServerConnection per stream: a state machine fed
+// whole fragments by a read loop, answering through a write queue. See server.h for the contract.
+#include "nca/rpc/cn/server.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "nca/net/pdu_reader.h"
+#include "nca/net/stream_queue.h"
+#include "nca/rpc/cn/pdu.h"
+#include "fragments.h"
+
+namespace nca::rpc::cn {
+
+namespace {
+
+struct Group {
+  AssociationId core_id = 0;
+  size_t connections = 0;
+};
+
+struct Context {
+  SyntaxId abstract;
+  SyntaxId transfer;
+};
+
+// A request being reassembled.
+struct Incoming {
+  uint16_t context_id = 0;
+  uint16_t opnum = 0;
+  std::optional<Uuid> object;
+  bool little_endian = true;
+  std::vector<uint8_t> stub;
+};
+
+constexpr uint16_t kMaxFragLimit = 65535;
+
+uint16_t clamp_frag(uint32_t v) {
+  return uint16_t(std::clamp<uint32_t>(v, kMinFragSize, kMaxFragLimit));
+}
+
+}  // namespace
+
+class ServerConnection;
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::Loop& l, ServerCore& c, ServerConfig cfg) : loop(l), core(c), config(std::move(cfg)) {
+    config.max_frag = clamp_frag(config.max_frag);
+    std::random_device rd;
+    // Association group ids are visible to every client; starting at a random point makes them
+    // less guessable across restarts (they are not a security boundary).
+    next_group = (rd() & 0x00ffffff) | 0x01000000;
+  }
+
+  net::Loop& loop;
+  ServerCore& core;
+  ServerConfig config;
+  std::vector<std::unique_ptr<net::Listener>> listeners;
+  std::map<uint64_t, std::shared_ptr<ServerConnection>> connections;
+  uint64_t next_connection = 1;
+  std::map<uint32_t, Group> groups;
+  uint32_t next_group = 1;
+  bool closed = false;
+
+  // Joins group `id` (0: a new one); nullopt if `id` is unknown.
+  std::optional<uint32_t> join_group(uint32_t id) {
+    if (id == 0) {
+      do id = next_group++; while (id == 0 || groups.count(id));
+      groups[id] = Group{core.open_association(), 0};
+    }
+    auto it = groups.find(id);
+    if (it == groups.end()) return std::nullopt;
+    ++it->second.connections;
+    return id;
+  }
+  void leave_group(uint32_t id) {
+    auto it = groups.find(id);
+    if (it == groups.end()) return;
+    if (--it->second.connections == 0) {
+      AssociationId core_id = it->second.core_id;
+      groups.erase(it);
+      core.close_association(core_id);
+    }
+  }
+  ~Impl() {
+    // Connections die with the server (their streams close); their groups' context handles run
+    // down now, since no connection is left to release them.
+    connections.clear();
+    for (auto& [id, g] : groups) core.close_association(g.core_id);
+  }
+  void remove_connection(uint64_t id) { connections.erase(id); }
+  void accept(std::unique_ptr<net::Stream> stream, std::string transport, std::string secondary);
+};
+
+class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
+ public:
+  ServerConnection(Server::Impl& server, uint64_t id, std::unique_ptr<net::Stream> stream,
+                   std::string transport, std::string secondary)
+      : server_(server.weak_from_this()),
+        config_(server.config),
+        core_(server.core),
+        id_(id),
+        stream_(std::move(stream)),
+        writes_(std::make_unique<net::WriteQueue>(*stream_)),
+        transport_(std::move(transport)),
+        secondary_(std::move(secondary)) {
+    const net::Address& peer = stream_->remote_address();
+    peer_ = peer.empty() ? std::string() : peer.to_string();
+  }
+
+  ~ServerConnection() {
+    // The write queue must go before the stream it writes to.
+    writes_.reset();
+  }
+
+  void start() { read_next(); }
+
+  // Disconnects now: pending writes are cancelled. Used by Server::close.
+  void shutdown_now() {
+    if (closed_) return;
+    closing_ = true;
+    finish_close();
+  }
+
+ private:
+  // Reads one fragment: the 16-byte header first, checked before anything else is read or
+  // allocated (a wrong version or an oversized frag_length is refused at once, even when the
+  // body never comes), then exactly frag_length bytes.
+  void read_next() {
+    if (closing_) return;
+    struct ReadState {
+      uint8_t header[kHeaderSize];
+      net::Bytes pdu;
+      int stage = 0;
+      bool rejected = false;  // the header was refused: answer it, then hang up
+    };
+    auto rs = std::make_shared<ReadState>();
+    std::weak_ptr<ServerConnection> weak = weak_from_this();
+    uint16_t limit = bound_ ? max_recv_ : config_.max_frag;
+    auto next = [rs, limit](std::vector<net::MutableBuffer>& out) -> net::Status {
+      if (rs->stage == 0) {
+        rs->stage = 1;
+        out.emplace_back(rs->header, kHeaderSize);
+        return {};
+      }
+      if (rs->stage == 2) return {};  // the body is in
+      rs->stage = 2;
+      Header h = *peek_header({rs->header, kHeaderSize});
+      if (h.rpc_vers != 5 || h.rpc_vers_minor > 1 || h.frag_length < kHeaderSize ||
+          h.frag_length > limit) {
+        rs->rejected = true;
+        return net::Status(net::Errc::pdu_malformed, 0, "fragment header refused");
+      }
+      rs->pdu = net::Bytes(h.frag_length);
+      std::memcpy(rs->pdu.data(), rs->header, kHeaderSize);
+      if (h.frag_length > kHeaderSize)
+        out.emplace_back(rs->pdu.data() + kHeaderSize, h.frag_length - kHeaderSize);
+      return {};
+    };
+    net::Status st = net::readv_pdu(*stream_, std::move(next), [weak, rs](net::Status s) {
+      auto self = weak.lock();
+      if (!self || self->closing_) return;
+      if (rs->rejected) return self->refuse_header(*peek_header({rs->header, kHeaderSize}));
+      if (!s.ok()) {
+        // eof/truncated: the client went away (Samba, too, just drops such connections).
+        return self->close_after_writes();
+      }
+      self->handle_fragment(rs->pdu.span());
+      self->read_next();
+    });
+    if (!st.ok()) close_after_writes();
+  }
+
+  void refuse_header(const Header& h) {
+    if (h.type == PduType::bind && h.rpc_vers != 5)
+      return bind_nak(h.call_id, BindNakReason::protocol_version_not_supported);
+    protocol_error(h.call_id);
+  }
+
+  // ---- output -------------------------------------------------------------------------------
+
+  void send(std::vector<uint8_t> bytes) {
+    if (closed_) return;
+    net::Bytes b = net::Bytes::copy_of(bytes);
+    writes_->write(std::move(b), [weak = weak_from_this()](net::Status st) {
+      auto self = weak.lock();
+      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
+    });
+  }
+
+  void send_fault(uint32_t call_id, uint16_t context_id, uint32_t status, bool did_not_execute,
+                  ByteView body = {}) {
+    Encoder enc;
+    encode_fault(enc, did_not_execute ? kPfcDidNotExecute : 0, call_id, context_id, status, body);
+    send(std::move(enc.out));
+  }
+
+  // A protocol error: fault nca_s_proto_error, then disconnect once it is written.
+  void protocol_error(uint32_t call_id) {
+    send_fault(call_id, 0, static_cast<uint32_t>(FaultCode::proto_error), true);
+    close_after_writes();
+  }
+
+  void bind_nak(uint32_t call_id, BindNakReason reason) {
+    Encoder enc;
+    BindNakBody body;
+    body.reason = reason;
+    body.versions.emplace_back(5, 0);
+    encode_bind_nak(enc, call_id, body);
+    send(std::move(enc.out));
+    close_after_writes();
+  }
+
+  void close_after_writes() {
+    if (closing_) return;
+    closing_ = true;
+    // An empty write completes after everything queued before it.
+    writes_->write(net::Bytes(), [weak = weak_from_this()](net::Status) {
+      if (auto self = weak.lock()) self->finish_close();
+    });
+  }
+
+  void finish_close() {
+    if (closed_) return;
+    closed_ = true;
+    closing_ = true;
+    assembling_.clear();
+    in_flight_.clear();
+    std::weak_ptr<ServerConnection> weak = weak_from_this();
+    net::Status st = stream_->disconnect([weak](net::Status) {
+      if (auto self = weak.lock()) self->release();
+    });
+    if (!st.ok()) release();
+  }
+
+  // Leaves the association group and lets the server forget this connection (which may
+  // destroy it: nothing may touch `this` afterwards).
+  void release() {
+    auto server = server_.lock();
+    if (!server) return;
+    if (group_) {
+      server->leave_group(*group_);
+      group_.reset();
+    }
+    server->remove_connection(id_);
+  }
+
+  // ---- input --------------------------------------------------------------------------------
+
+  void handle_fragment(ByteView frag) {
+    // read_next() checked version and frag_length already.
+    auto decoded = decode(frag);
+    if (!decoded) return protocol_error(decoded.error().call_id);
+    Pdu& pdu = *decoded;
+
+    switch (pdu.header.type) {
+      case PduType::bind:
+        return on_bind(pdu);
+      case PduType::alter_context:
+        return on_alter_context(pdu);
+      case PduType::request:
+        return on_request(pdu);
+      case PduType::co_cancel:
+        // Cancels are advisory (C706): the handler is not interrupted. The reply, when it
+        // comes, is still sent. TODO(interop): pass the cancel to the ServerCall.
+        if (!bound_) return protocol_error(pdu.header.call_id);
+        return;
+      case PduType::orphaned:
+        if (!bound_) return protocol_error(pdu.header.call_id);
+        assembling_.erase(pdu.header.call_id);
+        if (in_flight_.count(pdu.header.call_id)) orphaned_.insert(pdu.header.call_id);
+        return;
+      case PduType::auth3:
+        // Without a security provider there is no third leg to take; a client that sends one
+        // did not get an auth trailer accepted in its bind.
+        return protocol_error(pdu.header.call_id);
+      default:
+        // response, fault, bind_ack, bind_nak, alter_context_resp, shutdown: server-to-client
+        return protocol_error(pdu.header.call_id);
+    }
+  }
+
+  // One presentation context: the entry of bind_ack/alter_context_resp that answers it.
+  ContextResultEntry negotiate(const PresentationContext& pc, bool allow_features) {
+    ContextResultEntry e;
+    e.result = ContextResult::provider_rejection;
+    if (allow_features && !pc.transfer_syntaxes.empty()) {
+      if (auto offered = bind_time_features(pc.transfer_syntaxes.front())) {
+        e.result = ContextResult::negotiate_ack;
+        e.reason = uint16_t(*offered & config_.features);
+        features_ = e.reason;
+        return e;
+      }
+    }
+    auto existing = contexts_.find(pc.context_id);
+    const ServerInterface* iface = core_.find_interface(pc.abstract_syntax);
+    if (!iface) {
+      e.reason = uint16_t(ProviderReason::abstract_syntax_not_supported);
+      return e;
+    }
+    const auto& ours = iface->spec->transfer_syntaxes;
+    for (const SyntaxId& ts : pc.transfer_syntaxes) {
+      if (std::find(ours.begin(), ours.end(), ts) == ours.end()) continue;
+      if (existing != contexts_.end()) {
+        // C706: a context id, once accepted, keeps its syntaxes for the association's lifetime.
+        if (existing->second.abstract != pc.abstract_syntax || existing->second.transfer != ts) {
+          e.reason = uint16_t(ProviderReason::not_specified);
+          return e;
+        }
+      } else if (contexts_.size() >= config_.max_contexts) {
+        e.reason = uint16_t(ProviderReason::local_limit_exceeded);
+        return e;
+      }
+      contexts_[pc.context_id] = Context{pc.abstract_syntax, ts};
+      e.result = ContextResult::acceptance;
+      e.reason = 0;
+      e.transfer_syntax = ts;
+      return e;
+    }
+    e.reason = uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported);
+    return e;
+  }
+
+  // An auth trailer we cannot honour: any auth type other than none.
+  static bool unsupported_auth(const Pdu& pdu) { return pdu.auth && pdu.auth->auth_type != 0; }
+
+  void on_bind(const Pdu& pdu) {
+    uint32_t call_id = pdu.header.call_id;
+    if (bound_) return protocol_error(call_id);  // a second bind on a bound connection
+    const auto& body = std::get<BindBody>(pdu.body);
+    if (unsupported_auth(pdu)) return bind_nak(call_id, BindNakReason::invalid_auth_type);
+    auto server = server_.lock();
+    if (!server) return;
+    auto group = server->join_group(body.assoc_group_id);
+    if (!group) return bind_nak(call_id, BindNakReason::not_specified);
+    group_ = group;
+    bound_ = true;
+    // Fragments are symmetric after negotiation, as Samba and Windows do: the smallest of the
+    // client's two sizes and ours, and never below what every implementation must receive.
+    uint16_t frag = clamp_frag(std::min<uint32_t>(
+        {body.max_xmit_frag, body.max_recv_frag, config_.max_frag}));
+    max_xmit_ = max_recv_ = frag;
+
+    BindAckBody ack;
+    ack.max_xmit_frag = max_xmit_;
+    ack.max_recv_frag = max_recv_;
+    ack.assoc_group_id = *group_;
+    ack.secondary_address = secondary_;
+    for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, true));
+    Encoder enc;
+    uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
+    if (pdu.header.has(kPfcConcMpx)) flags |= kPfcConcMpx;
+    encode_bind_ack(enc, PduType::bind_ack, flags, call_id, ack);
+    send(std::move(enc.out));
+  }
+
+  void on_alter_context(const Pdu& pdu) {
+    uint32_t call_id = pdu.header.call_id;
+    if (!bound_) return protocol_error(call_id);
+    if (unsupported_auth(pdu)) return protocol_error(call_id);
+    const auto& body = std::get<BindBody>(pdu.body);
+    BindAckBody ack;
+    ack.max_xmit_frag = max_xmit_;
+    ack.max_recv_frag = max_recv_;
+    ack.assoc_group_id = *group_;
+    for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, false));
+    Encoder enc;
+    encode_bind_ack(enc, PduType::alter_context_resp, kPfcFirstFrag | kPfcLastFrag, call_id, ack);
+    send(std::move(enc.out));
+  }
+
+  void on_request(const Pdu& pdu) {
+    const Header& h = pdu.header;
+    if (!bound_) return protocol_error(h.call_id);
+    const auto& body = std::get<RequestBody>(pdu.body);
+    if (unsupported_auth(pdu)) return protocol_error(h.call_id);
+
+    auto it = assembling_.find(h.call_id);
+    if (h.has(kPfcFirstFrag)) {
+      // A call id is in use until its reply is sent.
+      if (it != assembling_.end() || in_flight_.count(h.call_id)) return protocol_error(h.call_id);
+      if (assembling_.size() + in_flight_.size() >= config_.max_calls_in_flight) {
+        if (h.has(kPfcLastFrag))
+          send_fault(h.call_id, body.context_id,
+                     static_cast<uint32_t>(FaultCode::server_too_busy), true);
+        else
+          protocol_error(h.call_id);  // we would have to swallow its later fragments
+        return;
+      }
+      Incoming in;
+      in.context_id = body.context_id;
+      in.opnum = body.opnum;
+      in.object = body.object;
+      in.little_endian = h.little_endian();
+      // alloc_hint is the client's word only: never reserve beyond our own limit.
+      in.stub.reserve(std::min<size_t>(body.alloc_hint, config_.max_request_size));
+      it = assembling_.emplace(h.call_id, std::move(in)).first;
+    } else if (it == assembling_.end()) {
+      return protocol_error(h.call_id);  // a middle or last fragment of no call
+    } else if (it->second.context_id != body.context_id || it->second.opnum != body.opnum) {
+      return protocol_error(h.call_id);
+    }
+    Incoming& in = it->second;
+    if (in.stub.size() + body.stub.size() > config_.max_request_size) {
+      assembling_.erase(it);
+      return protocol_error(h.call_id);
+    }
+    in.stub.insert(in.stub.end(), body.stub.begin(), body.stub.end());
+    if (!h.has(kPfcLastFrag)) return;
+
+    Incoming call = std::move(in);
+    assembling_.erase(it);
+    dispatch(h.call_id, std::move(call));
+  }
+
+  void dispatch(uint32_t call_id, Incoming in) {
+    auto ctx = contexts_.find(in.context_id);
+    if (ctx == contexts_.end()) {
+      send_fault(call_id, in.context_id, static_cast<uint32_t>(FaultCode::unk_if), true);
+      return;
+    }
+    auto server = server_.lock();
+    if (!server) return;
+    ServerRequest req;
+    req.interface = ctx->second.abstract;
+    req.opnum = in.opnum;
+    if (in.object) req.object = *in.object;
+    req.caller.transport = transport_;
+    req.caller.peer = peer_;
+    req.caller.association = server->groups.at(*group_).core_id;
+    req.caller.little_endian = in.little_endian;
+    req.transfer = ctx->second.transfer;
+    req.stub = std::move(in.stub);
+    in_flight_.insert(call_id);
+    uint16_t context_id = in.context_id;
+    std::weak_ptr<ServerConnection> weak = weak_from_this();
+    core_.dispatch(std::move(req), [weak, call_id, context_id](ServerReply reply) {
+      if (auto self = weak.lock()) self->on_reply(call_id, context_id, std::move(reply));
+    });
+  }
+
+  void on_reply(uint32_t call_id, uint16_t context_id, ServerReply reply) {
+    if (closed_ || !in_flight_.erase(call_id)) return;
+    if (orphaned_.erase(call_id)) return;
+    if (reply.fault) {
+      const Fault& f = *reply.fault;
+      // These two are decided before any handler runs.
+      bool not_executed = f.is(FaultCode::op_rng_error) || f.is(FaultCode::unk_if);
+      Bytes body = encode_fault_body(f);
+      send_fault(call_id, context_id, f.code, not_executed, body);
+      return;
+    }
+    send_response(call_id, context_id, std::move(reply.stub));
+  }
+
+  // Headers and stub go out in one gathered write, without copying the stub.
+  void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
+    auto out = detail::fragment(std::move(stub), max_xmit_, kResponseHeaderSize,
+                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                                  encode_response_head(enc, flags, call_id, alloc_hint,
+                                                       context_id, n);
+                                });
+    if (closed_) return;
+    writes_->writev(out->buffers, [weak = weak_from_this(), out](net::Status st) {
+      auto self = weak.lock();
+      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
+    });
+  }
+
+  std::weak_ptr<Server::Impl> server_;
+  const ServerConfig& config_;
+  ServerCore& core_;
+  uint64_t id_;
+  std::unique_ptr<net::Stream> stream_;
+  std::unique_ptr<net::WriteQueue> writes_;
+  std::string transport_;
+  std::string secondary_;
+  std::string peer_;
+
+  bool bound_ = false;
+  bool closing_ = false;  // no more input is processed
+  bool closed_ = false;   // disconnect started
+  uint16_t max_xmit_ = kMinFragSize;
+  uint16_t max_recv_ = kMinFragSize;
+  uint16_t features_ = 0;
+  std::optional<uint32_t> group_;
+  std::map<uint16_t, Context> contexts_;
+  std::map<uint32_t, Incoming> assembling_;
+  std::set<uint32_t> in_flight_;
+  std::set<uint32_t> orphaned_;
+};
+
+void Server::Impl::accept(std::unique_ptr<net::Stream> stream, std::string transport,
+                          std::string secondary) {
+  if (closed || connections.size() >= config.max_connections) {
+    // Refused: closing the stream (by destroying it) is all the answer a client gets.
+    return;
+  }
+  uint64_t id = next_connection++;
+  auto conn = std::make_shared<ServerConnection>(*this, id, std::move(stream), std::move(transport),
+                                                 std::move(secondary));
+  connections.emplace(id, conn);
+  conn->start();
+}
+
+Server::Server(net::Loop& loop, ServerCore& core, ServerConfig config)
+    : impl_(std::make_shared<Impl>(loop, core, std::move(config))) {}
+
+Server::~Server() { close(); }
+
+net::Result<net::Address> Server::listen(const Binding& binding) {
+  switch (binding.protseq()) {
+    case Protseq::kNcacnIpTcp: {
+      std::string host = binding.host();
+      std::string family = host.find(':') != std::string::npos ? "ipv6" : "ipv4";
+      auto addr = net::Address::inet(family, host, binding.port().value_or(0));
+      if (!addr) return addr.status();
+      return listen_tcp(*addr);
+    }
+    case Protseq::kNcalrpc: {
+      if (!binding.endpoint() || binding.endpoint()->empty())
+        return net::Status(net::Errc::invalid_argument, 0, "ncalrpc needs an endpoint name");
+      auto addr = net::Address::unix_path(impl_->config.ncalrpc_dir + "/" + *binding.endpoint());
+      if (!addr) return addr.status();
+      return listen_unix(*addr);
+    }
+    default:
+      return net::Status(net::Errc::invalid_argument, 0, "unsupported protocol sequence");
+  }
+}
+
+net::Result<net::Address> Server::listen_tcp(const net::Address& local) {
+  std::weak_ptr<Impl> weak = impl_;
+  auto port = std::make_shared<std::string>();
+  auto l = net::tcp_listen(impl_->loop, local,
+                           [weak, port](net::Status st, std::unique_ptr<net::Stream> s) {
+                             auto impl = weak.lock();
+                             if (impl && st.ok() && s) impl->accept(std::move(s), "ncacn_ip_tcp", *port);
+                           });
+  if (!l) return l.status();
+  net::Address bound = (*l)->local_address();
+  *port = std::to_string(bound.port());
+  impl_->listeners.push_back(std::move(*l));
+  return bound;
+}
+
+net::Result<net::Address> Server::listen_unix(const net::Address& path) {
+  std::weak_ptr<Impl> weak = impl_;
+  std::string name = path.path().substr(path.path().rfind('/') + 1);
+  auto l = net::unix_listen(impl_->loop, path,
+                            [weak, name](net::Status st, std::unique_ptr<net::Stream> s) {
+                              auto impl = weak.lock();
+                              if (impl && st.ok() && s) impl->accept(std::move(s), "ncalrpc", name);
+                            });
+  if (!l) return l.status();
+  net::Address bound = (*l)->local_address();
+  impl_->listeners.push_back(std::move(*l));
+  return bound;
+}
+
+void Server::serve(std::unique_ptr<net::Stream> stream, std::string transport,
+                   std::string secondary_address) {
+  impl_->accept(std::move(stream), std::move(transport), std::move(secondary_address));
+}
+
+void Server::close() {
+  if (!impl_) return;
+  impl_->closed = true;
+  impl_->listeners.clear();
+  // shutdown_now may erase from the map (through release); iterate over a copy.
+  std::vector<std::shared_ptr<ServerConnection>> conns;
+  for (auto& [id, c] : impl_->connections) conns.push_back(c);
+  for (auto& c : conns) c->shutdown_now();
+}
+
+size_t Server::connection_count() const { return impl_->connections.size(); }
+size_t Server::association_group_count() const { return impl_->groups.size(); }
+const ServerConfig& Server::config() const { return impl_->config; }
+
+}  // namespace nca::rpc::cn
