@@ -1,29 +1,108 @@
 // ncaecho-server: the rpcecho server (ncaecho::EchoService on the generated rpcecho::Service).
-// Until the connection-oriented engine exists it serves in process only: it registers the
-// service, lists what it serves and answers one loopback call of every operation as a self-check.
-// `--listen BINDING` (ncacn_ip_tcp) comes with that engine.
 //
-// usage: ncaecho-server [--self-test]
+// With `--listen BINDING...` it serves rpcecho over the connection-oriented engine
+// (nca::rpc::cn::Server + ServerCore) on every binding given: ncacn_ip_tcp (IPv4 or IPv6; port 0
+// or none: the kernel picks one) and ncalrpc (a unix socket in --ncalrpc-dir). It prints each
+// binding it listens on as a string binding, one per line (with the chosen port), and serves
+// until SIGINT or SIGTERM. Without --listen it lists the interface and, with --self-test,
+// answers one loopback call of every operation in process.
+//
+// usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] --listen BINDING...
+//        ncaecho-server [--self-test]
+// exit status: 0 stopped by a signal (or self-test passed), 1 cannot listen / self-test failed,
+// 2 usage
+#include <signal.h>
+#include <uv.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "echo_calls.h"
 #include "echo_service.h"
 #include "in_process.h"
+#include "nca/net/loop.h"
+#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/cn/server.h"
 #include "nca/rpc/in_process_handle.h"
 
-int main(int argc, char** argv) {
-  bool self_test = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--self-test") {
-      self_test = true;
-    } else {
-      std::cerr << "usage: ncaecho-server [--self-test]\n"
-                   "(--listen BINDING arrives with the ncacn_ip_tcp engine)\n";
+namespace {
+
+const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] --listen BINDING...
+       ncaecho-server [--self-test]
+
+  --listen BINDING...  serve rpcecho on each binding, e.g. ncacn_ip_tcp:127.0.0.1[5000],
+                       ncacn_ip_tcp:[::1][0] (port 0: the kernel picks), ncalrpc:[echo];
+                       prints the bindings listened on, one per line, until SIGINT/SIGTERM
+  --ncalrpc-dir DIR    directory of ncalrpc sockets (default /tmp)
+  --max-frag N         largest fragment (1432-65535, default 5840)
+  --self-test          without --listen: one in-process call of every operation
+)";
+
+// The string binding a client uses to reach `bound` (the listener's address, with the port the
+// kernel chose), keeping the protseq and endpoint name of what was asked for.
+std::string reachable_binding(const nca::rpc::Binding& asked, const nca::net::Address& bound) {
+  nca::rpc::Binding b;
+  b.set_protseq(asked.protseq());
+  if (bound.is_inet()) {
+    b.set_host(bound.ip()).set_endpoint(std::to_string(bound.port()));
+  } else {
+    b.set_endpoint(asked.endpoint());
+  }
+  return b.to_string();
+}
+
+int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig config) {
+  using namespace nca;
+  net::Loop loop;
+  rpc::cn::LoopExecutor executor(loop);
+  rpc::ServerCore core;
+  ncaecho::EchoService service(executor);
+  if (!core.register_interface(rpcecho::server_interface(service))) {
+    std::cerr << "ncaecho-server: cannot register rpcecho\n";
+    return 1;
+  }
+  rpc::cn::Server server(loop, core, config);
+  for (const auto& text : bindings) {
+    auto parsed = rpc::Binding::parse(text);
+    if (!parsed) {
+      std::cerr << "ncaecho-server: " << text << ": " << parsed.error().to_string() << '\n';
       return 2;
     }
+    auto bound = server.listen(parsed.value());
+    if (!bound) {
+      std::cerr << "ncaecho-server: cannot listen on " << text << ": " << bound.status().message() << '\n';
+      return 1;
+    }
+    std::cout << reachable_binding(parsed.value(), *bound) << '\n';
   }
+  std::cout.flush();
+
+  // SIGINT / SIGTERM: stop listening, disconnect, let the loop finish (pending TestSleep timers
+  // still fire into the closed server, harmlessly, within their few seconds).
+  struct Stopper {
+    rpc::cn::Server* server;
+    uv_signal_t signals[2];
+  } stopper{&server, {}};
+  const int kSignals[2] = {SIGINT, SIGTERM};
+  for (int i = 0; i < 2; ++i) {
+    uv_signal_init(loop.uv(), &stopper.signals[i]);
+    stopper.signals[i].data = &stopper;
+    uv_signal_start(&stopper.signals[i], [](uv_signal_t* h, int) {
+      auto* s = static_cast<Stopper*>(h->data);
+      s->server->close();
+      for (auto& sig : s->signals) {
+        uv_signal_stop(&sig);
+        uv_close(reinterpret_cast<uv_handle_t*>(&sig), nullptr);
+      }
+    }, kSignals[i]);
+  }
+  loop.run();
+  return 0;
+}
+
+int self_test(bool run_calls) {
   nca::rpc::ManualExecutor executor;
   nca::rpc::ServerCore server;
   ncaecho::EchoService service(executor);
@@ -35,9 +114,49 @@ int main(int argc, char** argv) {
   std::cout << "ncaecho-server: serving " << spec.name << ' ' << nca::rpc::to_string(spec.id) << ", "
             << spec.operations.size() << " operations, in process\n";
   for (const auto& op : spec.operations) std::cout << "  " << op.opnum << ' ' << op.name << '\n';
-  if (!self_test) return 0;
+  if (!run_calls) return 0;
   nca::rpc::LoopbackHandle handle(executor, server);
   auto drive = ncaecho::drive(executor, ncaecho::Clock::fake);
   rpcecho::Client client(handle, drive);
   return ncaecho::run_echo_calls(client, drive, std::cout) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool run_self_test = false;
+  bool listen = false;
+  std::vector<std::string> bindings;
+  nca::rpc::cn::ServerConfig config;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--self-test") {
+      run_self_test = true;
+    } else if (a == "--listen") {
+      listen = true;
+    } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
+      config.ncalrpc_dir = argv[++i];
+    } else if (a == "--max-frag" && i + 1 < argc) {
+      long n = std::strtol(argv[++i], nullptr, 10);
+      if (n < 1432 || n > 65535) {
+        std::cerr << "ncaecho-server: --max-frag must be 1432-65535\n";
+        return 2;
+      }
+      config.max_frag = uint16_t(n);
+    } else if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (listen && !a.starts_with("-")) {
+      bindings.push_back(a);
+    } else {
+      std::cerr << "ncaecho-server: unknown argument '" << a << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  if (listen && bindings.empty()) {
+    std::cerr << "ncaecho-server: --listen needs at least one binding\n" << kUsage;
+    return 2;
+  }
+  if (listen) return serve(bindings, config);
+  return self_test(run_self_test);
 }
