@@ -14,7 +14,10 @@
 #include <signal.h>
 #include <uv.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -53,6 +56,35 @@ std::string reachable_binding(const nca::rpc::Binding& asked, const nca::net::Ad
   return b.to_string();
 }
 
+// A listen address "ncacn_ip_tcp:HOST[PORT]" where the string-binding parser is stricter than a
+// listener needs: port 0 (or none) asks the kernel for one, and an IPv6 HOST may be bracketed
+// ("ncacn_ip_tcp:[::1][0]"). Returns nullopt for other forms (left to Binding::parse).
+std::optional<nca::net::Result<nca::net::Address>> tcp_listen_address(std::string_view text) {
+  constexpr std::string_view kPrefix = "ncacn_ip_tcp:";
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  text.remove_prefix(kPrefix.size());
+  std::string_view host = text;
+  if (text.starts_with('[') && text.find(']') != std::string_view::npos &&
+      text.substr(1, text.find(']') - 1).find(':') != std::string_view::npos) {
+    host = text.substr(1, text.find(']') - 1);  // a bracketed IPv6 literal
+    text.remove_prefix(text.find(']') + 1);
+  } else {
+    host = text.substr(0, text.find('['));
+    text.remove_prefix(host.size());
+  }
+  unsigned port = 0;
+  if (!text.empty()) {
+    if (!text.starts_with('[') || !text.ends_with(']')) return std::nullopt;
+    std::string_view ep = text.substr(1, text.size() - 2);
+    if (!ep.empty()) {
+      auto [end, ec] = std::from_chars(ep.data(), ep.data() + ep.size(), port);
+      if (ec != std::errc() || end != ep.data() + ep.size() || port > 65535) return std::nullopt;
+    }
+  }
+  if (port != 0) return std::nullopt;  // an ordinary binding: Binding::parse takes it
+  return nca::net::Address::inet("ip", host.empty() ? "0.0.0.0" : host, 0);
+}
+
 int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig config) {
   using namespace nca;
   net::Loop loop;
@@ -65,17 +97,29 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
   }
   rpc::cn::Server server(loop, core, config);
   for (const auto& text : bindings) {
-    auto parsed = rpc::Binding::parse(text);
-    if (!parsed) {
-      std::cerr << "ncaecho-server: " << text << ": " << parsed.error().to_string() << '\n';
-      return 2;
+    rpc::Binding asked;
+    net::Result<net::Address> bound = net::Address{};
+    if (auto tcp = tcp_listen_address(text)) {
+      if (!*tcp) {
+        std::cerr << "ncaecho-server: " << text << ": " << tcp->status().message() << '\n';
+        return 2;
+      }
+      asked.set_protseq(rpc::Protseq::kNcacnIpTcp);
+      bound = server.listen_tcp(**tcp);
+    } else {
+      auto parsed = rpc::Binding::parse(text);
+      if (!parsed) {
+        std::cerr << "ncaecho-server: " << text << ": " << parsed.error().to_string() << '\n';
+        return 2;
+      }
+      asked = parsed.value();
+      bound = server.listen(asked);
     }
-    auto bound = server.listen(parsed.value());
     if (!bound) {
       std::cerr << "ncaecho-server: cannot listen on " << text << ": " << bound.status().message() << '\n';
       return 1;
     }
-    std::cout << reachable_binding(parsed.value(), *bound) << '\n';
+    std::cout << reachable_binding(asked, *bound) << '\n';
   }
   std::cout.flush();
 
