@@ -1,5 +1,6 @@
 // ncaidl: the command line. Parses options into values, runs the stages, sets the exit status:
 // 0 success, 1 errors in the IDL, 2 usage or I/O problems.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <iostream>
@@ -17,7 +18,10 @@
 #ifdef NCA_HAVE_SEMA
 #include "backends/ir_json_generator.h"
 #include "backends/summary_generator.h"
+#include "backends/client_generator.h"
 #include "backends/cpp_generators.h"
+#include "backends/server_generator.h"
+#include "backends/template_generator.h"
 #include "sema/analyze.h"
 #endif
 
@@ -42,7 +46,8 @@ options:
   -D NAME[=VALUE]        define a preprocessor macro
   -o, --output-dir DIR   write generated files to DIR (default: .)
   --gen LIST             generators to run into the output directory, comma-separated:
-                         types, ndr, dump, or all (default with -o: types,ndr)
+                         types, ndr, dump, client, server, template, or all
+                         (default with -o: types,ndr)
   --param NAME=VALUE     a generator setting (namespace=a::b)
   --stdout               print generated files on standard output instead of writing them
   --dump-ir              print the checked model as JSON on standard output
@@ -260,8 +265,13 @@ int main(int argc, char** argv) {
       if (g == "types" || g == "all") gens.push_back(std::make_unique<backends::TypesGenerator>());
       if (g == "ndr" || g == "all") gens.push_back(std::make_unique<backends::NdrGenerator>());
       if (g == "dump" || g == "all") gens.push_back(std::make_unique<backends::DumpGenerator>());
-      if (g != "types" && g != "ndr" && g != "dump" && g != "all" && !g.empty()) {
-        std::cerr << "ncaidl: error: unknown generator '" << g << "' (types, ndr, dump, all)\n";
+      if (g == "client" || g == "all") gens.push_back(std::make_unique<backends::ClientGenerator>());
+      if (g == "server" || g == "all") gens.push_back(std::make_unique<backends::ServerGenerator>());
+      if (g == "template" || g == "all") gens.push_back(std::make_unique<backends::TemplateGenerator>());
+      static constexpr std::string_view kKnown[] = {"types", "ndr", "dump", "client", "server", "template", "all"};
+      if (!g.empty() && std::find(std::begin(kKnown), std::end(kKnown), g) == std::end(kKnown)) {
+        std::cerr << "ncaidl: error: unknown generator '" << g
+                  << "' (types, ndr, dump, client, server, template, all)\n";
         return kExitUsage;
       }
     }

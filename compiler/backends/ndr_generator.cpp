@@ -534,7 +534,8 @@ class NdrWriter {
       }
       if (mode & kBuffers) {
         if (p->kind == ir::PointerKind::full)
-          w_.emit("if ($v$ && p.full_pointee_pending($v$.get())) {\n", {{"v", v}});
+          // The guard marks the object as being decoded for the block (cycle detection).
+          w_.emit("if ($v$) if (auto full = p.full_pointee($v$.get())) {\n", {{"v", v}});
         else if (null_ok)
           w_.emit("if ($v$) {\n", {{"v", v}});
         else

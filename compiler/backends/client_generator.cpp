@@ -1,0 +1,205 @@
+// The client stub generator (see client_generator.h).
+//
+// The asynchronous form is the core: it moves the [in] values into a heap-allocated argument
+// struct that the completion owns, so the caller keeps nothing alive. The synchronous form and
+// the awaitable are built on it, which keeps one code path per operation.
+#include "backends/client_generator.h"
+
+#include "backends/rpc_header.h"
+#include "backends/stub_common.h"
+
+namespace nca::idl::backends {
+
+namespace {
+
+using stubs::fill;
+
+constexpr std::string_view kHead = R"(#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "$rpc_header$"
+#include "nca/rpc/binding_handle.h"
+#include "nca/rpc/check.h"
+)";
+
+constexpr std::string_view kInterfaceHead = R"(
+namespace $ns$ {
+
+namespace client_detail {
+
+template <class R, class T>
+using Extract = T (*)(R&);
+
+// Starts operation `opnum` with the argument struct `r`, which the completion owns; `done` gets
+// extract(r) on success, the failure otherwise.
+template <class R, class T>
+::nca::rpc::CallId start(::nca::rpc::BindingHandle& handle, const ::nca::rpc::CallOptions& options,
+                         uint16_t opnum, std::unique_ptr<R> r, Extract<R, T> extract,
+                         ::nca::rpc::UniqueFunction<void(T)> done) {
+  R* args = r.get();
+  return handle.call(kInterface, kOperations[opnum], args, options,
+                     [r = std::move(r), extract, done = std::move(done)](::nca::rpc::Status st) mutable {
+                       if (!st.ok()) return done(T(std::move(st)));
+                       done(extract(*r));
+                     });
+}
+
+// `co_await` starts the call and resumes the coroutine from the handle's executor when it ends.
+// The coroutine must not be destroyed while it waits here.
+template <class R, class T>
+class [[nodiscard]] Awaitable {
+ public:
+  Awaitable(::nca::rpc::BindingHandle& handle, const ::nca::rpc::CallOptions& options, uint16_t opnum,
+            std::unique_ptr<R> r, Extract<R, T> extract)
+      : handle_(handle), options_(options), opnum_(opnum), r_(std::move(r)), extract_(extract) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> co) {
+    start<R, T>(handle_, options_, opnum_, std::move(r_), extract_, [this, co](T v) mutable {
+      result_.emplace(std::move(v));
+      co.resume();
+    });
+  }
+  T await_resume() { return std::move(*result_); }
+
+ private:
+  ::nca::rpc::BindingHandle& handle_;
+  ::nca::rpc::CallOptions options_;
+  uint16_t opnum_;
+  std::unique_ptr<R> r_;
+  Extract<R, T> extract_;
+  std::optional<T> result_;
+};
+
+}  // namespace client_detail
+
+// A client of $idl_name$ over any binding handle (local, loopback, connection-oriented, ...).
+// Not thread-safe: use it on the handle's executor thread. The handle must outlive the client
+// and every call started through it.
+class Client {
+ public:
+  // Runs the caller's event loop until `done()` is true, returning false if the loop ran out of
+  // work first (nca::net::Loop::run_until has this shape). Only the synchronous calls use it.
+  using Drive = std::function<bool(const std::function<bool()>& done)>;
+
+  explicit Client(::nca::rpc::BindingHandle& handle, Drive drive = nullptr,
+                  ::nca::rpc::CallOptions options = {})
+      : handle_(&handle), drive_(std::move(drive)), options_(options) {}
+
+  ::nca::rpc::BindingHandle& handle() const { return *handle_; }
+  // Timeout and object UUID for the calls started after this.
+  const ::nca::rpc::CallOptions& options() const { return options_; }
+  void set_options(const ::nca::rpc::CallOptions& options) { options_ = options; }
+)";
+
+constexpr std::string_view kOperation = R"(
+  // ---- $idl_name$ (opnum $opnum$)
+  $result$ $name$($params$) {
+    return run<$result$>([&](::nca::rpc::UniqueFunction<void($result$)> done_) {
+      return $name$_async($forward$std::move(done_));
+    });
+  }
+  ::nca::rpc::CallId $name$_async($params_comma$::nca::rpc::UniqueFunction<void($result$)> done_) {
+    return client_detail::start<$args$, $result$>(*handle_, options_, $opnum$, $name$_args($move$),
+                                                   $name$_result, std::move(done_));
+  }
+  client_detail::Awaitable<$args$, $result$> $name$_co($params$) {
+    return {*handle_, options_, $opnum$, $name$_args($move$), $name$_result};
+  }
+)";
+
+constexpr std::string_view kPrivate = R"(
+ private:
+  template <class T, class Start>
+  T run(Start start) {
+    NCA_RPC_REQUIRE(drive_, "a synchronous call needs the Drive function given to the Client");
+    std::optional<T> result;
+    ::nca::rpc::CallId id = start([&result](T v) { result.emplace(std::move(v)); });
+    auto finished = [&result] { return result.has_value(); };
+    if (!drive_(finished)) {
+      // The loop ran dry before the reply: end the call (its completion is posted) and collect it.
+      handle_->cancel(id);
+      drive_(finished);
+    }
+    NCA_RPC_REQUIRE(result.has_value(), "the Drive function stopped before the call ended");
+    return std::move(*result);
+  }
+)";
+
+constexpr std::string_view kHelpers = R"(
+  static std::unique_ptr<$args$> $name$_args($params$) {
+    auto r = std::make_unique<$args$>();
+$assign$    return r;
+  }
+  static $result$ $name$_result([[maybe_unused]] $args$& r) { return $extract$; }
+)";
+
+constexpr std::string_view kInterfaceTail = R"(
+  ::nca::rpc::BindingHandle* handle_;
+  Drive drive_;
+  ::nca::rpc::CallOptions options_;
+};
+
+}  // namespace $ns$
+)";
+
+}  // namespace
+
+bool ClientGenerator::generate(const ir::Program& program, const GeneratorOptions& options,
+                               Output& out, DiagnosticEngine& diags) const {
+  bool ok = stubs::write_rpc_header(program, options, out, diags);
+  std::string text = stubs::banner("client stubs", options);
+  text += fill(kHead, {{"rpc_header", stubs::rpc_header_name(options)}});
+  for (const ir::File& f : program.files) {
+    if (!f.is_root) continue;
+    for (size_t index : f.interfaces) {
+      const ir::Interface& itf = program.interfaces[index];
+      if (!stubs::has_stubs(itf) || itf.first_opnum != 0) continue;
+      std::string ns = stubs::interface_ns_decl(options, itf);
+      text += fill(kInterfaceHead, {{"ns", ns}, {"idl_name", itf.name}});
+      std::string helpers;
+      for (const ir::Operation& op : itf.operations) {
+        if (!stubs::is_callable(op)) continue;
+        stubs::OpView v = stubs::view_of(options, itf, op);
+        std::string params, forward, move, assign;
+        for (const stubs::Value& in : v.ins) {
+          params += (params.empty() ? "" : ", ") + in.type + " " + in.name;
+          forward += "std::move(" + in.name + "), ";
+          move += (move.empty() ? "std::move(" : ", std::move(") + in.name + ")";
+          assign += "    r->in." + in.name + " = std::move(" + in.name + ");\n";
+        }
+        std::string extract = v.outs.empty()          ? std::string("::nca::rpc::Status()")
+                              : v.outs.size() == 1 ? "std::move(r.out." + v.outs.front().name + ")"
+                                                   : std::string("std::move(r.out)");
+        std::string opnum = std::to_string(op.opnum);
+        text += fill(kOperation, {{"idl_name", op.name},
+                                  {"opnum", opnum},
+                                  {"name", v.name},
+                                  {"args", v.args_type},
+                                  {"result", v.client_result},
+                                  {"params", params},
+                                  {"params_comma", params.empty() ? "" : params + ", "},
+                                  {"forward", forward},
+                                  {"move", move}});
+        helpers += fill(kHelpers, {{"name", v.name},
+                                   {"args", v.args_type},
+                                   {"result", v.client_result},
+                                   {"params", params},
+                                   {"assign", assign},
+                                   {"extract", extract}});
+      }
+      text += kPrivate;
+      text += helpers;
+      text += fill(kInterfaceTail, {{"ns", ns}});
+    }
+  }
+  out.file(options.base_name + "_client.h") = std::move(text);
+  return ok;
+}
+
+}  // namespace nca::idl::backends

@@ -1,0 +1,119 @@
+// Shared naming and template filling for the stub generators (see stub_common.h).
+#include "backends/stub_common.h"
+
+#include <algorithm>
+#include <array>
+
+namespace nca::idl::backends::stubs {
+
+bool has_stubs(const ir::Interface& itf) { return itf.uuid && !itf.local && !itf.object; }
+
+bool is_callable(const ir::Operation& op) { return !op.noopnum; }
+
+std::string cpp_ident(std::string_view name) {
+  // C++20 keywords and alternative tokens that are plausible IDL identifiers.
+  static constexpr std::array<std::string_view, 84> kKeywords = {
+      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+      "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
+      "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
+      "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
+      "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+      "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+      "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
+      "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
+      "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
+      "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned"};
+  static constexpr std::array<std::string_view, 8> kMore = {"using", "virtual", "void", "volatile",
+                                                            "wchar_t", "while", "xor", "xor_eq"};
+  std::string id(name);
+  if (std::find(kKeywords.begin(), kKeywords.end(), name) != kKeywords.end() ||
+      std::find(kMore.begin(), kMore.end(), name) != kMore.end())
+    id += '_';
+  return id;
+}
+
+std::string interface_ns_decl(const GeneratorOptions& options, const ir::Interface& itf) {
+  auto ns = options.params.find("namespace");
+  std::string prefix = ns != options.params.end() && !ns->second.empty() ? ns->second + "::" : "";
+  return prefix + cpp_ident(itf.name);
+}
+
+std::string interface_ns(const GeneratorOptions& options, const ir::Interface& itf) {
+  return "::" + interface_ns_decl(options, itf);
+}
+
+OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const ir::Operation& op) {
+  OpView v;
+  v.op = &op;
+  v.name = cpp_ident(op.name);
+  v.args_type = interface_ns(options, itf) + "::" + v.name;
+  for (const ir::Param& p : op.params) {
+    if (p.is_binding_handle) continue;
+    std::string name = cpp_ident(p.name);
+    bool in_out = p.direction == ir::Direction::in_out;
+    Value in{name, "decltype(" + v.args_type + "::In::" + name + ")", in_out, "in." + name};
+    Value out{name, "decltype(" + v.args_type + "::Out::" + name + ")", in_out, "out." + name};
+    if (p.direction != ir::Direction::out) v.ins.push_back(in);
+    if (p.direction != ir::Direction::in) v.outs.push_back(out);
+    v.params.push_back(p.direction == ir::Direction::in ? in : out);
+  }
+  v.result_type = "void";
+  if (op.result) {
+    v.has_result = true;
+    v.result_type = "decltype(" + v.args_type + "::Out::result)";
+    v.outs.push_back({"result", v.result_type, false, "out.result"});
+  }
+  if (v.outs.empty())
+    v.client_result = "::nca::rpc::Status";
+  else if (v.outs.size() == 1)
+    v.client_result = "::nca::rpc::Result<" + v.outs.front().type + ">";
+  else
+    v.client_result = "::nca::rpc::Result<" + v.args_type + "::Out>";
+  return v;
+}
+
+std::string handler_signature(const OpView& v, std::string_view final_specifier, bool maybe_unused) {
+  std::string sig = v.result_type + " " + v.name + "(::nca::rpc::OpCall<" + v.args_type + ">& call";
+  for (const Value& p : v.params)
+    sig += std::string(", ") + (maybe_unused ? "[[maybe_unused]] " : "") + p.type + "& " + p.name;
+  return sig + ")" + std::string(final_specifier);
+}
+
+std::string fill(std::string_view tmpl,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> vars) {
+  std::string out;
+  out.reserve(tmpl.size() + 64);
+  size_t i = 0;
+  while (i < tmpl.size()) {
+    size_t open = tmpl.find('$', i);
+    if (open == std::string_view::npos) {
+      out.append(tmpl.substr(i));
+      break;
+    }
+    out.append(tmpl.substr(i, open - i));
+    size_t close = tmpl.find('$', open + 1);
+    if (close == std::string_view::npos) {
+      out.append(tmpl.substr(open));
+      break;
+    }
+    std::string_view name = tmpl.substr(open + 1, close - open - 1);
+    if (name.empty()) {
+      out += '$';
+    } else {
+      auto it = std::find_if(vars.begin(), vars.end(), [&](const auto& kv) { return kv.first == name; });
+      if (it != vars.end())
+        out.append(it->second);
+      else
+        out.append("$").append(name).append("?$");
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string banner(std::string_view what, const GeneratorOptions& options) {
+  return fill("// Generated by ncaidl from $base$.idl: $what$. Do not edit.\n",
+              {{"base", options.base_name}, {"what", what}});
+}
+
+}  // namespace nca::idl::backends::stubs
