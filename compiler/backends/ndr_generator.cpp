@@ -1505,17 +1505,23 @@ class NdrWriter {
         "  push_out(p, *static_cast<const $n$*>(r));\n"
         "  return ndr_gen_detail::finish(p, out);\n"
         "}\n\n"
-        "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r) {\n"
+        "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts,\n"
+        "                          bool little_endian, void* r) {\n"
         "  nca::ndr::Syntax syntax;\n"
         "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
-        "  nca::ndr::Pull p(in, syntax);\n"
+        "  nca::ndr::DataRep rep;\n"
+        "  rep.little_endian = little_endian;\n"
+        "  nca::ndr::Pull p(in, syntax, rep);\n"
         "  pull_in(p, *static_cast<$n$*>(r));\n"
         "  return ndr_gen_detail::status(p.status());\n"
         "}\n\n"
-        "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r) {\n"
+        "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts,\n"
+        "                          bool little_endian, void* r) {\n"
         "  nca::ndr::Syntax syntax;\n"
         "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
-        "  nca::ndr::Pull p(in, syntax);\n"
+        "  nca::ndr::DataRep rep;\n"
+        "  rep.little_endian = little_endian;\n"
+        "  nca::ndr::Pull p(in, syntax, rep);\n"
         "  pull_out(p, *static_cast<$n$*>(r));\n"
         "  return ndr_gen_detail::status(p.status());\n"
         "}\n\n",
@@ -1680,9 +1686,9 @@ bool NdrGenerator::generate(const ir::Program& program, const GeneratorOptions& 
         for (const auto& op : i.operations) {
           w.emit(
               "nca::rpc::Status $n$_push_in(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out);\n"
-              "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r);\n"
+              "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, bool little_endian, void* r);\n"
               "nca::rpc::Status $n$_push_out(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out);\n"
-              "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, void* r);\n",
+              "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts, bool little_endian, void* r);\n",
               {{"n", cpp_ident(op.name)}});
         }
         w.emit("\n}  // namespace $ns$\n", {{"ns", m.full_ns(i.name).substr(2)}});

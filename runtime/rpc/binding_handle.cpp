@@ -71,7 +71,7 @@ CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, cons
       state->finish(id, std::move(response).take_error());
       return;
     }
-    state->finish(id, call->op->pull_out(response->stub, response->transfer, call->args));
+    state->finish(id, call->op->pull_out(response->stub, response->transfer, response->little_endian, call->args));
   });
   return id;
 }

@@ -124,7 +124,7 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
     if (std::find(syntaxes.begin(), syntaxes.end(), *request.transfer) == syntaxes.end())
       return fail(FaultCode::proto_error, "transfer syntax " + to_string(*request.transfer) +
                                               " not offered by " + std::string(spec.name));
-    Status st = op.pull_in(request.stub, *request.transfer, state->args.get());
+    Status st = op.pull_in(request.stub, *request.transfer, request.caller.little_endian, state->args.get());
     if (!st.ok())
       return fail(FaultCode::fault_ndr, "unmarshalling [in] of " + std::string(op.name) + ": " + to_string(st));
   } else {

@@ -113,7 +113,7 @@ Status push(const void* r, const SyntaxId& ts, Bytes& out) {
   return {};
 }
 template <class R, void (*Get)(Reader&, R&)>
-Status pull(std::span<const uint8_t> in, const SyntaxId& ts, void* r) {
+Status pull(std::span<const uint8_t> in, const SyntaxId& ts, bool /*little_endian*/, void* r) {
   if (Status st = check_syntax(ts); !st.ok()) return st;
   Reader rd{in};
   Get(rd, *static_cast<R*>(r));

@@ -7,7 +7,8 @@ CHECK is one of:
   smbtorture-tcp      smbtorture rpc.echo, every sub-test (echo.sleep included) over ncacn_ip_tcp
   smbtorture-ipv6     the same over ncacn_ip_tcp on ::1
   smbtorture-ncalrpc  the same over ncalrpc
-  smbtorture-options  rpc.echo, every sub-test, with [PORT,validate] and an object UUID
+  smbtorture-options  rpc.echo, every sub-test, with [PORT,bigendian], [PORT,validate] and an
+                      object UUID
   samba               Samba's Python bindings calling every operation they can (not TestEnum,
                       not TestDoublePointer: see PEERS.md), over ncacn_ip_tcp and ncalrpc
   client              ncaecho-client (our generated client on the cn engine) over ncacn_ip_tcp
@@ -167,10 +168,7 @@ def main():
         run_smbtorture(server_bin, "ncalrpc:[echo]", lambda b: [b], quick=False)
     elif what == "smbtorture-options":
         run_smbtorture(server_bin, "ncacn_ip_tcp:127.0.0.1[0]",
-                       # Not [PORT,bigendian] yet: the generated stubs' PullFn takes no data
-                       # representation, so big-endian requests fail as bad stub data (see
-                       # CallerContext::little_endian; cn's hand-written echo handles it).
-                       lambda b: [with_option(b, "validate"),
+                       lambda b: [with_option(b, "bigendian"), with_option(b, "validate"),
                                   "01234567-89ab-cdef-0123-456789abcdef@" + b], quick=False)
     elif what == "samba":
         samba_client(server_bin)

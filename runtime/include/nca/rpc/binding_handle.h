@@ -84,6 +84,7 @@ class MarshallingHandle : public BindingHandle {
   struct Response {
     SyntaxId transfer;  // the syntax the request was marshalled with
     Bytes stub;
+    bool little_endian = true;  // the byte order the server declared for `stub`
   };
   using Reply = UniqueFunction<void(Result<Response>)>;
 

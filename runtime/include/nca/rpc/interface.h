@@ -61,7 +61,10 @@ class ArgsBox {
 // returns an ndr Status. Push appends to `out`. Pull reads all of `in` into `r` and fails (never
 // crashes, never allocates beyond the NDR limits) on data that does not decode.
 using PushFn = Status (*)(const void* r, const SyntaxId& ts, Bytes& out);
-using PullFn = Status (*)(std::span<const uint8_t> in, const SyntaxId& ts, void* r);
+// `little_endian`: the byte order the peer declared for `in` (the PDU's drep[0]); pull honours it,
+// push always writes little-endian.
+using PullFn = Status (*)(std::span<const uint8_t> in, const SyntaxId& ts, bool little_endian,
+                          void* r);
 
 struct OperationSpec {
   std::string_view name;  // the IDL name, "echo_AddOne"
@@ -99,7 +102,7 @@ Status raw_push(const void* r, const SyntaxId&, Bytes& out) {
   return {};
 }
 template <Bytes RawArgs::*M>
-Status raw_pull(std::span<const uint8_t> in, const SyntaxId&, void* r) {
+Status raw_pull(std::span<const uint8_t> in, const SyntaxId&, bool, void* r) {
   (static_cast<RawArgs*>(r)->*M).assign(in.begin(), in.end());
   return {};
 }
