@@ -76,15 +76,15 @@ class Service {
 constexpr std::string_view kOperation = R"(
   // ---- $idl_name$ (opnum $opnum$)
   // Synchronous form: read the [in] values, set the [out] values$returns$.
-  // To fail: call.fault(...)$raise_doc$; the stub sends that instead.
+  // To fail: call.fault(...)$raise_doc$; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual $signature$ {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "$idl_name$ is not implemented"));$default_return$
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void $name$_async(::nca::rpc::OpCall<$args$> call) {
     [[maybe_unused]] auto& r = call.args();
-$in_out_moves$$try_open$$call_sync$$try_close$    if (call.pending()) call.complete();
-  }
+$in_out_moves$$try_open$$call_sync$$try_close$  }
 )";
 
 constexpr std::string_view kContextHelpers = R"(
@@ -192,7 +192,13 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
           if (p.in_out) moves += "    r.out." + p.name + " = std::move(r.in." + p.name + ");\n";
           args += ", r." + p.member;
         }
-        std::string call_sync = (v.has_result ? "r.out.result = " : "") + v.name + "(call" + args + ");\n";
+        // The result is held in a local until the call is known to be still pending: a handler
+        // that faulted has freed the argument struct along with the call.
+        std::string ind = exceptions ? "      " : "    ";
+        std::string call_sync = (v.has_result ? "auto result = " : "") + v.name + "(call" + args + ");\n" +
+                                ind + "if (call.pending()) {\n" +
+                                (v.has_result ? ind + "  r.out.result = std::move(result);\n" : "") +
+                                ind + "  call.complete();\n" + ind + "}\n";
         text += fill(kOperation,
                      {{"idl_name", op.name},
                       {"opnum", std::to_string(op.opnum)},
@@ -203,8 +209,8 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
                       {"raise_doc", exceptions ? ", call.raise(Exception::x) or throw UserException" : ""},
                       {"default_return", v.has_result ? "\n    return {};" : ""},
                       {"in_out_moves", moves},
-                      {"try_open", exceptions ? "    try {\n  " : ""},
-                      {"call_sync", "    " + call_sync},
+                      {"try_open", exceptions ? "    try {\n" : ""},
+                      {"call_sync", ind + call_sync},
                       {"try_close", exceptions ? "    } catch (const UserException& e) {\n"
                                                  "      if (call.pending()) call.raise(e.which(), e.what());\n"
                                                  "      return;\n    }\n"

@@ -1,36 +1,13 @@
 // Shared naming and template filling for the stub generators (see stub_common.h).
 #include "backends/stub_common.h"
 
-#include <algorithm>
-#include <array>
+#include "backends/code_writer.h"
 
 namespace nca::idl::backends::stubs {
 
 bool has_stubs(const ir::Interface& itf) { return itf.uuid && !itf.local && !itf.object; }
 
 bool is_callable(const ir::Operation& op) { return !op.noopnum; }
-
-std::string cpp_ident(std::string_view name) {
-  // C++20 keywords and alternative tokens that are plausible IDL identifiers.
-  static constexpr std::array<std::string_view, 84> kKeywords = {
-      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-      "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
-      "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
-      "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
-      "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
-      "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-      "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
-      "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-      "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-      "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned"};
-  static constexpr std::array<std::string_view, 8> kMore = {"using", "virtual", "void", "volatile",
-                                                            "wchar_t", "while", "xor", "xor_eq"};
-  std::string id(name);
-  if (std::find(kKeywords.begin(), kKeywords.end(), name) != kKeywords.end() ||
-      std::find(kMore.begin(), kMore.end(), name) != kMore.end())
-    id += '_';
-  return id;
-}
 
 std::string interface_ns_decl(const GeneratorOptions& options, const ir::Interface& itf) {
   auto ns = options.params.find("namespace");
@@ -82,32 +59,7 @@ std::string handler_signature(const OpView& v, std::string_view final_specifier,
 std::string fill(std::string_view tmpl,
                  std::initializer_list<std::pair<std::string_view, std::string_view>> vars) {
   std::string out;
-  out.reserve(tmpl.size() + 64);
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    size_t open = tmpl.find('$', i);
-    if (open == std::string_view::npos) {
-      out.append(tmpl.substr(i));
-      break;
-    }
-    out.append(tmpl.substr(i, open - i));
-    size_t close = tmpl.find('$', open + 1);
-    if (close == std::string_view::npos) {
-      out.append(tmpl.substr(open));
-      break;
-    }
-    std::string_view name = tmpl.substr(open + 1, close - open - 1);
-    if (name.empty()) {
-      out += '$';
-    } else {
-      auto it = std::find_if(vars.begin(), vars.end(), [&](const auto& kv) { return kv.first == name; });
-      if (it != vars.end())
-        out.append(it->second);
-      else
-        out.append("$").append(name).append("?$");
-    }
-    i = close + 1;
-  }
+  CodeWriter(out).emit(tmpl, vars);
   return out;
 }
 

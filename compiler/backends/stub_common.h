@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/cpp_model.h"
 #include "backends/generator.h"
 #include "ir/ir.h"
 
@@ -23,8 +24,8 @@ bool has_stubs(const ir::Interface& itf);
 // The operations a stub serves: every operation with an opnum (pidl's [noopnum] ones are not).
 bool is_callable(const ir::Operation& op);
 
-// The identifier generated C++ uses for an IDL name (a keyword gets a trailing underscore).
-std::string cpp_ident(std::string_view idl_name);
+// The identifier generated C++ uses for an IDL name: the types back end's spelling.
+using ::nca::idl::backends::cpp_ident;
 
 // `::a::b::rpcecho` for interface rpcecho under generator option namespace=a::b.
 std::string interface_ns(const GeneratorOptions& options, const ir::Interface& itf);
@@ -58,8 +59,8 @@ OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const 
 // parameter a reference into the argument struct (`final_specifier` is "" or " override").
 std::string handler_signature(const OpView& v, std::string_view final_specifier, bool maybe_unused);
 
-// Replaces each `$name$` in `tmpl` by its value; `$$` is a literal `$`. A hole without a value
-// is a generator bug and is left visible as `$name?$` so a golden diff shows it.
+// `tmpl` with each `$name$` replaced by its value (CodeWriter's rules, at indentation 0), as a
+// string the stub generators assemble into files.
 std::string fill(std::string_view tmpl,
                  std::initializer_list<std::pair<std::string_view, std::string_view>> vars);
 

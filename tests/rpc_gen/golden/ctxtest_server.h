@@ -52,7 +52,8 @@ class Service {
 
   // ---- ctx_Open (opnum 0)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead.
+  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void ctx_Open(::nca::rpc::OpCall<::ctxtest::ctx_Open>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Open::In::start)& start, [[maybe_unused]] decltype(::ctxtest::ctx_Open::Out::h)& h) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Open is not implemented"));
   }
@@ -61,16 +62,19 @@ class Service {
     [[maybe_unused]] auto& r = call.args();
     try {
       ctx_Open(call, r.in.start, r.out.h);
+      if (call.pending()) {
+        call.complete();
+      }
     } catch (const UserException& e) {
       if (call.pending()) call.raise(e.which(), e.what());
       return;
     }
-    if (call.pending()) call.complete();
   }
 
   // ---- ctx_Add (opnum 1)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead.
+  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual decltype(::ctxtest::ctx_Add::Out::result) ctx_Add(::nca::rpc::OpCall<::ctxtest::ctx_Add>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::h)& h, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::by)& by) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Add is not implemented"));
     return {};
@@ -79,17 +83,21 @@ class Service {
   virtual void ctx_Add_async(::nca::rpc::OpCall<::ctxtest::ctx_Add> call) {
     [[maybe_unused]] auto& r = call.args();
     try {
-      r.out.result = ctx_Add(call, r.in.h, r.in.by);
+      auto result = ctx_Add(call, r.in.h, r.in.by);
+      if (call.pending()) {
+        r.out.result = std::move(result);
+        call.complete();
+      }
     } catch (const UserException& e) {
       if (call.pending()) call.raise(e.which(), e.what());
       return;
     }
-    if (call.pending()) call.complete();
   }
 
   // ---- ctx_Close (opnum 2)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead.
+  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void ctx_Close(::nca::rpc::OpCall<::ctxtest::ctx_Close>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Close::Out::h)& h) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Close is not implemented"));
   }
@@ -99,16 +107,19 @@ class Service {
     r.out.h = std::move(r.in.h);
     try {
       ctx_Close(call, r.out.h);
+      if (call.pending()) {
+        call.complete();
+      }
     } catch (const UserException& e) {
       if (call.pending()) call.raise(e.which(), e.what());
       return;
     }
-    if (call.pending()) call.complete();
   }
 
   // ---- ctx_Divide (opnum 3)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead.
+  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual decltype(::ctxtest::ctx_Divide::Out::result) ctx_Divide(::nca::rpc::OpCall<::ctxtest::ctx_Divide>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::a)& a, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::b)& b) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Divide is not implemented"));
     return {};
@@ -117,17 +128,21 @@ class Service {
   virtual void ctx_Divide_async(::nca::rpc::OpCall<::ctxtest::ctx_Divide> call) {
     [[maybe_unused]] auto& r = call.args();
     try {
-      r.out.result = ctx_Divide(call, r.in.a, r.in.b);
+      auto result = ctx_Divide(call, r.in.a, r.in.b);
+      if (call.pending()) {
+        r.out.result = std::move(result);
+        call.complete();
+      }
     } catch (const UserException& e) {
       if (call.pending()) call.raise(e.which(), e.what());
       return;
     }
-    if (call.pending()) call.complete();
   }
 
   // ---- ctx_Sum (opnum 4)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead.
+  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void ctx_Sum(::nca::rpc::OpCall<::ctxtest::ctx_Sum>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::count)& count, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::total)& total) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Sum is not implemented"));
   }
@@ -136,11 +151,13 @@ class Service {
     [[maybe_unused]] auto& r = call.args();
     try {
       ctx_Sum(call, r.out.count, r.out.total);
+      if (call.pending()) {
+        call.complete();
+      }
     } catch (const UserException& e) {
       if (call.pending()) call.raise(e.which(), e.what());
       return;
     }
-    if (call.pending()) call.complete();
   }
 
  protected:

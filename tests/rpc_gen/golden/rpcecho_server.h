@@ -29,7 +29,8 @@ class Service {
 
   // ---- echo_AddOne (opnum 0)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_AddOne(::nca::rpc::OpCall<::rpcecho::echo_AddOne>& call, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::Out::out_data)& out_data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_AddOne is not implemented"));
   }
@@ -37,12 +38,15 @@ class Service {
   virtual void echo_AddOne_async(::nca::rpc::OpCall<::rpcecho::echo_AddOne> call) {
     [[maybe_unused]] auto& r = call.args();
     echo_AddOne(call, r.in.in_data, r.out.out_data);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_EchoData (opnum 1)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_EchoData(::nca::rpc::OpCall<::rpcecho::echo_EchoData>& call, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::Out::out_data)& out_data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_EchoData is not implemented"));
   }
@@ -50,12 +54,15 @@ class Service {
   virtual void echo_EchoData_async(::nca::rpc::OpCall<::rpcecho::echo_EchoData> call) {
     [[maybe_unused]] auto& r = call.args();
     echo_EchoData(call, r.in.len, r.in.in_data, r.out.out_data);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_SinkData (opnum 2)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_SinkData(::nca::rpc::OpCall<::rpcecho::echo_SinkData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::data)& data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SinkData is not implemented"));
   }
@@ -63,12 +70,15 @@ class Service {
   virtual void echo_SinkData_async(::nca::rpc::OpCall<::rpcecho::echo_SinkData> call) {
     [[maybe_unused]] auto& r = call.args();
     echo_SinkData(call, r.in.len, r.in.data);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_SourceData (opnum 3)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_SourceData(::nca::rpc::OpCall<::rpcecho::echo_SourceData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::Out::data)& data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SourceData is not implemented"));
   }
@@ -76,12 +86,15 @@ class Service {
   virtual void echo_SourceData_async(::nca::rpc::OpCall<::rpcecho::echo_SourceData> call) {
     [[maybe_unused]] auto& r = call.args();
     echo_SourceData(call, r.in.len, r.out.data);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_TestCall (opnum 4)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_TestCall(::nca::rpc::OpCall<::rpcecho::echo_TestCall>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::In::s1)& s1, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::Out::s2)& s2) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall is not implemented"));
   }
@@ -89,12 +102,15 @@ class Service {
   virtual void echo_TestCall_async(::nca::rpc::OpCall<::rpcecho::echo_TestCall> call) {
     [[maybe_unused]] auto& r = call.args();
     echo_TestCall(call, r.in.s1, r.out.s2);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_TestCall2 (opnum 5)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual decltype(::rpcecho::echo_TestCall2::Out::result) echo_TestCall2(::nca::rpc::OpCall<::rpcecho::echo_TestCall2>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::In::level)& level, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::Out::info)& info) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall2 is not implemented"));
     return {};
@@ -102,13 +118,17 @@ class Service {
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_TestCall2_async(::nca::rpc::OpCall<::rpcecho::echo_TestCall2> call) {
     [[maybe_unused]] auto& r = call.args();
-    r.out.result = echo_TestCall2(call, r.in.level, r.out.info);
-    if (call.pending()) call.complete();
+    auto result = echo_TestCall2(call, r.in.level, r.out.info);
+    if (call.pending()) {
+      r.out.result = std::move(result);
+      call.complete();
+    }
   }
 
   // ---- echo_TestSleep (opnum 6)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual decltype(::rpcecho::echo_TestSleep::Out::result) echo_TestSleep(::nca::rpc::OpCall<::rpcecho::echo_TestSleep>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSleep::In::seconds)& seconds) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSleep is not implemented"));
     return {};
@@ -116,13 +136,17 @@ class Service {
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_TestSleep_async(::nca::rpc::OpCall<::rpcecho::echo_TestSleep> call) {
     [[maybe_unused]] auto& r = call.args();
-    r.out.result = echo_TestSleep(call, r.in.seconds);
-    if (call.pending()) call.complete();
+    auto result = echo_TestSleep(call, r.in.seconds);
+    if (call.pending()) {
+      r.out.result = std::move(result);
+      call.complete();
+    }
   }
 
   // ---- echo_TestEnum (opnum 7)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_TestEnum(::nca::rpc::OpCall<::rpcecho::echo_TestEnum>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo1)& foo1, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo2)& foo2, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo3)& foo3) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestEnum is not implemented"));
   }
@@ -133,12 +157,15 @@ class Service {
     r.out.foo2 = std::move(r.in.foo2);
     r.out.foo3 = std::move(r.in.foo3);
     echo_TestEnum(call, r.out.foo1, r.out.foo2, r.out.foo3);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_TestSurrounding (opnum 8)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual void echo_TestSurrounding(::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSurrounding::Out::data)& data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSurrounding is not implemented"));
   }
@@ -147,12 +174,15 @@ class Service {
     [[maybe_unused]] auto& r = call.args();
     r.out.data = std::move(r.in.data);
     echo_TestSurrounding(call, r.out.data);
-    if (call.pending()) call.complete();
+    if (call.pending()) {
+      call.complete();
+    }
   }
 
   // ---- echo_TestDoublePointer (opnum 9)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead.
+  // To fail: call.fault(...); the stub sends that instead. A
+  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
   virtual decltype(::rpcecho::echo_TestDoublePointer::Out::result) echo_TestDoublePointer(::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestDoublePointer::In::data)& data) {
     call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestDoublePointer is not implemented"));
     return {};
@@ -160,8 +190,11 @@ class Service {
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_TestDoublePointer_async(::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer> call) {
     [[maybe_unused]] auto& r = call.args();
-    r.out.result = echo_TestDoublePointer(call, r.in.data);
-    if (call.pending()) call.complete();
+    auto result = echo_TestDoublePointer(call, r.in.data);
+    if (call.pending()) {
+      r.out.result = std::move(result);
+      call.complete();
+    }
   }
 };
 
