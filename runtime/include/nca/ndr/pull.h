@@ -357,7 +357,7 @@ class Pull {
   void set_flags(std::uint32_t f) noexcept {
     flags_ = f;
     align_mask_ = (f & kFlagNoAlign) ? 0 : ~std::size_t{0};
-    swap_ = !rep_.little_endian || (f & kFlagBigEndian) != 0;
+    swap_ = (f & kFlagLittleEndian) ? false : (!rep_.little_endian || (f & kFlagBigEndian) != 0);
   }
 
   // Reads a `Wire` scalar into a wider `v`.
