@@ -4,10 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 tools/build.sh build
-# What the compiler understood of the shipped IDL files. dcerpc.idl is left out: it still names
-# two of pidl's C-side macros that sema cannot resolve (see NOTES.md), so the PDU codec is
-# hand-written for now.
-for idl in idl/misc.idl idl/rpcecho.idl idl/mgmt.idl idl/epmapper.idl; do
+# What the compiler understood of the shipped IDL files.
+for idl in idl/*.idl; do
   build/compiler/ncaidl -I idl --summary "$idl"
 done
 # A generated client calling a generated server over TCP: ncaecho-server listens on a port the

@@ -8,6 +8,7 @@
 // innermost position, and the n-th argument of size_is/length_is/... the n-th position.
 #include <functional>
 #include <algorithm>
+#include <cctype>
 
 #include "sema/analyzer.h"
 #include "sema/const_eval.h"
@@ -485,6 +486,22 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
         out.kind = ir::Expr::Kind::integer;
         out.value = e.text == "TRUE" ? 1 : 0;
         out.is_constant = true;
+        return out;
+      }
+      // pidl passes switch_is()/value() through to C, so Samba's files name C-side macros there
+      // (NDR_DCERPC_REQUEST_OBJECT_PRESENT, DCERPC_SEC_VT_MAGIC). An unresolved name spelled
+      // like a macro is kept as written, with a warning; generators that cannot use it say so.
+      if (!sym && (attr == "switch_is" || attr == "value") &&
+          std::all_of(e.text.begin(), e.text.end(),
+                      [](char c) { return std::isupper(static_cast<unsigned char>(c)) ||
+                                          std::isdigit(static_cast<unsigned char>(c)) || c == '_'; }) &&
+          std::any_of(e.text.begin(), e.text.end(),
+                      [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
+        diags_.warning(e.range, "'" + attr + "' names '" + e.text +
+                                    "', which IDL does not declare: kept as written for C-side code",
+                       "opaque-reference");
+        out.kind = ir::Expr::Kind::opaque;
+        out.text = e.text;
         return out;
       }
       Diagnostic d{Severity::error, e.range,
