@@ -16,7 +16,6 @@ using stubs::fill;
 
 constexpr std::string_view kHead = R"(#pragma once
 
-#include <coroutine>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,57 +25,11 @@ constexpr std::string_view kHead = R"(#pragma once
 #include "$rpc_header$"
 #include "nca/rpc/binding_handle.h"
 #include "nca/rpc/check.h"
+#include "nca/rpc/client_call.h"
 )";
 
 constexpr std::string_view kInterfaceHead = R"(
 namespace $ns$ {
-
-namespace client_detail {
-
-template <class R, class T>
-using Extract = T (*)(R&);
-
-// Starts operation `opnum` with the argument struct `r`, which the completion owns; `done` gets
-// extract(r) on success, the failure otherwise.
-template <class R, class T>
-::nca::rpc::CallId start(::nca::rpc::BindingHandle& handle, const ::nca::rpc::CallOptions& options,
-                         uint16_t opnum, std::unique_ptr<R> r, Extract<R, T> extract,
-                         ::nca::rpc::UniqueFunction<void(T)> done) {
-  R* args = r.get();
-  return handle.call(kInterface, kOperations[opnum], args, options,
-                     [r = std::move(r), extract, done = std::move(done)](::nca::rpc::Status st) mutable {
-                       if (!st.ok()) return done(T(std::move(st)));
-                       done(extract(*r));
-                     });
-}
-
-// `co_await` starts the call and resumes the coroutine from the handle's executor when it ends.
-// The coroutine must not be destroyed while it waits here.
-template <class R, class T>
-class [[nodiscard]] Awaitable {
- public:
-  Awaitable(::nca::rpc::BindingHandle& handle, const ::nca::rpc::CallOptions& options, uint16_t opnum,
-            std::unique_ptr<R> r, Extract<R, T> extract)
-      : handle_(handle), options_(options), opnum_(opnum), r_(std::move(r)), extract_(extract) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> co) {
-    start<R, T>(handle_, options_, opnum_, std::move(r_), extract_, [this, co](T v) mutable {
-      result_.emplace(std::move(v));
-      co.resume();
-    });
-  }
-  T await_resume() { return std::move(*result_); }
-
- private:
-  ::nca::rpc::BindingHandle& handle_;
-  ::nca::rpc::CallOptions options_;
-  uint16_t opnum_;
-  std::unique_ptr<R> r_;
-  Extract<R, T> extract_;
-  std::optional<T> result_;
-};
-
-}  // namespace client_detail
 
 // A client of $idl_name$ over any binding handle (local, loopback, connection-oriented, ...).
 // Not thread-safe: use it on the handle's executor thread. The handle must outlive the client
@@ -105,11 +58,11 @@ constexpr std::string_view kOperation = R"(
     });
   }
   ::nca::rpc::CallId $name$_async($params_comma$::nca::rpc::UniqueFunction<void($result$)> done_) {
-    return client_detail::start<$args$, $result$>(*handle_, options_, $opnum$, $name$_args($move$),
-                                                   $name$_result, std::move(done_));
+    return ::nca::rpc::start_call<$args$, $result$>(*handle_, kInterface, kOperations[$opnum$], options_,
+                                                     $name$_args($move$), $name$_result, std::move(done_));
   }
-  client_detail::Awaitable<$args$, $result$> $name$_co($params$) {
-    return {*handle_, options_, $opnum$, $name$_args($move$), $name$_result};
+  ::nca::rpc::CallAwaitable<$args$, $result$> $name$_co($params$) {
+    return {*handle_, kInterface, kOperations[$opnum$], options_, $name$_args($move$), $name$_result};
   }
 )";
 
