@@ -1,6 +1,7 @@
 #include "backends/cpp_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace nca::idl::backends {
@@ -26,6 +27,39 @@ const std::set<std::string_view>& keywords() {
 }
 
 }  // namespace
+
+bool is_external_name(std::string_view t) {
+  if (t.empty() || std::isdigit(static_cast<unsigned char>(t[0]))) return false;
+  return std::all_of(t.begin(), t.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+namespace {
+void collect_externals(const ir::Expr& e, std::vector<std::string>& out) {
+  if (e.kind == ir::Expr::Kind::opaque && is_external_name(e.text) &&
+      std::find(out.begin(), out.end(), e.text) == out.end())
+    out.push_back(e.text);
+  for (const auto& o : e.operands) collect_externals(o, out);
+}
+void collect_externals(const ir::Element& el, std::vector<std::string>& out) {
+  for (const auto& l : el.levels) {
+    if (const auto* sw = std::get_if<ir::SwitchLevel>(&l)) collect_externals(sw->switch_is, out);
+    if (const auto* a = std::get_if<ir::ArrayLevel>(&l))
+      for (const auto* x : {&a->size_is, &a->max_is, &a->min_is, &a->length_is, &a->first_is, &a->last_is})
+        if (*x) collect_externals(**x, out);
+  }
+}
+}  // namespace
+
+std::vector<std::string> external_names(const std::vector<const ir::Type*>& types) {
+  std::vector<std::string> out;
+  for (const auto* t : types) {
+    for (const auto& m : t->members) collect_externals(m, out);
+    for (const auto& a : t->arms)
+      if (a.element) collect_externals(*a.element, out);
+  }
+  return out;
+}
 
 std::string cpp_ident(std::string_view name) {
   std::string s(name);

@@ -18,6 +18,12 @@ namespace nca::idl::backends {
 // The C++ spelling of an IDL name: the same text, with `_` appended to C++ keywords.
 std::string cpp_ident(std::string_view name);
 
+// Names an expression uses that IDL does not declare (pidl's C-side macros in switch_is/size_is,
+// kept opaque by sema) and that generated code asks the caller for (nca/ndr/externals.h): bare
+// identifiers only. `external_names` collects them from the elements of `types`, in order, once.
+bool is_external_name(std::string_view text);
+std::vector<std::string> external_names(const std::vector<const ir::Type*>& types);
+
 // Types the runtime already provides; the generated code aliases them instead of declaring them.
 enum class WellKnown { none, guid, policy_handle };
 

@@ -51,6 +51,7 @@ class TypesWriter {
     if (!f.types.empty() || !f.constants.empty()) {
       open_ns(m_.stem(file));
       for (const auto* c : f.constants) constant(*c);
+      externals(f.types);
       for (const auto* t : f.types) type(*t);
       close_ns(m_.stem(file));
     }
@@ -58,6 +59,7 @@ class TypesWriter {
       const ir::Interface& i = m_.program().interfaces[ii];
       open_ns(i.name);
       for (const auto* c : i.constants) constant(*c);
+      externals(i.types);
       for (const auto* t : i.types) type(*t);
       for (const auto& op : i.operations) operation(op);
       close_ns(i.name);
@@ -86,6 +88,15 @@ class TypesWriter {
       w_.emit("inline constexpr $t$ $n$ = $v$;\n",
               {{"t", t}, {"n", cpp_ident(c.name)}, {"v", int_literal(c.value)}});
     }
+  }
+
+  // The names the caller must set on a Push/Pull before marshalling these types, as constants
+  // of their own spelling, so that a misspelt name is a compile error (GENERATED_CODE.md).
+  void externals(const std::vector<const ir::Type*>& types) {
+    for (const auto& n : external_names(types))
+      w_.emit("// Not declared by the IDL: set its value with Push/Pull::externals().set($n$, v).\n"
+              "inline constexpr std::string_view $n$ = \"$n$\";\n",
+              {{"n", n}});
   }
 
   void members(const std::vector<ir::Element>& els) {
@@ -130,7 +141,9 @@ class TypesWriter {
         w_.emit("struct $n$ {\n", {{"n", n}});
         w_.indent();
         members(t.members);
-        w_.emit("friend bool operator==(const $n$&, const $n$&) = default;\n", {{"n", n}});
+        // Qualified: a member may carry the struct's own name (dcerpc.idl's ClientAddress), and
+        // after it the plain name means the member.
+        w_.emit("friend bool operator==(const $n$&, const $n$&) = default;\n", {{"n", m_.qualified(t)}});
         w_.outdent();
         w_.emit("};\n");
         declare_ndr(n, false);

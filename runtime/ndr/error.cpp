@@ -26,6 +26,7 @@ std::string_view error_name(Error e) noexcept {
     case Error::bad_pipe_chunk: return "bad_pipe_chunk";
     case Error::bad_value: return "bad_value";
     case Error::pointer_cycle: return "pointer_cycle";
+    case Error::missing_external: return "missing_external";
   }
   return "unknown";
 }

@@ -31,6 +31,7 @@ void Push::clear() noexcept {
   relative_base_ = 0;
   next_id_ = kFirstReferentId;
   set_flags(0);
+  externals_.clear();
   status_ = {};
   full_.reset();
 }

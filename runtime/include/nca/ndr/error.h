@@ -37,6 +37,7 @@ enum class Error : std::uint8_t {
   bad_pipe_chunk,           // NDR64 pipe chunk trailer is not the negated count
   bad_value,                // a value that the IDL does not allow
   pointer_cycle,            // full pointers that lead back to an object being decoded
+  missing_external,         // generated code needs a value the caller did not set (externals.h)
 };
 
 // A short, lowercase, stable name ("buffer_overrun").

@@ -25,6 +25,7 @@
 #include "nca/ndr/data_rep.h"
 #include "nca/ndr/detail/bytes.h"
 #include "nca/ndr/error.h"
+#include "nca/ndr/externals.h"
 #include "nca/ndr/types.h"
 
 namespace nca::ndr {
@@ -352,6 +353,10 @@ class Pull {
                : fail_at(Error::bad_pipe_chunk, pos_ - 8);
   }
 
+  // --- values IDL names but does not declare (externals.h) ----------------------------------
+  Externals& externals() noexcept { return externals_; }
+  const Externals& externals() const noexcept { return externals_; }
+
   // --- scoped engine flags (pidl [flag()]) ---------------------------------------------------
   std::uint32_t flags() const noexcept { return flags_; }
   void set_flags(std::uint32_t f) noexcept {
@@ -425,6 +430,7 @@ class Pull {
   std::size_t depth_ = 0;
   std::size_t alloc_ = 0;
   std::uint32_t flags_ = 0;
+  Externals externals_;
   bool ndr64_;
   bool swap_;
   DataRep rep_;

@@ -26,6 +26,7 @@
 #include "nca/ndr/data_rep.h"
 #include "nca/ndr/detail/bytes.h"
 #include "nca/ndr/error.h"
+#include "nca/ndr/externals.h"
 #include "nca/ndr/types.h"
 
 namespace nca::ndr {
@@ -243,6 +244,10 @@ class Push {
     pipe_chunk_end(0);
   }
 
+  // --- values IDL names but does not declare (externals.h) ----------------------------------
+  Externals& externals() noexcept { return externals_; }
+  const Externals& externals() const noexcept { return externals_; }
+
   // --- scoped engine flags (pidl [flag()]) ---------------------------------------------------
   std::uint32_t flags() const noexcept { return flags_; }
   void set_flags(std::uint32_t f) noexcept {
@@ -287,6 +292,7 @@ class Push {
   std::size_t relative_base_ = 0;
   std::uint64_t next_id_ = kFirstReferentId;
   std::uint32_t flags_ = 0;
+  Externals externals_;
   bool ndr64_ = false;
   bool swap_ = false;
   Status status_;
