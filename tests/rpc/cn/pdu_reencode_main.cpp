@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "nca/rpc/cn/pdu.h"
+#include "pdu_reencode.h"
 
 using namespace nca::rpc;
 using namespace nca::rpc::cn;
@@ -31,47 +31,6 @@ std::string to_hex(const std::vector<uint8_t>& b) {
   return s;
 }
 
-// The flags the encoders add themselves are masked off what they are given.
-std::vector<uint8_t> reencode(const Pdu& pdu) {
-  Encoder enc;
-  const Header& h = pdu.header;
-  switch (h.type) {
-    case PduType::bind:
-    case PduType::alter_context:
-      encode_bind(enc, h.type, h.flags, h.call_id, std::get<BindBody>(pdu.body));
-      break;
-    case PduType::bind_ack:
-    case PduType::alter_context_resp:
-      encode_bind_ack(enc, h.type, h.flags, h.call_id, std::get<BindAckBody>(pdu.body));
-      break;
-    case PduType::bind_nak:
-      encode_bind_nak(enc, h.call_id, std::get<BindNakBody>(pdu.body));
-      break;
-    case PduType::request: {
-      const auto& r = std::get<RequestBody>(pdu.body);
-      encode_request_head(enc, uint8_t(h.flags & ~kPfcObjectUuid), h.call_id, r.alloc_hint,
-                          r.context_id, r.opnum, r.object, r.stub.size());
-      enc.bytes(r.stub);
-      break;
-    }
-    case PduType::response: {
-      const auto& r = std::get<ResponseBody>(pdu.body);
-      encode_response_head(enc, h.flags, h.call_id, r.alloc_hint, r.context_id, r.stub.size());
-      enc.bytes(r.stub);
-      break;
-    }
-    case PduType::fault: {
-      const auto& f = std::get<FaultBody>(pdu.body);
-      encode_fault(enc, h.flags, h.call_id, f.context_id, f.status, f.stub);
-      break;
-    }
-    default:
-      encode_empty(enc, h.type, h.flags, h.call_id);
-      break;
-  }
-  return enc.out;
-}
-
 }  // namespace
 
 int main() {
@@ -83,7 +42,7 @@ int main() {
       std::cout << "ERROR " << d.error().message << "\n";
       continue;
     }
-    std::cout << to_hex(reencode(*d));
+    std::cout << to_hex(test::reencode(*d));
     if (const auto& a = d->auth)
       std::cout << " auth=" << int(a->auth_type) << "," << int(a->auth_level) << ","
                 << int(a->auth_pad_length) << "," << a->auth_context_id << ","

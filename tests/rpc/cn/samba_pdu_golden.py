@@ -8,7 +8,9 @@ points. Every byte must come back: that checks our pull and our push of each fie
 Samba's. Our bytes are also unpacked by Samba (ndr_unpack) and must print as Samba's own packet.
 
 usage: samba_pdu_golden.py PATH/TO/cn_pdu_reencode
+       samba_pdu_golden.py --corpus DIR   (writes the PDUs as seeds for tests/fuzz/fuzz_cn_pdu)
 """
+import os
 import subprocess
 import sys
 
@@ -196,11 +198,18 @@ def auth_request():
 
 
 def main():
-    tool = sys.argv[1]
     named = [(name, ndr_pack(p)) for name, p in cases()]
     named.append(("request[object uuid]", object_request()))
     auth_bytes, auth_stub, auth_expect = auth_request()
     named.append(("request[auth trailer]", auth_bytes))
+    if sys.argv[1] == "--corpus":
+        os.makedirs(sys.argv[2], exist_ok=True)
+        for i, (_, b) in enumerate(named):
+            for option in (0, 1):  # the harness's first byte: bit 0 patches frag_length
+                with open(os.path.join(sys.argv[2], "samba_%02d_%d" % (i, option)), "wb") as f:
+                    f.write(bytes([option]) + b)
+        return 0
+    tool = sys.argv[1]
     out = subprocess.run([tool], input="".join(b.hex() + "\n" for _, b in named),
                          capture_output=True, text=True, check=True).stdout.splitlines()
     failures = 0
