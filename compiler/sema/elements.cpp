@@ -497,8 +497,10 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
                                           std::isdigit(static_cast<unsigned char>(c)) || c == '_'; }) &&
           std::any_of(e.text.begin(), e.text.end(),
                       [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
-        diags_.warning(e.range, "'" + attr + "' names '" + e.text +
-                                    "', which IDL does not declare: kept as written for C-side code",
+        // A switch_is() name becomes a value the caller of push/pull supplies (externals.h).
+        diags_.warning(e.range, "'" + attr + "' names '" + e.text + "', which IDL does not declare: " +
+                                    (attr == "switch_is" ? "generated code asks the caller for its value"
+                                                         : "kept as written for C-side code"),
                        "opaque-reference");
         out.kind = ir::Expr::Kind::opaque;
         out.text = e.text;

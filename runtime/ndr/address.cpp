@@ -1,5 +1,5 @@
-// ipv6address text <-> octets through the C library, which is what Samba uses on both ends, so
-// the text we print and accept is the text Samba prints and accepts.
+// ipv6address text <-> octets: any text inet_pton accepts (as Samba's push does), and Samba's
+// pull format back.
 #include "nca/ndr/address.h"
 
 #include <arpa/inet.h>
@@ -20,9 +20,17 @@ std::optional<std::array<std::uint8_t, 16>> ipv6_from_text(std::string_view text
 }
 
 std::string ipv6_to_text(const std::array<std::uint8_t, 16>& octets) {
-  char buf[INET6_ADDRSTRLEN];
-  if (!inet_ntop(AF_INET6, octets.data(), buf, sizeof buf)) return {};
-  return buf;
+  // Eight groups of four hex digits, nothing compressed: what Samba's ndr_pull_ipv6address
+  // gives (and prints), so that our dumps and JSON read like Samba's.
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(39);
+  for (size_t i = 0; i < 16; ++i) {
+    if (i && i % 2 == 0) s += ':';
+    s += kHex[octets[i] >> 4];
+    s += kHex[octets[i] & 15];
+  }
+  return s;
 }
 
 }  // namespace nca::ndr

@@ -3,11 +3,15 @@
 // points ("ERROR <message>" when decoding fails). samba_pdu_golden.py feeds it PDUs that
 // Samba's own NDR code packed and expects every byte back: decode and encode are then both
 // checked against Samba, field by field, for every CO PDU type.
+// A line "ClientAddress HEX" pulls dcerpc.idl's RTS ClientAddress (pidl's ipv4address and
+// ipv6address) instead and answers "HEX TEXT": the value pushed again and the address as text.
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "dcerpc_types.h"
+#include "nca/ndr/ndr.h"
 #include "pdu_reencode.h"
 
 using namespace nca::rpc;
@@ -36,6 +40,23 @@ std::string to_hex(const std::vector<uint8_t>& b) {
 int main() {
   std::string line;
   while (std::getline(std::cin, line)) {
+    if (line.rfind("ClientAddress ", 0) == 0) {
+      auto bytes = from_hex(line.substr(14));
+      nca::ndr::Pull p(bytes);
+      dcerpc::ClientAddress a;
+      if (!pull(p, nca::ndr::kScalarsAndBuffers, a)) {
+        std::cout << "ERROR " << p.status().to_string() << "\n";
+        continue;
+      }
+      nca::ndr::Push out;
+      push(out, nca::ndr::kScalarsAndBuffers, a);
+      using Arm = dcerpc::ClientAddressType::Arm;
+      std::string text = a.ClientAddress.arm() == Arm::ClientAddressIPV6 ? a.ClientAddress.ClientAddressIPV6()
+                         : a.ClientAddress.arm() == Arm::ClientAddressIPV4 ? a.ClientAddress.ClientAddressIPV4()
+                                                                          : "";
+      std::cout << to_hex(out.to_vector()) << " " << text << "\n";
+      continue;
+    }
     auto bytes = from_hex(line);
     auto d = decode(bytes);
     if (!d.ok()) {

@@ -210,9 +210,9 @@ def main():
                     f.write(bytes([option]) + b)
         return 0
     tool = sys.argv[1]
+    failures = client_addresses(tool)
     out = subprocess.run([tool], input="".join(b.hex() + "\n" for _, b in named),
                          capture_output=True, text=True, check=True).stdout.splitlines()
-    failures = 0
     for (name, b), got in zip(named, out):
         if name == "request[auth trailer]":
             # The engine encodes no trailer yet (no security provider): the stub without the
@@ -235,6 +235,28 @@ def main():
         failures += 1
     print("%d PDUs, %d failures" % (len(named), failures))
     return 1 if failures else 0
+
+
+def client_addresses(tool):
+    """pidl's ipv4address and ipv6address inside the RTS ClientAddress: Samba packs, we pull,
+    print the text and push; bytes and text must be Samba's."""
+    failures = 0
+    for kind, text in [(dcerpc.RTS_IPV6, "fe80::1:2:3"), (dcerpc.RTS_IPV6, "2001:db8:85a3::8a2e:370:7334"),
+                       (dcerpc.RTS_IPV6, "::"), (dcerpc.RTS_IPV4, "10.1.2.3")]:
+        c = dcerpc.ClientAddress()
+        c.AddressType = kind
+        c.ClientAddress = text
+        c.Padding = [0] * 12
+        b = ndr_pack(c)
+        want = "%s %s" % (b.hex(), ndr_unpack(dcerpc.ClientAddress, b).ClientAddress)
+        got = subprocess.run([tool], input="ClientAddress %s\n" % b.hex(), capture_output=True,
+                             text=True, check=True).stdout.strip()
+        ok = got == want
+        print("%s ClientAddress[%s]" % ("ok  " if ok else "FAIL", text))
+        if not ok:
+            print("   samba: %s\n   ours:  %s" % (want, got))
+            failures += 1
+    return failures
 
 
 def request_like(stub):
