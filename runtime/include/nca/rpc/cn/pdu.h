@@ -1,10 +1,11 @@
 // The connection-oriented PDUs (C706 chapter 12.6, MS-RPCE 2.2.2): decoding a whole fragment into
 // a typed view and encoding the PDUs our engines send.
 //
-// TODO(generated): idl/dcerpc.idl describes these PDUs; once ncaidl's NDR generator exists, the
-// bodies here are replaced by the generated push/pull of ncacn_packet. Until then this module is
-// the hand-written stand-in and keeps the same shape (one struct per body, decode/encode per
-// PDU) so that swapping it touches only pdu.cpp.
+// The marshalling is the code ncaidl generates from idl/dcerpc.idl (ncacn_packet and its bodies,
+// in nca_idl); pdu.cpp maps it to the views below and does by hand only what IDL cannot say: the
+// header peek before the fragment is complete, the auth trailer found from the fragment's end,
+// stub data left as a view into the fragment, and Windows' bind_nak that ends after its reason.
+// The views keep the engines independent of the generated names.
 //
 // Byte order: decode() honours the sender's data representation (drep[0] bit 4: little-endian
 // when set) for every integer in the header and body, UUIDs included. encode_*() writes
@@ -13,6 +14,8 @@
 // Bounds: decode() checks every count and length against the fragment before reading; it never
 // allocates more than a small multiple of the fragment's size. Views (stub data, credentials)
 // point into the fragment, which must outlive them.
+//
+// Threading: encode_*() use one scratch nca::ndr::Push per thread; everything else is pure.
 #pragma once
 
 #include <cstddef>
