@@ -16,6 +16,9 @@
 // point into the fragment, which must outlive them.
 //
 // Threading: encode_*() use one scratch nca::ndr::Push per thread; everything else is pure.
+// Preconditions of encode_*(): every count fits its wire field (at most 255 contexts, transfer
+// syntaxes, results or versions; a secondary address shorter than 64 KiB). Breaking one is a
+// bug in the caller and stops the process (NCA_REQUIRE), as the values never come from the wire.
 #pragma once
 
 #include <cstddef>
