@@ -180,8 +180,22 @@ class NdrWriter {
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
-      if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short)
-        unsupported_ = "relative pointers";
+      if (p->kind == ir::PointerKind::relative_short) unsupported_ = "relative_short pointers";
+      if (p->kind == ir::PointerKind::relative) {
+        // pidl's [relative]: a 32-bit offset from the relative base (the stream's or the
+        // subcontext's start) to the pointee, which travels in the buffers pass; the placeholder
+        // is patched when the pointee is written (Samba's ndr_push_relative_ptr1/2).
+        if (mode & kScalars) w_.emit("p.relative_ptr(&$v$, static_cast<bool>($v$));\n", {{"v", v}});
+        if (mode & kBuffers) {
+          w_.emit("if ($v$) {\n", {{"v", v}});
+          w_.indent();
+          w_.emit("p.relative_ptr_target(&$v$);\n", {{"v", v}});
+          push_levels(L, i + 1, pointee, kBoth, s);
+          w_.outdent();
+          w_.emit("}\n");
+        }
+        return;
+      }
       if (mode & kScalars) {
         if (p->kind == ir::PointerKind::ref && !p->top_level)
           w_.emit("p.referent(true);\n");
@@ -226,7 +240,7 @@ class NdrWriter {
       w_.emit("}\n");
       return;
     }
-    push_data(std::get<ir::DataLevel>(l), v, mode, s);
+    data_level(true, std::get<ir::DataLevel>(l), v, mode, s);
   }
 
   static std::string pass_text(int mode) {
@@ -234,9 +248,10 @@ class NdrWriter {
                          : mode == kScalars ? "nca::ndr::kScalars" : "nca::ndr::kBuffers";
   }
 
-  void push_data(const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
-    std::string flags = engine_flags(d.flags, "p.flags()");
-    if (!flags.empty() && (mode & kScalars)) {
+  // One DATA level in either direction: the two differ only in the verb of the calls they emit
+  // and in what surrounds a builtin (push: value(); pull: range()).
+  void data_level(bool push, const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
+    if (!engine_flags(d.flags, "p.flags()").empty() && (mode & kScalars)) {
       int n = ++tmp_;
       w_.emit("{\n");
       w_.indent();
@@ -244,12 +259,13 @@ class NdrWriter {
               {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
       ir::DataLevel inner = d;
       inner.flags.clear();
-      push_data(inner, v0, mode, s);
+      data_level(push, inner, v0, mode, s);
       w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
       w_.outdent();
       w_.emit("}\n");
       return;
     }
+    const char* verb = push ? "push" : "pull";
     if (d.context_handle != ir::ContextHandleKind::none) {
       if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
       return;
@@ -264,25 +280,40 @@ class NdrWriter {
         if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
         return;
       }
-      if (const ir::Element* target = m_.alias_target(t)) return push_levels(target->levels, 0, v0, mode, s);
+      if (const ir::Element* target = m_.alias_target(t)) {
+        if (push) return push_levels(target->levels, 0, v0, mode, s);
+        return pull_levels(target->levels, 0, v0, mode, s);
+      }
       if (t.kind == ir::TypeKind::bitmap) {
         if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v0}});
         return;
       }
       if (t.kind == ir::TypeKind::enum_) {
-        if (mode & kScalars) w_.emit("push(p, nca::ndr::kScalars, $v$);\n", {{"v", v0}});
+        if (mode & kScalars) w_.emit("$verb$(p, nca::ndr::kScalars, $v$);\n", {{"verb", verb}, {"v", v0}});
         return;
       }
       if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
-      w_.emit("push(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v0}});
+      w_.emit("$verb$(p, $pass$, $v$);\n", {{"verb", verb}, {"pass", pass_text(mode)}, {"v", v0}});
       return;
     }
     if (!(mode & kScalars)) return;
+    if (!push) {
+      pull_builtin(d, v0);
+      if (d.range)
+        w_.emit("p.range<std::int64_t>(static_cast<std::int64_t>($v$), $lo$, $hi$);\n",
+                {{"v", v0}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
+      return;
+    }
     std::string v = v0;
     if (d.value) {
       std::string ve = value_expr(*d.value, s);
       if (!ve.empty()) v = "static_cast<" + m_.builtin_type(*d.builtin) + ">(" + ve + ")";
     }
+    // [range] holds on both sides: a value outside it is not sent (as MIDL's stubs refuse it).
+    if (d.range)
+      w_.emit("if (static_cast<std::int64_t>($v$) < $lo$ || static_cast<std::int64_t>($v$) > $hi$) "
+              "p.fail(nca::ndr::Error::range_violation);\n",
+              {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
     push_builtin(d, v);
   }
 
@@ -424,12 +455,27 @@ class NdrWriter {
     return f;
   }
 
+  // The characters a [string] value sends, with its terminator (its maximum and actual count).
+  std::string string_count(const std::vector<ir::Level>& L, size_t i, const std::string& v) {
+    const auto& a = std::get<ir::ArrayLevel>(L[i]);
+    const auto& d = std::get<ir::DataLevel>(L.at(i + 1));
+    std::string term = a.zero_terminated ? " + 1" : "";
+    if (string_fn(d) == "string_utf16") return "(nca::ndr::utf16_length(" + v + ").value_or(0)" + term + ")";
+    return "(" + v + ".size()" + term + ")";
+  }
+
   void push_array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a,
                   const std::string& v, int mode, const Scope& s) {
     const auto* d = std::get_if<ir::DataLevel>(&L.at(i + 1));
     Counts c = counts(a, s);
     if (m_.is_string_array(L, i)) {
       if (!(mode & kScalars)) return;
+      if (a.is_string && a.surrounding && conformant(a)) {
+        // The struct wrote the maximum count first; here the offset, actual count and text.
+        w_.emit("p.$f$($v$, $form$, $n$);\n", {{"f", string_fn(*d)}, {"v", v},
+                                                {"form", str_form(a, false)}, {"n", string_count(L, i, v)}});
+        return;
+      }
       if (a.is_string) {
         if (a.size_is) {
           // [string, size_is(n)]: the conformance is n, then offset/length of the text.
@@ -524,6 +570,23 @@ class NdrWriter {
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
+      if (p->kind == ir::PointerKind::relative) {
+        // The offset is read with the scalars; the pointee is read where it points, and the
+        // stream continues after whichever ended later (Samba's relative_highest_offset).
+        if (mode & kScalars)
+          w_.emit("if (std::uint32_t rel = 0; p.relative_ptr(&$v$, rel) && rel != 0) {\n  $v$.emplace();\n} else {\n  $v$.reset();\n}\n",
+                  {{"v", v}});
+        if (mode & kBuffers) {
+          w_.emit("if (std::size_t saved = 0; $v$ && p.relative_ptr_seek(&$v$, saved)) {\n", {{"v", v}});
+          w_.indent();
+          w_.emit("auto nest = p.nest();\n");
+          pull_levels(L, i + 1, pointee, kBoth, s);
+          w_.emit("p.relative_ptr_return(saved);\n");
+          w_.outdent();
+          w_.emit("}\n");
+        }
+        return;
+      }
       if (mode & kScalars) {
         if (p->kind == ir::PointerKind::ref && !p->top_level)
           w_.emit("p.ref_referent();\n");
@@ -574,58 +637,7 @@ class NdrWriter {
       w_.emit("}\n");
       return;
     }
-    pull_data(std::get<ir::DataLevel>(l), v, mode, s);
-  }
-
-  void pull_data(const ir::DataLevel& d, const std::string& v, int mode, const Scope& s) {
-    std::string flags = engine_flags(d.flags, "p.flags()");
-    if (!flags.empty() && (mode & kScalars)) {
-      int n = ++tmp_;
-      w_.emit("{\n");
-      w_.indent();
-      w_.emit("const std::uint32_t saved$n$ = p.flags();\np.set_flags($f$);\n",
-              {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
-      ir::DataLevel inner = d;
-      inner.flags.clear();
-      pull_data(inner, v, mode, s);
-      w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
-      w_.outdent();
-      w_.emit("}\n");
-      return;
-    }
-    if (d.context_handle != ir::ContextHandleKind::none) {
-      if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
-      return;
-    }
-    if (d.type) {
-      const ir::Type& t = *d.type;
-      if (m_.well_known(t) == WellKnown::guid) {
-        if (mode & kScalars) w_.emit("p.guid($v$);\n", {{"v", v}});
-        return;
-      }
-      if (m_.well_known(t) == WellKnown::policy_handle) {
-        if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
-        return;
-      }
-      if (const ir::Element* target = m_.alias_target(t)) return pull_levels(target->levels, 0, v, mode, s);
-      if (t.kind == ir::TypeKind::bitmap) {
-        if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v}});
-        return;
-      }
-      if (t.kind == ir::TypeKind::enum_) {
-        if (mode & kScalars) w_.emit("pull(p, nca::ndr::kScalars, $v$);\n", {{"v", v}});
-        return;
-      }
-      if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
-      w_.emit("pull(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v}});
-      return;
-    }
-    if (!(mode & kScalars)) return;
-    pull_builtin(d, v);
-    if (d.range) {
-      w_.emit("p.range<std::int64_t>(static_cast<std::int64_t>($v$), $lo$, $hi$);\n",
-              {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
-    }
+    data_level(false, std::get<ir::DataLevel>(l), v, mode, s);
   }
 
   void pull_builtin(const ir::DataLevel& d, const std::string& v) {
@@ -709,6 +721,11 @@ class NdrWriter {
     std::string n = std::to_string(++tmp_);
     if (m_.is_string_array(L, i)) {
       if (!(mode & kScalars)) return;
+      if (a.is_string && !hoisted.empty()) {
+        w_.emit("p.$f$($v$, $form$, $h$);\n",
+                {{"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, false)}, {"h", hoisted}});
+        return;
+      }
       if (a.is_string) {
         if (a.size_is) {
           w_.emit("{\n");
@@ -1060,7 +1077,10 @@ class NdrWriter {
     w_.indent();
     if (hoist) {
       if (m_.is_string_array(last->levels, 0)) {
-        unsupported_ = "a conformant string at the end of a structure";
+        // A conformant [string] last: its maximum count (the characters sent, with the NUL)
+        // goes first, the offset, actual count and characters stay in place.
+        w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n",
+                {{"n", string_count(last->levels, 0, "v." + cpp_ident(last->name))}});
       } else {
         Counts c = counts(*hoist, ps);
         w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
@@ -1138,8 +1158,10 @@ class NdrWriter {
   // The alignment of levels[i..] in a structure (a conformant array counts its elements only).
   uint32_t member_align(const std::vector<ir::Level>& L, size_t i, bool ndr64) {
     const ir::Level& l = L[i];
-    if (const auto* p = std::get_if<ir::PointerLevel>(&l))
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      if (p->kind == ir::PointerKind::relative) return 4;  // always a 32-bit offset
       return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, i + 1, ndr64) : (ndr64 ? 8 : 4);
+    }
     if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
       uint32_t counts = (a->kind == ir::ArrayKind::fixed || (conformant(*a) && a->surrounding && !varying(*a))) ? 1 : (ndr64 ? 8 : 4);
       return std::max(counts, member_align(L, i + 1, ndr64));
@@ -1187,6 +1209,26 @@ class NdrWriter {
     return read(f, ty);
   }
 
+  // The wire alignment of a union's discriminant.
+  static uint32_t switch_align(const ir::Type& t, bool ndr64) {
+    if (t.switch_enum) {
+      const ir::Type& e = *t.switch_enum;
+      if (e.wire_bits == 16 && e.layout.size64 == 4) return ndr64 ? 4 : 2;
+      return e.wire_bits / 8;
+    }
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    return std::max<uint32_t>(1, ndr64 ? b->align64 : b->align20);
+  }
+  // Reads an encapsulated union's discriminant into the value's member.
+  std::string switch_pull_into(const ir::Type& t, const std::string& d) {
+    if (t.switch_enum) return "pull(p, nca::ndr::kScalars, " + d + ");\n";
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+      return "{\n  std::uint64_t wire = 0;\n  p.u3264(wire);\n  " + d + " = static_cast<decltype(" + d + ")>(wire);\n}\n";
+    return "p.get_as<std::" + std::string(b->is_signed ? "int" : "uint") + std::to_string(b->size20 * 8) +
+           "_t>(" + d + ");\n";
+  }
+
   // The `case` labels of an arm; the default arm gets `default:`.
   std::string case_labels(const ir::UnionArm& a) {
     if (a.is_default) return "default:";
@@ -1202,12 +1244,32 @@ class NdrWriter {
     std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
     bool has_default = false;
     for (const auto& a : t.arms) has_default = has_default || a.is_default;
+    // An encapsulated union (`union switch (T d) u`) is a structure of its discriminant and the
+    // union (C706 14.3.8): it carries the discriminant in the value, aligns to the larger of the
+    // discriminant's and the arms' alignments, and in NDR64 is padded at the end like a structure
+    // (MS-RPCE 2.2.5.3.4.1). The arm itself is aligned as in a non-encapsulated union.
+    const bool enc = t.encapsulated;
+    std::string sw_param = enc ? "" : ", std::int64_t switch_value";
+    std::string disc = "v." + cpp_ident(t.discriminant);
+    std::string enc20, enc64;
+    if (enc) {
+      uint32_t d20 = switch_align(t, false), d64 = switch_align(t, true), m20 = d20, m64 = d64, arms64 = 1;
+      for (const auto& a : t.arms)
+        if (a.element) {
+          m20 = std::max(m20, member_align(a.element->levels, 0, false));
+          arms64 = std::max(arms64, member_align(a.element->levels, 0, true));
+        }
+      m64 = std::max(m64, arms64);
+      enc20 = std::to_string(m20), enc64 = std::to_string(m64), a64 = std::to_string(arms64);
+    }
     // push
-    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
     w_.indent();
+    if (enc) w_.emit("const std::int64_t switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
+    if (enc) w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", enc64}, {"a20", enc20}});
     if (!t.nodiscriminant) w_.emit(switch_push(t));
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.emit("switch (switch_value) {\n");
@@ -1222,6 +1284,7 @@ class NdrWriter {
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
@@ -1244,13 +1307,21 @@ class NdrWriter {
     w_.outdent();
     w_.emit("}\n\n");
     // pull
-    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
     w_.indent();
     w_.emit("auto nest = p.nest();\nif (!nest) return false;\n");
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    if (enc) w_.emit("std::int64_t switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
-    if (!t.nodiscriminant) w_.emit(switch_pull(t));
+    if (enc) {
+      // The discriminant on the wire is the value's: read it, then select the arm by it.
+      w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", enc64}, {"a20", enc20}});
+      w_.emit(switch_pull_into(t, disc));
+      w_.emit("switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
+    } else if (!t.nodiscriminant) {
+      w_.emit(switch_pull(t));
+    }
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.emit("switch (switch_value) {\n");
     for (const auto& a : t.arms) {
@@ -1268,6 +1339,7 @@ class NdrWriter {
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
@@ -1322,11 +1394,15 @@ class NdrWriter {
       w_.outdent();
     }
     w_.emit("case $n$::Arm::kNone:\n  j = nullptr;\n  break;\n}\n", {{"n", n}});
+    if (enc)
+      w_.emit("if (j.is_null()) j = nlohmann::json::object();\nj[\"$k$\"] = $d$;\n",
+              {{"k", t.discriminant}, {"d", disc}});
     w_.outdent();
     w_.emit("}\n\n");
     w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n", {{"n", n}});
     w_.indent();
     w_.emit("v = $n${};\nif (j.is_null()) return;\n", {{"n", n}});
+    if (enc) w_.emit("j.at(\"$k$\").get_to($d$);\n", {{"k", t.discriminant}, {"d", disc}});
     for (const auto& a : t.arms) {
       w_.emit("if (j.contains(\"$a$\")) {\n", {{"a", arm_name(a)}});
       w_.indent();
@@ -1409,9 +1485,7 @@ class NdrWriter {
     unsupported_.clear();
     switch (t.kind) {
       case ir::TypeKind::struct_: struct_(t); break;
-      case ir::TypeKind::union_:
-        if (!t.encapsulated) union_(t);
-        break;
+      case ir::TypeKind::union_: union_(t); break;
       case ir::TypeKind::enum_: enum_(t); break;
       case ir::TypeKind::bitmap: bitmap_(t); break;
       default: break;

@@ -33,6 +33,7 @@ void Push::clear() noexcept {
   set_flags(0);
   status_ = {};
   full_.reset();
+  relative_.clear();
 }
 
 void Push::fail(Error e) noexcept {
@@ -149,6 +150,17 @@ void Push::relative_ptr_target(std::size_t placeholder) {
   std::uint32_t v = static_cast<std::uint32_t>(rel);
   if (swap_) v = detail::byteswap(v);
   std::memcpy(buf_.get() + placeholder, &v, 4);
+}
+
+void Push::relative_ptr_target(const void* key) {
+  // Pointees are pushed in the order their pointers were, so the match is nearly always first.
+  for (auto it = relative_.begin(); it != relative_.end(); ++it) {
+    if (it->first != key) continue;
+    std::size_t at = it->second;
+    relative_.erase(it);
+    return relative_ptr_target(at);
+  }
+  fail(Error::bad_relative_offset);
 }
 
 Push::Subcontext Push::subcontext_begin(std::uint8_t header_bytes) {

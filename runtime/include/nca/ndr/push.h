@@ -211,6 +211,11 @@ class Push {
   // Buffers pass, just before pushing the pointee: patches the placeholder with the current
   // offset minus the relative base.
   void relative_ptr_target(std::size_t placeholder);
+  // The same for generated code, whose scalars and buffers passes are separate calls: `key` is the
+  // address of the pointer's value, the same in both passes. A key with no placeholder recorded
+  // fails with bad_relative_offset.
+  void relative_ptr(const void* key, bool present) { relative_.emplace_back(key, relative_ptr(present)); }
+  void relative_ptr_target(const void* key);
   std::size_t relative_base() const noexcept { return relative_base_; }
   // For [relative_base] structs: generated code saves the base, sets it to the struct's offset,
   // and restores it after the struct.
@@ -291,6 +296,7 @@ class Push {
   bool swap_ = false;
   Status status_;
   std::unique_ptr<FullTable> full_;
+  std::vector<std::pair<const void*, std::size_t>> relative_;  // keyed placeholders not yet patched
 };
 
 }  // namespace nca::ndr
