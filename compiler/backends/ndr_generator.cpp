@@ -177,6 +177,7 @@ class NdrWriter {
   void push_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
                    const Scope& s) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) return interface_pointer(true, v, mode);
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
@@ -241,6 +242,30 @@ class NdrWriter {
       return;
     }
     data_level(true, std::get<ir::DataLevel>(l), v, mode, s);
+  }
+
+  // A COM interface pointer: a [unique] pointer to MInterfacePointer, the conformant structure
+  // {uint32 ulCntData; [size_is(ulCntData)] byte abData[]} (MS-DCOM 2.2.14), whatever pointer
+  // attribute the IDL gives it. Its pointee is deferred like any embedded pointer's.
+  void interface_pointer(bool push, const std::string& v, int mode) {
+    if (mode & kScalars)
+      w_.emit(push ? "p.referent(static_cast<bool>($v$.objref));\n" : "p.unique_pointer($v$.objref);\n", {{"v", v}});
+    if (!(mode & kBuffers)) return;
+    w_.emit("if ($v$.objref) {\n", {{"v", v}});
+    w_.indent();
+    if (push) {
+      w_.emit("p.conformance($v$.objref->size());\np.align(4);\n"
+              "p.u32(static_cast<std::uint32_t>($v$.objref->size()));\np.array(*$v$.objref);\n"
+              "if (p.ndr64()) p.align(4);\n",
+              {{"v", v}});
+    } else {
+      w_.emit("auto nest = p.nest();\nstd::uint64_t max = 0;\nstd::uint32_t count = 0;\n"
+              "p.conformance(max);\np.align(4);\np.u32(count);\np.expect_count(max, count);\n"
+              "p.array(*$v$.objref, count);\nif (p.ndr64()) p.align(4);\n",
+              {{"v", v}});
+    }
+    w_.outdent();
+    w_.emit("}\n");
   }
 
   static std::string pass_text(int mode) {
@@ -567,6 +592,7 @@ class NdrWriter {
   void pull_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
                    const Scope& s, const std::string& hoisted = "") {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) return interface_pointer(false, v, mode);
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
@@ -834,6 +860,12 @@ class NdrWriter {
                     const std::string& name) {
     const ir::Level& l = L[i];
     std::string qn = "\"" + name + "\"";
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if (pr.ptr($n$, static_cast<bool>($v$.objref))) {\n"
+              "  pr.blob($n$, nca::ndr::DataBlob{*$v$.objref});\n  pr.ptr_end();\n}\n",
+              {{"n", qn}, {"v", v}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       w_.emit("if (pr.ptr($n$, $present$)) {\n",
@@ -910,6 +942,10 @@ class NdrWriter {
   void to_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
                       const std::string& j) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if ($v$.objref) $j$ = *$v$.objref; else $j$ = nullptr;\n", {{"v", v}, {"j", j}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       if (p->kind == ir::PointerKind::ref) return to_json_levels(L, i + 1, v, j);
       w_.emit("if ($v$) {\n", {{"v", v}});
@@ -979,6 +1015,10 @@ class NdrWriter {
   void from_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
                         const std::string& j) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if ($j$.is_null()) $v$.objref.reset(); else $j$.get_to($v$.objref.emplace());\n", {{"v", v}, {"j", j}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       if (p->kind == ir::PointerKind::ref) return from_json_levels(L, i + 1, v, j);
       std::string inner = m_.cpp_type(L, i + 1);
@@ -1468,6 +1508,89 @@ class NdrWriter {
         {{"n", n}});
   }
 
+  // A pipe (C706 14.3.13; MS-RPCE 2.2.5.3.4.5): chunks of a count and that many elements (NDR64:
+  // and the count negated), ended by an empty chunk. The value holds the chunks; an empty one in
+  // the value is skipped on push since on the wire it would end the pipe.
+  void pipe_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    if (!t.target) return;
+    const auto& L = t.target->levels;
+    Scope s{nullptr, "v", nullptr, false};
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("if (!(pass & nca::ndr::kScalars)) return;\nfor (const auto& chunk : v.chunks) {\n");
+    w_.indent();
+    w_.emit("if (chunk.empty()) continue;\np.pipe_chunk_begin(chunk.size());\n");
+    if (const ir::Builtin* b = m_.bulk_scalar(L, 0)) {
+      w_.emit("p.array(std::span<const $t$>(chunk.data(), chunk.size()));\n", {{"t", m_.builtin_type(*b)}});
+    } else {
+      w_.emit("for (const auto& e : chunk) {\n");
+      w_.indent();
+      push_levels(L, 0, "e", kBoth, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    w_.emit("p.pipe_chunk_end(chunk.size());\n");
+    w_.outdent();
+    w_.emit("}\np.pipe_end();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // Every chunk but the last holds at least one element of at least one octet, so the loop
+    // ends within the buffer; counts are checked against the bytes left before allocating.
+    uint64_t m20 = std::max<uint64_t>(1, m_.min_wire(L, 0, false)), m64 = std::max<uint64_t>(1, m_.min_wire(L, 0, true));
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("v.chunks.clear();\nif (!(pass & nca::ndr::kScalars)) return p.ok();\n"
+            "for (;;) {\n");
+    w_.indent();
+    w_.emit("std::uint64_t count = 0;\nif (!p.pipe_chunk_begin(count, p.ndr64() ? $m64$ : $m20$)) break;\n"
+            "if (count == 0) {\n  p.pipe_chunk_end(0);\n  break;\n}\nauto& chunk = v.chunks.emplace_back();\n",
+            {{"m64", std::to_string(m64)}, {"m20", std::to_string(m20)}});
+    if (m_.bulk_scalar(L, 0)) {
+      w_.emit("p.array(chunk, count);\n");
+    } else {
+      w_.emit("if (!p.resize(chunk, count, p.ndr64() ? $m64$ : $m20$)) break;\nfor (auto& e : chunk) {\n",
+              {{"m64", std::to_string(m64)}, {"m20", std::to_string(m20)}});
+      w_.indent();
+      pull_levels(L, 0, "e", kBoth, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    w_.emit("if (!p.pipe_chunk_end(count)) break;\n");
+    w_.outdent();
+    w_.emit("}\nreturn p.ok();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    w_.emit("void print(nca::ndr::Printer& pr, std::string_view name, const $n$& v) {\n"
+            "  pr.array_begin(name, v.chunks.size());\n  for (const auto& chunk : v.chunks) {\n", {{"n", n}});
+    w_.indent();
+    w_.indent();
+    w_.emit("pr.array_begin(\"chunk\", chunk.size());\nfor (const auto& e : chunk) {\n");
+    w_.indent();
+    print_levels(L, 0, "e", "element");
+    w_.outdent();
+    w_.emit("}\npr.array_end();\n");
+    w_.outdent();
+    w_.outdent();
+    w_.emit("  }\n  pr.array_end();\n}\n\n");
+    w_.emit("void to_json(nlohmann::json& j, const $n$& v) {\n  j = nlohmann::json::array();\n"
+            "  for (const auto& chunk : v.chunks) {\n    nlohmann::json c = nlohmann::json::array();\n"
+            "    for (const auto& e : chunk) {\n", {{"n", n}});
+    w_.indent(); w_.indent(); w_.indent();
+    w_.emit("nlohmann::json x;\n");
+    to_json_levels(L, 0, "e", "x");
+    w_.emit("c.push_back(std::move(x));\n");
+    w_.outdent(); w_.outdent(); w_.outdent();
+    w_.emit("    }\n    j.push_back(std::move(c));\n  }\n}\n\n");
+    w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n  v.chunks.clear();\n"
+            "  for (const auto& c : j) {\n    auto& chunk = v.chunks.emplace_back();\n"
+            "    for (const auto& x : c) {\n      auto& e = chunk.emplace_back();\n", {{"n", n}});
+    w_.indent(); w_.indent(); w_.indent();
+    from_json_levels(L, 0, "e", "x");
+    w_.outdent(); w_.outdent(); w_.outdent();
+    w_.emit("    }\n  }\n}\n\n");
+  }
+
   void bitmap_(const ir::Type& t) {
     std::string n = cpp_ident(t.cpp_name);
     w_.emit("void print_$n$(nca::ndr::Printer& pr, std::string_view name, $n$ v) {\n", {{"n", n}});
@@ -1488,6 +1611,7 @@ class NdrWriter {
       case ir::TypeKind::union_: union_(t); break;
       case ir::TypeKind::enum_: enum_(t); break;
       case ir::TypeKind::bitmap: bitmap_(t); break;
+      case ir::TypeKind::pipe: pipe_(t); break;
       default: break;
     }
     if (!unsupported_.empty())
@@ -1496,6 +1620,11 @@ class NdrWriter {
   }
 
   // ---- per operation ----------------------------------------------------------------------
+  static bool is_pipe(const ir::Element& e) {
+    const ir::DataLevel& d = e.data();
+    return d.type && d.type->kind == ir::TypeKind::pipe;
+  }
+
   void operation(const ir::Operation& op) {
     unsupported_.clear();
     std::string n = cpp_ident(op.name);
@@ -1504,9 +1633,15 @@ class NdrWriter {
       const ir::Shape& shape = out ? op.out : op.in;
       Scope s{nullptr, "v", &op, out};
       std::string obj = out ? "r.out." : "r.in.";
+      // Pipes travel after the other [in] parameters and before the other [out] ones (MIDL's
+      // "Combining Pipe and Nonpipe Parameters"; C706 14.3.13).
+      std::vector<size_t> order;
+      for (int pipes = 0; pipes < 2; ++pipes)
+        for (size_t pi : shape.params)
+          if (is_pipe(op.params[pi].element) == (out ? pipes == 0 : pipes == 1)) order.push_back(pi);
       w_.emit("void push_$d$(nca::ndr::Push& p, const $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
       w_.indent();
-      for (size_t pi : shape.params) {
+      for (size_t pi : order) {
         const ir::Param& prm = op.params[pi];
         if (prm.is_binding_handle) continue;
         push_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);
@@ -1517,7 +1652,7 @@ class NdrWriter {
       w_.emit("}\n\n");
       w_.emit("bool pull_$d$(nca::ndr::Pull& p, $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
       w_.indent();
-      for (size_t pi : shape.params) {
+      for (size_t pi : order) {
         const ir::Param& prm = op.params[pi];
         if (prm.is_binding_handle) continue;
         pull_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);

@@ -168,7 +168,11 @@ class TypesWriter {
         if (t.target) w_.emit("using $n$ = $t$;\n\n", {{"n", n}, {"t", m_.cpp_type(t.target->levels, 0)}});
         break;
       case ir::TypeKind::pipe:
-        diags_.error(t.range, "pipes are not generated yet ('" + t.name + "')", "gen-unsupported");
+        // A pipe's data held in memory as the chunks it travels in (GENERATED_CODE.md).
+        w_.emit("struct $n$ {\n  std::vector<std::vector<$e$>> chunks;\n"
+                "  friend bool operator==(const $n$&, const $n$&) = default;\n};\n",
+                {{"n", n}, {"e", t.target ? m_.cpp_type(t.target->levels, 0) : "std::uint8_t"}});
+        declare_ndr(n, false);
         break;
     }
   }

@@ -412,3 +412,93 @@ TEST_CASE("ndr_gen_constructs: context handles in an operation", "[ndr_gen][cons
   push_out(po, r);
   CHECK(to_hex(po.bytes()) == "2a000000");
 }
+
+namespace {
+
+// An operation's [in] or [out] stub: push gives `h`, pull of `h` gives the same shape back.
+template <class Op>
+void golden_op(const Op& r, bool out, Syntax syntax, const std::string& h) {
+  nca::ndr::Push p(syntax);
+  out ? push_out(p, r) : push_in(p, r);
+  INFO("push status " << p.status().to_string());
+  REQUIRE(p.ok());
+  CHECK(to_hex(p.bytes()) == to_hex(hex(h)));
+  auto bytes = hex(h);
+  nca::ndr::Pull q(bytes, syntax);
+  Op back = r;
+  bool ok = out ? pull_out(q, back) : pull_in(q, back);
+  INFO("pull status " << q.status().to_string());
+  REQUIRE(ok);
+  CHECK(q.trailing() == 0);
+  if (out)
+    CHECK(back.out == r.out);
+  else
+    CHECK(back.in == r.in);
+}
+
+template <class Op>
+Error op_pull_error(bool out, Syntax syntax, const std::string& h) {
+  auto bytes = hex(h);
+  nca::ndr::Pull q(bytes, syntax);
+  Op back{};
+  out ? pull_out(q, back) : pull_in(q, back);
+  return q.status().code;
+}
+
+}  // namespace
+
+TEST_CASE("ndr_gen_constructs: pipes as chunked data", "[ndr_gen][constructs]") {
+  c_Pipes r;
+  r.in.before = 0x11;
+  r.in.data.chunks = {{1, 2}, {3}};
+  r.in.after = 0x22;
+  // [in]: the other parameters first, then the pipe (MIDL, "Combining Pipe and Nonpipe
+  // Parameters"). NDR20 (C706 14.3.13): each chunk is a uint32 count and its elements; an
+  // empty chunk (count 0) ends the pipe.
+  golden_op(r, false, k20, "11000000 2200 0000 | 02000000 01000000 02000000 | 01000000 03000000 | 00000000");
+  // NDR64 (MS-RPCE 2.2.5.3.4.5): 64-bit counts, each chunk followed by its count negated; the
+  // last chunk is two zero counts.
+  golden_op(r, false, k64,
+            "11000000 2200 0000 | 0200000000000000 01000000 02000000 feffffffffffffff |"
+            " 0100000000000000 03000000 00000000 ffffffffffffffff | 0000000000000000 0000000000000000");
+  r.out.back.chunks = {{c_pair{1, 2}, c_pair{3, 4}}};
+  r.out.total = 42;
+  // [out]: the pipe first, then the other parameters.
+  golden_op(r, true, k20, "02000000 | 0100 02 00 0300 04 | 00 | 00000000 | 2a000000");
+  golden_op(r, true, k64, "0200000000000000 | 0100 02 00 0300 04 00 | feffffffffffffff | 0000000000000000 0000000000000000 | 2a000000");
+  // An empty chunk in the value is not sent (it would end the pipe on the wire).
+  c_Pipes e = r;
+  e.in.data.chunks = {{}, {5}};
+  nca::ndr::Push p;
+  push_in(p, e);
+  CHECK(to_hex(p.bytes()) == to_hex(hex("11000000 2200 0000 01000000 05000000 00000000")));
+  // A wrong NDR64 trailer, a pipe without its end, a count larger than the bytes left.
+  CHECK(op_pull_error<c_Pipes>(false, k64, "11000000 2200 0000 0100000000000000 03000000 00000000 fdffffffffffffff") ==
+        Error::bad_pipe_chunk);
+  CHECK(op_pull_error<c_Pipes>(false, k20, "11000000 2200 0000 01000000 03000000") == Error::buffer_overrun);
+  CHECK(op_pull_error<c_Pipes>(false, k20, "11000000 2200 0000 ffffff7f 03000000") == Error::count_exceeds_remaining);
+}
+
+TEST_CASE("ndr_gen_constructs: COM interface pointers", "[ndr_gen][constructs]") {
+  // An interface pointer is a [unique] pointer to MInterfacePointer {uint32 ulCntData;
+  // [size_is(ulCntData)] byte abData[]} (MS-DCOM 2.2.14): a conformant structure, so its
+  // maximum count comes first. Embedded: the referent with the struct, the pointee deferred.
+  c_with_itf w;
+  w.id = 1;
+  w.obj.objref = std::vector<std::uint8_t>{0xde, 0xad, 0xbe};
+  golden(w, k20, "01000000 00000200 | 03000000 03000000 deadbe");
+  golden(w, k64, "01000000 00000000 0000020000000000 | 0300000000000000 03000000 deadbe 00");
+  c_with_itf null;
+  golden(null, k20, "00000000 00000000");
+
+  c_Itf r;
+  r.in.p.objref = std::vector<std::uint8_t>{0x4d, 0x45, 0x4f, 0x57};  // "MEOW", an OBJREF's signature
+  // A top-level interface pointer is still a unique pointer: referent, then the pointee at once.
+  golden_op(r, false, k20, "00000200 | 04000000 04000000 4d454f57");
+  // [out] IUnknown **q: a ref pointer (nothing on the wire) to a null interface pointer.
+  golden_op(r, true, k20, "00000000");
+  r.out.q.objref = std::vector<std::uint8_t>{};
+  golden_op(r, true, k20, "00000200 00000000 00000000");
+  // The maximum count must equal ulCntData.
+  CHECK(op_pull_error<c_Itf>(false, k20, "00000200 05000000 04000000 4d454f57") == Error::array_size_mismatch);
+}

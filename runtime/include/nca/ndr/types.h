@@ -143,6 +143,15 @@ struct DataBlob {
   friend bool operator==(const DataBlob&, const DataBlob&) = default;
 };
 
+// A COM interface pointer as it travels: the OBJREF octets of MS-DCOM's MInterfacePointer
+// ({ulCntData; [size_is(ulCntData)] byte abData[]}), or none for a null interface pointer. On the
+// wire it is a [unique] pointer to that conformant structure, wherever the interface pointer is
+// (MS-RPCE 2.2.4.? / MS-DCOM 2.2.14); building and reading OBJREFs is the caller's business.
+struct InterfacePointer {
+  std::optional<std::vector<std::uint8_t>> objref;
+  friend bool operator==(const InterfacePointer&, const InterfacePointer&) = default;
+};
+
 // Common codes, named as Samba and Windows name them.
 namespace status {
 inline constexpr NtStatus kOk{0x00000000};
