@@ -4,6 +4,7 @@
 // straight-line calls into nca::ndr for one element in one mode: the scalars pass (the fixed part,
 // referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
 #include <functional>
+#include <map>
 #include <regex>
 #include <algorithm>
 #include <set>
@@ -170,7 +171,31 @@ class NdrWriter {
     }
     out += t;
     if (!any || out.find_first_of("&>[") != std::string::npos) return "";
+    for (const auto& [call, local] : cse_) {
+      for (size_t at = out.find(call); at != std::string::npos; at = out.find(call, at + local.size()))
+        out.replace(at, call.size(), local);
+    }
     return "(" + out + ")";
+  }
+
+  // A struct's value() members may call the strlen family or ndr_size on a member, and the sizes
+  // that name those members repeat the call: each distinct call is made once per push call, into
+  // a local (a string's length is otherwise scanned four times per pass for lsa_String).
+  void hoist_value_calls(const ir::Type& t, const Scope& ps) {
+    static const std::regex call(R"(ndr_gen_detail::\w+\((p, )?v\.\w+\))");
+    cse_.clear();
+    std::vector<std::string> calls;
+    for (const auto& m : t.members) {
+      if (!m.data().value) continue;
+      std::string text = value_expr(*m.data().value, ps);
+      for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it)
+        if (std::find(calls.begin(), calls.end(), it->str()) == calls.end()) calls.push_back(it->str());
+    }
+    for (const auto& c : calls) {
+      std::string local = "value_call" + std::to_string(cse_.size());
+      w_.emit("const auto $l$ = $c$;\n", {{"l", local}, {"c", c}});
+      cse_.emplace(c, local);
+    }
   }
 
   // ---- push -------------------------------------------------------------------------------
@@ -522,21 +547,19 @@ class NdrWriter {
       if (string_fn(*d) != "string") {
         // [charset(UTF16), size_is(), length_is()] uint16 *: counts from the IDL, the text as
         // bare UTF-16 units whose number must be the length (lsa_String).
+        // utf16_units() checks the text against the count (ASCII of that length needs no second
+        // scan): ill-formed text is invalid_charset, another length array_size_mismatch.
         std::string n = std::to_string(++tmp_);
         std::string length = !c.length.empty() ? c.length : c.size;
-        w_.emit("if (auto units$n$ = nca::ndr::utf16_length($v$); !units$n$) {\n"
-                "  p.fail(nca::ndr::Error::invalid_charset);\n"
-                "} else if (*units$n$ != static_cast<std::uint64_t>($l$)) {\n"
-                "  p.fail(nca::ndr::Error::array_size_mismatch);\n"
-                "} else {\n",
-                {{"n", n}, {"v", v}, {"l", length}});
+        w_.emit("{\n");
         w_.indent();
+        w_.emit("const auto units$n$ = static_cast<std::uint64_t>($l$);\n", {{"n", n}, {"l", length}});
         if (conformant(a) && !a.surrounding)
           w_.emit("p.conformance(static_cast<std::uint64_t>($c$));\n", {{"c", c.size}});
         if (varying(a))
-          w_.emit("p.variance(static_cast<std::uint64_t>($o$), *units$n$);\n",
+          w_.emit("p.variance(static_cast<std::uint64_t>($o$), units$n$);\n",
                   {{"o", c.offset.empty() ? "0" : c.offset}, {"n", n}});
-        w_.emit("p.utf16_units($v$, *units$n$);\n", {{"v", v}, {"n", n}});
+        w_.emit("p.utf16_units($v$, units$n$);\n", {{"v", v}, {"n", n}});
         w_.outdent();
         w_.emit("}\n");
         return;
@@ -1113,6 +1136,7 @@ class NdrWriter {
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
     w_.indent();
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    hoist_value_calls(t, ps);
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
     if (hoist) {
@@ -1139,6 +1163,7 @@ class NdrWriter {
       w_.outdent();
       w_.emit("}\n");
     }
+    cse_.clear();
     if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
     w_.outdent();
     w_.emit("}\n\n");
@@ -1284,10 +1309,11 @@ class NdrWriter {
     std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
     bool has_default = false;
     for (const auto& a : t.arms) has_default = has_default || a.is_default;
-    // An encapsulated union (`union switch (T d) u`) is a structure of its discriminant and the
-    // union (C706 14.3.8): it carries the discriminant in the value, aligns to the larger of the
-    // discriminant's and the arms' alignments, and in NDR64 is padded at the end like a structure
-    // (MS-RPCE 2.2.5.3.4.1). The arm itself is aligned as in a non-encapsulated union.
+    // An encapsulated union (`union switch (T d) u`) carries the discriminant in the value. In
+    // NDR20 the discriminant is aligned to its own type and the arm to its own (as Windows'
+    // NdrEncapsulatedUnionMarshall and Impacket's NDRUNION send it); in NDR64 the union aligns
+    // to the larger of the discriminant's and the arms' alignments, the arm to the largest arm,
+    // and the end is padded like a structure's (MS-RPCE 2.2.5.3.4.1).
     const bool enc = t.encapsulated;
     std::string sw_param = enc ? "" : ", std::int64_t switch_value";
     std::string disc = "v." + cpp_ident(t.discriminant);
@@ -1300,7 +1326,8 @@ class NdrWriter {
           arms64 = std::max(arms64, member_align(a.element->levels, 0, true));
         }
       m64 = std::max(m64, arms64);
-      enc20 = std::to_string(m20), enc64 = std::to_string(m64), a64 = std::to_string(arms64);
+      (void)m20;
+      enc20 = std::to_string(d20), enc64 = std::to_string(m64), a64 = std::to_string(arms64);
     }
     // push
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
@@ -1746,6 +1773,7 @@ class NdrWriter {
   DiagnosticEngine& diags_;
   int tmp_ = 0;
   std::string unsupported_;
+  std::map<std::string, std::string> cse_;  // call text -> local, while a struct's push is written
 };
 
 // Helpers every _ndr.cpp carries (in an anonymous namespace: no symbol clashes between files).

@@ -126,9 +126,9 @@ void Push::utf16_units(std::string_view wtf8, std::size_t units) {
   }
   if (i == units) {
     // done: all ASCII
-  } else if (utf16_length(wtf8) != units || !wtf8_to_utf16le(wtf8, p)) {
+  } else if (auto n = utf16_length(wtf8); !n || *n != units || !wtf8_to_utf16le(wtf8, p)) {
     std::memset(buf_.get() + at, 0, units * 2);
-    return fail(Error::invalid_charset);
+    return fail(n && *n != units ? Error::array_size_mismatch : Error::invalid_charset);
   }
   if (swap_) {
     for (std::size_t k = 0; k < units; ++k) std::swap(buf_[at + 2 * k], buf_[at + 2 * k + 1]);

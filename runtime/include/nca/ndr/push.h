@@ -179,7 +179,8 @@ class Push {
                     std::uint64_t fixed_max = 0);
   // The bare UTF-16 units of `wtf8`, aligned to 2, no counts and no terminator: for
   // [charset(UTF16), size_is(), length_is()] arrays whose counts generated code writes itself
-  // (it gets `units` from utf16_length()). A different count fails with invalid_charset.
+  // (it gets `units` from utf16_length() or from the IDL). Ill-formed text fails with
+  // invalid_charset, well-formed text of another length with array_size_mismatch.
   void utf16_units(std::string_view wtf8, std::size_t units);
 
   // --- well-known types ----------------------------------------------------------------------
