@@ -154,7 +154,7 @@ std::string CppModel::cpp_type(const std::vector<ir::Level>& levels, size_t i) c
   const ir::Level& l = levels[i];
   if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
     std::string inner = cpp_type(levels, i + 1);
-    if (p->kind == ir::PointerKind::ref) return inner;
+    if (p->kind == ir::PointerKind::ref || is_interface_pointer(levels, i)) return inner;  // nullable itself
     if (p->kind == ir::PointerKind::full) return "nca::ndr::Full<" + inner + ">";
     return "nca::ndr::Unique<" + inner + ">";
   }
@@ -181,6 +181,12 @@ std::string CppModel::cpp_type(const std::vector<ir::Level>& levels, size_t i) c
   }
   if (d.type->kind == ir::TypeKind::bitmap) return qualified(*d.type);
   return qualified(*d.type);
+}
+
+bool CppModel::is_interface_pointer(const std::vector<ir::Level>& levels, size_t i) const {
+  if (!std::holds_alternative<ir::PointerLevel>(levels[i]) || i + 1 >= levels.size()) return false;
+  const auto* d = std::get_if<ir::DataLevel>(&levels[i + 1]);
+  return d && d->builtin && d->builtin->kind == ir::ScalarKind::interface_ptr;
 }
 
 bool CppModel::needs_buffers(const std::vector<ir::Level>& levels, size_t i) const {

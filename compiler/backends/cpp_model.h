@@ -51,6 +51,9 @@ class CppModel {
   std::string builtin_type(const ir::Builtin& b) const;
   // True when levels[i] is an array whose value is held as a string (see GENERATED_CODE.md).
   bool is_string_array(const std::vector<ir::Level>& levels, size_t i) const;
+  // True when levels[i] is the pointer of a COM interface pointer (`IFoo *`): it and the data
+  // level after it are one nca::ndr::InterfacePointer, a [unique] pointer to an MInterfacePointer.
+  bool is_interface_pointer(const std::vector<ir::Level>& levels, size_t i) const;
   // Whether marshalling levels[i..] (resp. the type) has a deferred (buffers) part.
   bool needs_buffers(const std::vector<ir::Level>& levels, size_t i) const;
   bool needs_buffers(const ir::Type& t) const;

@@ -4,6 +4,7 @@
 // straight-line calls into nca::ndr for one element in one mode: the scalars pass (the fixed part,
 // referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
 #include <functional>
+#include <map>
 #include <regex>
 #include <algorithm>
 #include <set>
@@ -175,18 +176,57 @@ class NdrWriter {
     }
     out += t;
     if (!any || out.find_first_of("&>[") != std::string::npos) return "";
+    for (const auto& [call, local] : cse_) {
+      for (size_t at = out.find(call); at != std::string::npos; at = out.find(call, at + local.size()))
+        out.replace(at, call.size(), local);
+    }
     return "(" + out + ")";
+  }
+
+  // A struct's value() members may call the strlen family or ndr_size on a member, and the sizes
+  // that name those members repeat the call: each distinct call is made once per push call, into
+  // a local (a string's length is otherwise scanned four times per pass for lsa_String).
+  void hoist_value_calls(const ir::Type& t, const Scope& ps) {
+    static const std::regex call(R"(ndr_gen_detail::\w+\((p, )?v\.\w+\))");
+    cse_.clear();
+    std::vector<std::string> calls;
+    for (const auto& m : t.members) {
+      if (!m.data().value) continue;
+      std::string text = value_expr(*m.data().value, ps);
+      for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it)
+        if (std::find(calls.begin(), calls.end(), it->str()) == calls.end()) calls.push_back(it->str());
+    }
+    for (const auto& c : calls) {
+      std::string local = "value_call" + std::to_string(cse_.size());
+      w_.emit("const auto $l$ = $c$;\n", {{"l", local}, {"c", c}});
+      cse_.emplace(c, local);
+    }
   }
 
   // ---- push -------------------------------------------------------------------------------
   void push_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
                    const Scope& s) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) return interface_pointer(true, v, mode);
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
-      if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short)
-        unsupported_ = "relative pointers";
+      if (p->kind == ir::PointerKind::relative_short) unsupported_ = "relative_short pointers";
+      if (p->kind == ir::PointerKind::relative) {
+        // pidl's [relative]: a 32-bit offset from the relative base (the stream's or the
+        // subcontext's start) to the pointee, which travels in the buffers pass; the placeholder
+        // is patched when the pointee is written (Samba's ndr_push_relative_ptr1/2).
+        if (mode & kScalars) w_.emit("p.relative_ptr(&$v$, static_cast<bool>($v$));\n", {{"v", v}});
+        if (mode & kBuffers) {
+          w_.emit("if ($v$) {\n", {{"v", v}});
+          w_.indent();
+          w_.emit("p.relative_ptr_target(&$v$);\n", {{"v", v}});
+          push_levels(L, i + 1, pointee, kBoth, s);
+          w_.outdent();
+          w_.emit("}\n");
+        }
+        return;
+      }
       if (mode & kScalars) {
         if (p->kind == ir::PointerKind::ref && !p->top_level)
           w_.emit("p.referent(true);\n");
@@ -231,7 +271,31 @@ class NdrWriter {
       w_.emit("}\n");
       return;
     }
-    push_data(std::get<ir::DataLevel>(l), v, mode, s);
+    data_level(true, std::get<ir::DataLevel>(l), v, mode, s);
+  }
+
+  // A COM interface pointer: a [unique] pointer to MInterfacePointer, the conformant structure
+  // {uint32 ulCntData; [size_is(ulCntData)] byte abData[]} (MS-DCOM 2.2.14), whatever pointer
+  // attribute the IDL gives it. Its pointee is deferred like any embedded pointer's.
+  void interface_pointer(bool push, const std::string& v, int mode) {
+    if (mode & kScalars)
+      w_.emit(push ? "p.referent(static_cast<bool>($v$.objref));\n" : "p.unique_pointer($v$.objref);\n", {{"v", v}});
+    if (!(mode & kBuffers)) return;
+    w_.emit("if ($v$.objref) {\n", {{"v", v}});
+    w_.indent();
+    if (push) {
+      w_.emit("p.conformance($v$.objref->size());\np.align(4);\n"
+              "p.u32(static_cast<std::uint32_t>($v$.objref->size()));\np.array(*$v$.objref);\n"
+              "if (p.ndr64()) p.align(4);\n",
+              {{"v", v}});
+    } else {
+      w_.emit("auto nest = p.nest();\nstd::uint64_t max = 0;\nstd::uint32_t count = 0;\n"
+              "p.conformance(max);\np.align(4);\np.u32(count);\np.expect_count(max, count);\n"
+              "p.array(*$v$.objref, count);\nif (p.ndr64()) p.align(4);\n",
+              {{"v", v}});
+    }
+    w_.outdent();
+    w_.emit("}\n");
   }
 
   static std::string pass_text(int mode) {
@@ -239,9 +303,10 @@ class NdrWriter {
                          : mode == kScalars ? "nca::ndr::kScalars" : "nca::ndr::kBuffers";
   }
 
-  void push_data(const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
-    std::string flags = engine_flags(d.flags, "p.flags()");
-    if (!flags.empty() && (mode & kScalars)) {
+  // One DATA level in either direction: the two differ only in the verb of the calls they emit
+  // and in what surrounds a builtin (push: value(); pull: range()).
+  void data_level(bool push, const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
+    if (!engine_flags(d.flags, "p.flags()").empty() && (mode & kScalars)) {
       int n = ++tmp_;
       w_.emit("{\n");
       w_.indent();
@@ -249,12 +314,13 @@ class NdrWriter {
               {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
       ir::DataLevel inner = d;
       inner.flags.clear();
-      push_data(inner, v0, mode, s);
+      data_level(push, inner, v0, mode, s);
       w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
       w_.outdent();
       w_.emit("}\n");
       return;
     }
+    const char* verb = push ? "push" : "pull";
     if (d.context_handle != ir::ContextHandleKind::none) {
       if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
       return;
@@ -269,25 +335,40 @@ class NdrWriter {
         if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v0}});
         return;
       }
-      if (const ir::Element* target = m_.alias_target(t)) return push_levels(target->levels, 0, v0, mode, s);
+      if (const ir::Element* target = m_.alias_target(t)) {
+        if (push) return push_levels(target->levels, 0, v0, mode, s);
+        return pull_levels(target->levels, 0, v0, mode, s);
+      }
       if (t.kind == ir::TypeKind::bitmap) {
         if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v0}});
         return;
       }
       if (t.kind == ir::TypeKind::enum_) {
-        if (mode & kScalars) w_.emit("push(p, nca::ndr::kScalars, $v$);\n", {{"v", v0}});
+        if (mode & kScalars) w_.emit("$verb$(p, nca::ndr::kScalars, $v$);\n", {{"verb", verb}, {"v", v0}});
         return;
       }
       if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
-      w_.emit("push(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v0}});
+      w_.emit("$verb$(p, $pass$, $v$);\n", {{"verb", verb}, {"pass", pass_text(mode)}, {"v", v0}});
       return;
     }
     if (!(mode & kScalars)) return;
+    if (!push) {
+      pull_builtin(d, v0);
+      if (d.range)
+        w_.emit("p.range<std::int64_t>(static_cast<std::int64_t>($v$), $lo$, $hi$);\n",
+                {{"v", v0}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
+      return;
+    }
     std::string v = v0;
     if (d.value) {
       std::string ve = value_expr(*d.value, s);
       if (!ve.empty()) v = "static_cast<" + m_.builtin_type(*d.builtin) + ">(" + ve + ")";
     }
+    // [range] holds on both sides: a value outside it is not sent (as MIDL's stubs refuse it).
+    if (d.range)
+      w_.emit("if (static_cast<std::int64_t>($v$) < $lo$ || static_cast<std::int64_t>($v$) > $hi$) "
+              "p.fail(nca::ndr::Error::range_violation);\n",
+              {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
     push_builtin(d, v);
   }
 
@@ -429,12 +510,27 @@ class NdrWriter {
     return f;
   }
 
+  // The characters a [string] value sends, with its terminator (its maximum and actual count).
+  std::string string_count(const std::vector<ir::Level>& L, size_t i, const std::string& v) {
+    const auto& a = std::get<ir::ArrayLevel>(L[i]);
+    const auto& d = std::get<ir::DataLevel>(L.at(i + 1));
+    std::string term = a.zero_terminated ? " + 1" : "";
+    if (string_fn(d) == "string_utf16") return "(nca::ndr::utf16_length(" + v + ").value_or(0)" + term + ")";
+    return "(" + v + ".size()" + term + ")";
+  }
+
   void push_array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a,
                   const std::string& v, int mode, const Scope& s) {
     const auto* d = std::get_if<ir::DataLevel>(&L.at(i + 1));
     Counts c = counts(a, s);
     if (m_.is_string_array(L, i)) {
       if (!(mode & kScalars)) return;
+      if (a.is_string && a.surrounding && conformant(a)) {
+        // The struct wrote the maximum count first; here the offset, actual count and text.
+        w_.emit("p.$f$($v$, $form$, $n$);\n", {{"f", string_fn(*d)}, {"v", v},
+                                                {"form", str_form(a, false)}, {"n", string_count(L, i, v)}});
+        return;
+      }
       if (a.is_string) {
         if (a.size_is) {
           // [string, size_is(n)]: the conformance is n, then offset/length of the text.
@@ -456,21 +552,19 @@ class NdrWriter {
       if (string_fn(*d) != "string") {
         // [charset(UTF16), size_is(), length_is()] uint16 *: counts from the IDL, the text as
         // bare UTF-16 units whose number must be the length (lsa_String).
+        // utf16_units() checks the text against the count (ASCII of that length needs no second
+        // scan): ill-formed text is invalid_charset, another length array_size_mismatch.
         std::string n = std::to_string(++tmp_);
         std::string length = !c.length.empty() ? c.length : c.size;
-        w_.emit("if (auto units$n$ = nca::ndr::utf16_length($v$); !units$n$) {\n"
-                "  p.fail(nca::ndr::Error::invalid_charset);\n"
-                "} else if (*units$n$ != static_cast<std::uint64_t>($l$)) {\n"
-                "  p.fail(nca::ndr::Error::array_size_mismatch);\n"
-                "} else {\n",
-                {{"n", n}, {"v", v}, {"l", length}});
+        w_.emit("{\n");
         w_.indent();
+        w_.emit("const auto units$n$ = static_cast<std::uint64_t>($l$);\n", {{"n", n}, {"l", length}});
         if (conformant(a) && !a.surrounding)
           w_.emit("p.conformance(static_cast<std::uint64_t>($c$));\n", {{"c", c.size}});
         if (varying(a))
-          w_.emit("p.variance(static_cast<std::uint64_t>($o$), *units$n$);\n",
+          w_.emit("p.variance(static_cast<std::uint64_t>($o$), units$n$);\n",
                   {{"o", c.offset.empty() ? "0" : c.offset}, {"n", n}});
-        w_.emit("p.utf16_units($v$, *units$n$);\n", {{"v", v}, {"n", n}});
+        w_.emit("p.utf16_units($v$, units$n$);\n", {{"v", v}, {"n", n}});
         w_.outdent();
         w_.emit("}\n");
         return;
@@ -526,9 +620,27 @@ class NdrWriter {
   void pull_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v, int mode,
                    const Scope& s, const std::string& hoisted = "") {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) return interface_pointer(false, v, mode);
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
+      if (p->kind == ir::PointerKind::relative) {
+        // The offset is read with the scalars; the pointee is read where it points, and the
+        // stream continues after whichever ended later (Samba's relative_highest_offset).
+        if (mode & kScalars)
+          w_.emit("if (std::uint32_t rel = 0; p.relative_ptr(&$v$, rel) && rel != 0) {\n  $v$.emplace();\n} else {\n  $v$.reset();\n}\n",
+                  {{"v", v}});
+        if (mode & kBuffers) {
+          w_.emit("if (std::size_t saved = 0; $v$ && p.relative_ptr_seek(&$v$, saved)) {\n", {{"v", v}});
+          w_.indent();
+          w_.emit("auto nest = p.nest();\n");
+          pull_levels(L, i + 1, pointee, kBoth, s);
+          w_.emit("p.relative_ptr_return(saved);\n");
+          w_.outdent();
+          w_.emit("}\n");
+        }
+        return;
+      }
       if (mode & kScalars) {
         if (p->kind == ir::PointerKind::ref && !p->top_level)
           w_.emit("p.ref_referent();\n");
@@ -579,58 +691,7 @@ class NdrWriter {
       w_.emit("}\n");
       return;
     }
-    pull_data(std::get<ir::DataLevel>(l), v, mode, s);
-  }
-
-  void pull_data(const ir::DataLevel& d, const std::string& v, int mode, const Scope& s) {
-    std::string flags = engine_flags(d.flags, "p.flags()");
-    if (!flags.empty() && (mode & kScalars)) {
-      int n = ++tmp_;
-      w_.emit("{\n");
-      w_.indent();
-      w_.emit("const std::uint32_t saved$n$ = p.flags();\np.set_flags($f$);\n",
-              {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
-      ir::DataLevel inner = d;
-      inner.flags.clear();
-      pull_data(inner, v, mode, s);
-      w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
-      w_.outdent();
-      w_.emit("}\n");
-      return;
-    }
-    if (d.context_handle != ir::ContextHandleKind::none) {
-      if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
-      return;
-    }
-    if (d.type) {
-      const ir::Type& t = *d.type;
-      if (m_.well_known(t) == WellKnown::guid) {
-        if (mode & kScalars) w_.emit("p.guid($v$);\n", {{"v", v}});
-        return;
-      }
-      if (m_.well_known(t) == WellKnown::policy_handle) {
-        if (mode & kScalars) w_.emit("p.context_handle($v$);\n", {{"v", v}});
-        return;
-      }
-      if (const ir::Element* target = m_.alias_target(t)) return pull_levels(target->levels, 0, v, mode, s);
-      if (t.kind == ir::TypeKind::bitmap) {
-        if (mode & kScalars) w_.emit("p.$f$($v$);\n", {{"f", int_fn(t.wire_bits, false)}, {"v", v}});
-        return;
-      }
-      if (t.kind == ir::TypeKind::enum_) {
-        if (mode & kScalars) w_.emit("pull(p, nca::ndr::kScalars, $v$);\n", {{"v", v}});
-        return;
-      }
-      if (!(mode & kScalars) && !m_.needs_buffers(t)) return;
-      w_.emit("pull(p, $pass$, $v$);\n", {{"pass", pass_text(mode)}, {"v", v}});
-      return;
-    }
-    if (!(mode & kScalars)) return;
-    pull_builtin(d, v);
-    if (d.range) {
-      w_.emit("p.range<std::int64_t>(static_cast<std::int64_t>($v$), $lo$, $hi$);\n",
-              {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
-    }
+    data_level(false, std::get<ir::DataLevel>(l), v, mode, s);
   }
 
   void pull_builtin(const ir::DataLevel& d, const std::string& v) {
@@ -714,6 +775,11 @@ class NdrWriter {
     std::string n = std::to_string(++tmp_);
     if (m_.is_string_array(L, i)) {
       if (!(mode & kScalars)) return;
+      if (a.is_string && !hoisted.empty()) {
+        w_.emit("p.$f$($v$, $form$, $h$);\n",
+                {{"f", string_fn(*d)}, {"v", v}, {"form", str_form(a, false)}, {"h", hoisted}});
+        return;
+      }
       if (a.is_string) {
         if (a.size_is) {
           w_.emit("{\n");
@@ -822,6 +888,12 @@ class NdrWriter {
                     const std::string& name) {
     const ir::Level& l = L[i];
     std::string qn = "\"" + name + "\"";
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if (pr.ptr($n$, static_cast<bool>($v$.objref))) {\n"
+              "  pr.blob($n$, nca::ndr::DataBlob{*$v$.objref});\n  pr.ptr_end();\n}\n",
+              {{"n", qn}, {"v", v}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       w_.emit("if (pr.ptr($n$, $present$)) {\n",
@@ -898,6 +970,10 @@ class NdrWriter {
   void to_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
                       const std::string& j) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if ($v$.objref) $j$ = *$v$.objref; else $j$ = nullptr;\n", {{"v", v}, {"j", j}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       if (p->kind == ir::PointerKind::ref) return to_json_levels(L, i + 1, v, j);
       w_.emit("if ($v$) {\n", {{"v", v}});
@@ -967,6 +1043,10 @@ class NdrWriter {
   void from_json_levels(const std::vector<ir::Level>& L, size_t i, const std::string& v,
                         const std::string& j) {
     const ir::Level& l = L[i];
+    if (m_.is_interface_pointer(L, i)) {
+      w_.emit("if ($j$.is_null()) $v$.objref.reset(); else $j$.get_to($v$.objref.emplace());\n", {{"v", v}, {"j", j}});
+      return;
+    }
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       if (p->kind == ir::PointerKind::ref) return from_json_levels(L, i + 1, v, j);
       std::string inner = m_.cpp_type(L, i + 1);
@@ -1061,11 +1141,15 @@ class NdrWriter {
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
     w_.indent();
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    hoist_value_calls(t, ps);
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
     if (hoist) {
       if (m_.is_string_array(last->levels, 0)) {
-        unsupported_ = "a conformant string at the end of a structure";
+        // A conformant [string] last: its maximum count (the characters sent, with the NUL)
+        // goes first, the offset, actual count and characters stay in place.
+        w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n",
+                {{"n", string_count(last->levels, 0, "v." + cpp_ident(last->name))}});
       } else {
         Counts c = counts(*hoist, ps);
         w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
@@ -1084,6 +1168,7 @@ class NdrWriter {
       w_.outdent();
       w_.emit("}\n");
     }
+    cse_.clear();
     if (!flags.empty()) w_.emit("p.set_flags(saved);\n");
     w_.outdent();
     w_.emit("}\n\n");
@@ -1143,8 +1228,10 @@ class NdrWriter {
   // The alignment of levels[i..] in a structure (a conformant array counts its elements only).
   uint32_t member_align(const std::vector<ir::Level>& L, size_t i, bool ndr64) {
     const ir::Level& l = L[i];
-    if (const auto* p = std::get_if<ir::PointerLevel>(&l))
+    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+      if (p->kind == ir::PointerKind::relative) return 4;  // always a 32-bit offset
       return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, i + 1, ndr64) : (ndr64 ? 8 : 4);
+    }
     if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
       uint32_t counts = (a->kind == ir::ArrayKind::fixed || (conformant(*a) && a->surrounding && !varying(*a))) ? 1 : (ndr64 ? 8 : 4);
       return std::max(counts, member_align(L, i + 1, ndr64));
@@ -1192,6 +1279,26 @@ class NdrWriter {
     return read(f, ty);
   }
 
+  // The wire alignment of a union's discriminant.
+  static uint32_t switch_align(const ir::Type& t, bool ndr64) {
+    if (t.switch_enum) {
+      const ir::Type& e = *t.switch_enum;
+      if (e.wire_bits == 16 && e.layout.size64 == 4) return ndr64 ? 4 : 2;
+      return e.wire_bits / 8;
+    }
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    return std::max<uint32_t>(1, ndr64 ? b->align64 : b->align20);
+  }
+  // Reads an encapsulated union's discriminant into the value's member.
+  std::string switch_pull_into(const ir::Type& t, const std::string& d) {
+    if (t.switch_enum) return "pull(p, nca::ndr::kScalars, " + d + ");\n";
+    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+      return "{\n  std::uint64_t wire = 0;\n  p.u3264(wire);\n  " + d + " = static_cast<decltype(" + d + ")>(wire);\n}\n";
+    return "p.get_as<std::" + std::string(b->is_signed ? "int" : "uint") + std::to_string(b->size20 * 8) +
+           "_t>(" + d + ");\n";
+  }
+
   // The `case` labels of an arm; the default arm gets `default:`.
   std::string case_labels(const ir::UnionArm& a) {
     if (a.is_default) return "default:";
@@ -1207,12 +1314,34 @@ class NdrWriter {
     std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
     bool has_default = false;
     for (const auto& a : t.arms) has_default = has_default || a.is_default;
+    // An encapsulated union (`union switch (T d) u`) carries the discriminant in the value. In
+    // NDR20 the discriminant is aligned to its own type and the arm to its own (as Windows'
+    // NdrEncapsulatedUnionMarshall and Impacket's NDRUNION send it); in NDR64 the union aligns
+    // to the larger of the discriminant's and the arms' alignments, the arm to the largest arm,
+    // and the end is padded like a structure's (MS-RPCE 2.2.5.3.4.1).
+    const bool enc = t.encapsulated;
+    std::string sw_param = enc ? "" : ", std::int64_t switch_value";
+    std::string disc = "v." + cpp_ident(t.discriminant);
+    std::string enc20, enc64;
+    if (enc) {
+      uint32_t d20 = switch_align(t, false), d64 = switch_align(t, true), m20 = d20, m64 = d64, arms64 = 1;
+      for (const auto& a : t.arms)
+        if (a.element) {
+          m20 = std::max(m20, member_align(a.element->levels, 0, false));
+          arms64 = std::max(arms64, member_align(a.element->levels, 0, true));
+        }
+      m64 = std::max(m64, arms64);
+      (void)m20;
+      enc20 = std::to_string(d20), enc64 = std::to_string(m64), a64 = std::to_string(arms64);
+    }
     // push
-    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
     w_.indent();
+    if (enc) w_.emit("const std::int64_t switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
+    if (enc) w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", enc64}, {"a20", enc20}});
     if (!t.nodiscriminant) w_.emit(switch_push(t));
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.emit("switch (switch_value) {\n");
@@ -1227,6 +1356,7 @@ class NdrWriter {
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
@@ -1249,13 +1379,21 @@ class NdrWriter {
     w_.outdent();
     w_.emit("}\n\n");
     // pull
-    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v, std::int64_t switch_value) {\n", {{"n", n}});
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
     w_.indent();
     w_.emit("auto nest = p.nest();\nif (!nest) return false;\n");
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
+    if (enc) w_.emit("std::int64_t switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
     w_.indent();
-    if (!t.nodiscriminant) w_.emit(switch_pull(t));
+    if (enc) {
+      // The discriminant on the wire is the value's: read it, then select the arm by it.
+      w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", enc64}, {"a20", enc20}});
+      w_.emit(switch_pull_into(t, disc));
+      w_.emit("switch_value = static_cast<std::int64_t>($d$);\n", {{"d", disc}});
+    } else if (!t.nodiscriminant) {
+      w_.emit(switch_pull(t));
+    }
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.emit("switch (switch_value) {\n");
     for (const auto& a : t.arms) {
@@ -1273,6 +1411,7 @@ class NdrWriter {
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
@@ -1327,11 +1466,15 @@ class NdrWriter {
       w_.outdent();
     }
     w_.emit("case $n$::Arm::kNone:\n  j = nullptr;\n  break;\n}\n", {{"n", n}});
+    if (enc)
+      w_.emit("if (j.is_null()) j = nlohmann::json::object();\nj[\"$k$\"] = $d$;\n",
+              {{"k", t.discriminant}, {"d", disc}});
     w_.outdent();
     w_.emit("}\n\n");
     w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n", {{"n", n}});
     w_.indent();
     w_.emit("v = $n${};\nif (j.is_null()) return;\n", {{"n", n}});
+    if (enc) w_.emit("j.at(\"$k$\").get_to($d$);\n", {{"k", t.discriminant}, {"d", disc}});
     for (const auto& a : t.arms) {
       w_.emit("if (j.contains(\"$a$\")) {\n", {{"a", arm_name(a)}});
       w_.indent();
@@ -1397,6 +1540,89 @@ class NdrWriter {
         {{"n", n}});
   }
 
+  // A pipe (C706 14.3.13; MS-RPCE 2.2.5.3.4.5): chunks of a count and that many elements (NDR64:
+  // and the count negated), ended by an empty chunk. The value holds the chunks; an empty one in
+  // the value is skipped on push since on the wire it would end the pipe.
+  void pipe_(const ir::Type& t) {
+    std::string n = cpp_ident(t.cpp_name);
+    if (!t.target) return;
+    const auto& L = t.target->levels;
+    Scope s{nullptr, "v", nullptr, false};
+    w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("if (!(pass & nca::ndr::kScalars)) return;\nfor (const auto& chunk : v.chunks) {\n");
+    w_.indent();
+    w_.emit("if (chunk.empty()) continue;\np.pipe_chunk_begin(chunk.size());\n");
+    if (const ir::Builtin* b = m_.bulk_scalar(L, 0)) {
+      w_.emit("p.array(std::span<const $t$>(chunk.data(), chunk.size()));\n", {{"t", m_.builtin_type(*b)}});
+    } else {
+      w_.emit("for (const auto& e : chunk) {\n");
+      w_.indent();
+      push_levels(L, 0, "e", kBoth, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    w_.emit("p.pipe_chunk_end(chunk.size());\n");
+    w_.outdent();
+    w_.emit("}\np.pipe_end();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    // Every chunk but the last holds at least one element of at least one octet, so the loop
+    // ends within the buffer; counts are checked against the bytes left before allocating.
+    uint64_t m20 = std::max<uint64_t>(1, m_.min_wire(L, 0, false)), m64 = std::max<uint64_t>(1, m_.min_wire(L, 0, true));
+    w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v) {\n", {{"n", n}});
+    w_.indent();
+    w_.emit("v.chunks.clear();\nif (!(pass & nca::ndr::kScalars)) return p.ok();\n"
+            "for (;;) {\n");
+    w_.indent();
+    w_.emit("std::uint64_t count = 0;\nif (!p.pipe_chunk_begin(count, p.ndr64() ? $m64$ : $m20$)) break;\n"
+            "if (count == 0) {\n  p.pipe_chunk_end(0);\n  break;\n}\nauto& chunk = v.chunks.emplace_back();\n",
+            {{"m64", std::to_string(m64)}, {"m20", std::to_string(m20)}});
+    if (m_.bulk_scalar(L, 0)) {
+      w_.emit("p.array(chunk, count);\n");
+    } else {
+      w_.emit("if (!p.resize(chunk, count, p.ndr64() ? $m64$ : $m20$)) break;\nfor (auto& e : chunk) {\n",
+              {{"m64", std::to_string(m64)}, {"m20", std::to_string(m20)}});
+      w_.indent();
+      pull_levels(L, 0, "e", kBoth, s);
+      w_.outdent();
+      w_.emit("}\n");
+    }
+    w_.emit("if (!p.pipe_chunk_end(count)) break;\n");
+    w_.outdent();
+    w_.emit("}\nreturn p.ok();\n");
+    w_.outdent();
+    w_.emit("}\n\n");
+    w_.emit("void print(nca::ndr::Printer& pr, std::string_view name, const $n$& v) {\n"
+            "  pr.array_begin(name, v.chunks.size());\n  for (const auto& chunk : v.chunks) {\n", {{"n", n}});
+    w_.indent();
+    w_.indent();
+    w_.emit("pr.array_begin(\"chunk\", chunk.size());\nfor (const auto& e : chunk) {\n");
+    w_.indent();
+    print_levels(L, 0, "e", "element");
+    w_.outdent();
+    w_.emit("}\npr.array_end();\n");
+    w_.outdent();
+    w_.outdent();
+    w_.emit("  }\n  pr.array_end();\n}\n\n");
+    w_.emit("void to_json(nlohmann::json& j, const $n$& v) {\n  j = nlohmann::json::array();\n"
+            "  for (const auto& chunk : v.chunks) {\n    nlohmann::json c = nlohmann::json::array();\n"
+            "    for (const auto& e : chunk) {\n", {{"n", n}});
+    w_.indent(); w_.indent(); w_.indent();
+    w_.emit("nlohmann::json x;\n");
+    to_json_levels(L, 0, "e", "x");
+    w_.emit("c.push_back(std::move(x));\n");
+    w_.outdent(); w_.outdent(); w_.outdent();
+    w_.emit("    }\n    j.push_back(std::move(c));\n  }\n}\n\n");
+    w_.emit("void from_json(const nlohmann::json& j, $n$& v) {\n  v.chunks.clear();\n"
+            "  for (const auto& c : j) {\n    auto& chunk = v.chunks.emplace_back();\n"
+            "    for (const auto& x : c) {\n      auto& e = chunk.emplace_back();\n", {{"n", n}});
+    w_.indent(); w_.indent(); w_.indent();
+    from_json_levels(L, 0, "e", "x");
+    w_.outdent(); w_.outdent(); w_.outdent();
+    w_.emit("    }\n  }\n}\n\n");
+  }
+
   void bitmap_(const ir::Type& t) {
     std::string n = cpp_ident(t.cpp_name);
     w_.emit("void print_$n$(nca::ndr::Printer& pr, std::string_view name, $n$ v) {\n", {{"n", n}});
@@ -1414,11 +1640,10 @@ class NdrWriter {
     unsupported_.clear();
     switch (t.kind) {
       case ir::TypeKind::struct_: struct_(t); break;
-      case ir::TypeKind::union_:
-        if (!t.encapsulated) union_(t);
-        break;
+      case ir::TypeKind::union_: union_(t); break;
       case ir::TypeKind::enum_: enum_(t); break;
       case ir::TypeKind::bitmap: bitmap_(t); break;
+      case ir::TypeKind::pipe: pipe_(t); break;
       default: break;
     }
     if (!unsupported_.empty())
@@ -1427,6 +1652,11 @@ class NdrWriter {
   }
 
   // ---- per operation ----------------------------------------------------------------------
+  static bool is_pipe(const ir::Element& e) {
+    const ir::DataLevel& d = e.data();
+    return d.type && d.type->kind == ir::TypeKind::pipe;
+  }
+
   void operation(const ir::Operation& op) {
     unsupported_.clear();
     std::string n = cpp_ident(op.name);
@@ -1435,9 +1665,15 @@ class NdrWriter {
       const ir::Shape& shape = out ? op.out : op.in;
       Scope s{nullptr, "v", &op, out};
       std::string obj = out ? "r.out." : "r.in.";
+      // Pipes travel after the other [in] parameters and before the other [out] ones (MIDL's
+      // "Combining Pipe and Nonpipe Parameters"; C706 14.3.13).
+      std::vector<size_t> order;
+      for (int pipes = 0; pipes < 2; ++pipes)
+        for (size_t pi : shape.params)
+          if (is_pipe(op.params[pi].element) == (out ? pipes == 0 : pipes == 1)) order.push_back(pi);
       w_.emit("void push_$d$(nca::ndr::Push& p, const $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
       w_.indent();
-      for (size_t pi : shape.params) {
+      for (size_t pi : order) {
         const ir::Param& prm = op.params[pi];
         if (prm.is_binding_handle) continue;
         push_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);
@@ -1448,7 +1684,7 @@ class NdrWriter {
       w_.emit("}\n\n");
       w_.emit("bool pull_$d$(nca::ndr::Pull& p, $n$& r) {\n", {{"d", out ? "out" : "in"}, {"n", n}});
       w_.indent();
-      for (size_t pi : shape.params) {
+      for (size_t pi : order) {
         const ir::Param& prm = op.params[pi];
         if (prm.is_binding_handle) continue;
         pull_levels(prm.element.levels, 0, obj + cpp_ident(prm.name), kBoth, s);
@@ -1542,6 +1778,7 @@ class NdrWriter {
   DiagnosticEngine& diags_;
   int tmp_ = 0;
   std::string unsupported_;
+  std::map<std::string, std::string> cse_;  // call text -> local, while a struct's push is written
 };
 
 // Helpers every _ndr.cpp carries (in an anonymous namespace: no symbol clashes between files).

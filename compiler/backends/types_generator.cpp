@@ -181,22 +181,27 @@ class TypesWriter {
         if (t.target) w_.emit("using $n$ = $t$;\n\n", {{"n", n}, {"t", m_.cpp_type(t.target->levels, 0)}});
         break;
       case ir::TypeKind::pipe:
-        diags_.error(t.range, "pipes are not generated yet ('" + t.name + "')", "gen-unsupported");
+        // A pipe's data held in memory as the chunks it travels in (GENERATED_CODE.md).
+        w_.emit("struct $n$ {\n  std::vector<std::vector<$e$>> chunks;\n"
+                "  friend bool operator==(const $n$&, const $n$&) = default;\n};\n",
+                {{"n", n}, {"e", t.target ? m_.cpp_type(t.target->levels, 0) : "std::uint8_t"}});
+        declare_ndr(n, false);
         break;
     }
   }
 
   void union_(const ir::Type& t) {
     std::string n = cpp_ident(t.cpp_name);
-    if (t.encapsulated) {
-      diags_.error(t.range, "encapsulated unions are not generated yet ('" + t.name + "')",
-                   "gen-unsupported");
-      return;
-    }
     std::string alts = "std::monostate";
     for (const auto& a : t.arms) alts += ", " + (a.element ? m_.cpp_type(a.element->levels, 0) : "std::monostate");
     w_.emit("class $n$ {\n public:\n", {{"n", n}});
     w_.indent();
+    if (t.encapsulated) {
+      // DCE's `union switch (T d) u`: the value carries its discriminant (GENERATED_CODE.md).
+      std::string dt = t.switch_enum ? m_.qualified(*t.switch_enum)
+                                     : m_.builtin_type(t.switch_type ? *t.switch_type : ir::builtin_uint32());
+      w_.emit("$t$ $d${};\n", {{"t", dt}, {"d", cpp_ident(t.discriminant)}});
+    }
     w_.emit("enum class Arm : std::uint8_t { kNone");
     for (const auto& a : t.arms) w_.emit(", $a$", {{"a", arm_name(a)}});
     w_.emit(" };\n");
@@ -218,7 +223,7 @@ class TypesWriter {
     w_.emit("friend bool operator==(const $n$&, const $n$&) = default;\n", {{"n", n}});
     w_.outdent();
     w_.emit("\n private:\n  std::variant<$alts$> v_;\n};\n", {{"alts", alts}});
-    declare_ndr(n, true);
+    declare_ndr(n, !t.encapsulated);
   }
 
   void declare_ndr(const std::string& n, bool with_switch) {

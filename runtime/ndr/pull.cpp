@@ -217,6 +217,17 @@ bool Pull::relative_ptr_seek(std::uint32_t rel, std::size_t& saved) {
   return true;
 }
 
+bool Pull::relative_ptr_seek(const void* key, std::size_t& saved) {
+  saved = pos_;
+  for (auto it = relative_.begin(); it != relative_.end(); ++it) {
+    if (it->first != key) continue;
+    std::uint32_t rel = it->second;
+    relative_.erase(it);
+    return relative_ptr_seek(rel, saved);
+  }
+  return fail(Error::bad_relative_offset);
+}
+
 bool Pull::subcontext_begin(std::uint8_t header_bytes, Subcontext& sc, std::uint64_t size) {
   sc = Subcontext{pos_, end_, align_base_, relative_base_};
   if (header_bytes == 2) {

@@ -34,6 +34,7 @@ void Push::clear() noexcept {
   externals_.clear();
   status_ = {};
   full_.reset();
+  relative_.clear();
 }
 
 void Push::fail(Error e) noexcept {
@@ -126,9 +127,9 @@ void Push::utf16_units(std::string_view wtf8, std::size_t units) {
   }
   if (i == units) {
     // done: all ASCII
-  } else if (utf16_length(wtf8) != units || !wtf8_to_utf16le(wtf8, p)) {
+  } else if (auto n = utf16_length(wtf8); !n || *n != units || !wtf8_to_utf16le(wtf8, p)) {
     std::memset(buf_.get() + at, 0, units * 2);
-    return fail(Error::invalid_charset);
+    return fail(n && *n != units ? Error::array_size_mismatch : Error::invalid_charset);
   }
   if (swap_) {
     for (std::size_t k = 0; k < units; ++k) std::swap(buf_[at + 2 * k], buf_[at + 2 * k + 1]);
@@ -150,6 +151,17 @@ void Push::relative_ptr_target(std::size_t placeholder) {
   std::uint32_t v = static_cast<std::uint32_t>(rel);
   if (swap_) v = detail::byteswap(v);
   std::memcpy(buf_.get() + placeholder, &v, 4);
+}
+
+void Push::relative_ptr_target(const void* key) {
+  // Pointees are pushed in the order their pointers were, so the match is nearly always first.
+  for (auto it = relative_.begin(); it != relative_.end(); ++it) {
+    if (it->first != key) continue;
+    std::size_t at = it->second;
+    relative_.erase(it);
+    return relative_ptr_target(at);
+  }
+  fail(Error::bad_relative_offset);
 }
 
 Push::Subcontext Push::subcontext_begin(std::uint8_t header_bytes) {

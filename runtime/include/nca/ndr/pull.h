@@ -321,6 +321,15 @@ class Pull {
   void relative_ptr_return(std::size_t saved) noexcept {
     if (ok() && pos_ < saved) pos_ = saved;
   }
+  // Keyed forms for generated code (separate scalars and buffers calls): the scalars pass reads the
+  // offset and, when it is not 0, records it under `key` (the address of the pointer's value); the
+  // buffers pass takes it back and seeks (bad_relative_offset when nothing was recorded).
+  bool relative_ptr(const void* key, std::uint32_t& rel) {
+    if (!get(rel)) return false;
+    if (rel) relative_.emplace_back(key, rel);
+    return true;
+  }
+  bool relative_ptr_seek(const void* key, std::size_t& saved);
   std::size_t relative_base() const noexcept { return relative_base_; }
   void set_relative_base(std::size_t offset) noexcept { relative_base_ = offset; }
 
@@ -437,6 +446,7 @@ class Pull {
   Limits limits_;
   Status status_;
   std::unique_ptr<FullTable> full_;
+  std::vector<std::pair<const void*, std::uint32_t>> relative_;  // keyed offsets not yet followed
 };
 
 }  // namespace nca::ndr

@@ -180,7 +180,8 @@ class Push {
                     std::uint64_t fixed_max = 0);
   // The bare UTF-16 units of `wtf8`, aligned to 2, no counts and no terminator: for
   // [charset(UTF16), size_is(), length_is()] arrays whose counts generated code writes itself
-  // (it gets `units` from utf16_length()). A different count fails with invalid_charset.
+  // (it gets `units` from utf16_length() or from the IDL). Ill-formed text fails with
+  // invalid_charset, well-formed text of another length with array_size_mismatch.
   void utf16_units(std::string_view wtf8, std::size_t units);
 
   // --- well-known types ----------------------------------------------------------------------
@@ -212,6 +213,11 @@ class Push {
   // Buffers pass, just before pushing the pointee: patches the placeholder with the current
   // offset minus the relative base.
   void relative_ptr_target(std::size_t placeholder);
+  // The same for generated code, whose scalars and buffers passes are separate calls: `key` is the
+  // address of the pointer's value, the same in both passes. A key with no placeholder recorded
+  // fails with bad_relative_offset.
+  void relative_ptr(const void* key, bool present) { relative_.emplace_back(key, relative_ptr(present)); }
+  void relative_ptr_target(const void* key);
   std::size_t relative_base() const noexcept { return relative_base_; }
   // For [relative_base] structs: generated code saves the base, sets it to the struct's offset,
   // and restores it after the struct.
@@ -297,6 +303,7 @@ class Push {
   bool swap_ = false;
   Status status_;
   std::unique_ptr<FullTable> full_;
+  std::vector<std::pair<const void*, std::size_t>> relative_;  // keyed placeholders not yet patched
 };
 
 }  // namespace nca::ndr

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -69,6 +70,57 @@ class Unique {
 
  private:
   std::unique_ptr<T> p_;
+};
+
+// Pointees that can never contain a Unique themselves (numbers, enums, strings) are held inline
+// instead of on the heap: the same interface except that constness reaches the pointee, and one
+// allocation fewer per pointee (a [unique] string in every element of an array is the common
+// case: lsa_String). get() is then only stable while the Unique is not moved.
+template <class T>
+concept UniqueInline = std::is_arithmetic_v<T> || std::is_enum_v<T> ||
+                       std::is_same_v<T, std::string> || std::is_same_v<T, std::u16string>;
+
+template <UniqueInline T>
+class Unique<T> {
+ public:
+  Unique() noexcept = default;
+  Unique(std::nullptr_t) noexcept {}
+  Unique(T value) : v_(std::move(value)) {}
+  Unique(const Unique&) = default;
+  // A moved-from Unique is empty, as with the heap form.
+  Unique(Unique&& o) noexcept : v_(std::move(o.v_)) { o.v_.reset(); }
+  Unique& operator=(const Unique&) = default;
+  Unique& operator=(Unique&& o) noexcept {
+    if (this != &o) {
+      v_ = std::move(o.v_);
+      o.v_.reset();
+    }
+    return *this;
+  }
+  Unique& operator=(std::nullptr_t) noexcept {
+    v_.reset();
+    return *this;
+  }
+
+  template <class... Args>
+  T& emplace(Args&&... args) {
+    return v_.emplace(std::forward<Args>(args)...);
+  }
+  void reset() noexcept { v_.reset(); }
+
+  explicit operator bool() const noexcept { return v_.has_value(); }
+  // Constness goes through to the pointee here (the storage is part of the object).
+  T* get() noexcept { return v_ ? &*v_ : nullptr; }
+  const T* get() const noexcept { return v_ ? &*v_ : nullptr; }
+  T& operator*() noexcept { return *v_; }
+  const T& operator*() const noexcept { return *v_; }
+  T* operator->() noexcept { return get(); }
+  const T* operator->() const noexcept { return get(); }
+
+  friend bool operator==(const Unique& a, const Unique& b) { return a.v_ == b.v_; }
+
+ private:
+  std::optional<T> v_;
 };
 
 // [ptr] full pointers: two pointers to the same object marshal as one referent id, and pull gives
@@ -141,6 +193,15 @@ struct NtTime {
 struct DataBlob {
   std::vector<std::uint8_t> data;
   friend bool operator==(const DataBlob&, const DataBlob&) = default;
+};
+
+// A COM interface pointer as it travels: the OBJREF octets of MS-DCOM's MInterfacePointer
+// ({ulCntData; [size_is(ulCntData)] byte abData[]}), or none for a null interface pointer. On the
+// wire it is a [unique] pointer to that conformant structure, wherever the interface pointer is
+// (MS-RPCE 2.2.4.? / MS-DCOM 2.2.14); building and reading OBJREFs is the caller's business.
+struct InterfacePointer {
+  std::optional<std::vector<std::uint8_t>> objref;
+  friend bool operator==(const InterfacePointer&, const InterfacePointer&) = default;
 };
 
 // Common codes, named as Samba and Windows name them.
