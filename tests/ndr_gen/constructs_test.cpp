@@ -10,6 +10,8 @@
 // are named in the comments. The offsets below count from the start of the buffer (0).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -503,4 +505,45 @@ TEST_CASE("ndr_gen_constructs: COM interface pointers", "[ndr_gen][constructs]")
   golden_op(r, true, k20, "00000200 00000000 00000000");
   // The maximum count must equal ulCntData.
   CHECK(op_pull_error<c_Itf>(false, k20, "00000200 05000000 04000000 4d454f57") == Error::array_size_mismatch);
+}
+
+TEST_CASE("ndr_gen_constructs: encapsulated unions agree with Impacket", "[ndr_gen][constructs][interop]") {
+  // impacket_encap.py encodes the same values with Impacket's NDR engine. Its padding bytes are
+  // not zero and it leaves out NDR64's trailing pad, so what must agree is every field at its
+  // offset: pre at 0, the discriminant, the arm, and (NDR20) the length.
+  std::unique_ptr<FILE, int (*)(FILE*)> f(
+      popen("/usr/bin/python3 " NDR_GEN_DIR "/impacket_encap.py 2>&1", "r"), pclose);
+  REQUIRE(f);
+  char line[512];
+  int seen = 0;
+  while (std::fgets(line, sizeof line, f.get())) {
+    int syntax = 0, kind = 0;
+    char h[400] = {};
+    REQUIRE(std::sscanf(line, "%d %d %399s", &syntax, &kind, h) == 3);
+    auto theirs = hex(h);
+    c_with_encap w;
+    w.pre = 0x55;
+    w.e.kind = static_cast<std::uint16_t>(kind);
+    std::size_t arm_size = 4;
+    if (kind == 1) {
+      w.e.set_a(0xaabbccdd);
+    } else {
+      w.e.set_b(0x1122334455667788);
+      arm_size = 8;
+    }
+    nca::ndr::Push p(syntax == 64 ? k64 : k20);
+    push(p, nca::ndr::kScalarsAndBuffers, w);
+    REQUIRE(p.ok());
+    auto ours = p.to_vector();
+    std::size_t tag_at = syntax == 64 ? 8 : 2, arm_at = syntax == 64 ? 16 : (kind == 1 ? 4 : 8);
+    INFO("syntax " << syntax << " kind " << kind << " ours " << to_hex(ours) << " impacket " << h);
+    REQUIRE(theirs.size() >= arm_at + arm_size);
+    REQUIRE(ours.size() >= arm_at + arm_size);
+    CHECK(theirs[0] == ours[0]);
+    CHECK(std::equal(ours.begin() + tag_at, ours.begin() + tag_at + 2, theirs.begin() + tag_at));
+    CHECK(std::equal(ours.begin() + arm_at, ours.begin() + arm_at + arm_size, theirs.begin() + arm_at));
+    if (syntax == 20) CHECK(ours.size() == theirs.size());
+    ++seen;
+  }
+  CHECK(seen == 4);
 }
