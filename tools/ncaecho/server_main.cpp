@@ -83,6 +83,8 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
 
   // --epm: register with the endpoint mapper over a connection kept open while serving (the
   // mapper drops our entries when it closes, see nca/epm/epmapper_server.h); deregister on stop.
+  // No replace (RpcEpRegisterNoReplace): several instances may serve rpcecho side by side, and a
+  // dead one's entries go with its connection anyway.
   std::unique_ptr<rpc::cn::ClientHandle> mapper;
   std::vector<epm::Entry> entries = epm_entries(listening);
   if (epm) {
@@ -98,7 +100,7 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
     cc.ncalrpc_dir = config.ncalrpc_dir;
     mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
     std::optional<rpc::Result<uint32_t>> inserted;
-    epm::insert_entries(*mapper, entries, true, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); });
+    epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); });
     loop.run_until([&] { return inserted.has_value(); });
     if (!inserted || !*inserted || inserted->value() != 0) {
       std::cerr << "ncaecho-server: cannot register with the endpoint mapper at " << mb.to_string() << ": "
