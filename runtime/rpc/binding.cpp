@@ -413,7 +413,8 @@ Binding::ParseResult Binding::parse_listen(std::string_view text) {
       auto r = Parser(bare, true).run();
       if (r) return r;
       BindingError e = r.error();
-      if (e.column > close - 1) e.column += 2;
+      if (e.column > close - 1) e.column += 2;       // after the host: both brackets
+      else if (e.column > colon + 1) e.column += 1;  // inside the host: the opening one
       return e;
     }
   }
