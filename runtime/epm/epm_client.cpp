@@ -21,7 +21,7 @@ std::vector<epmapper::epm_entry_t> to_wire_entries(const std::vector<Entry>& ent
 }
 
 struct Walk {
-  explicit Walk(rpc::BindingHandle& h) : client(h) {}
+  Walk(rpc::BindingHandle& h, const rpc::CallOptions& o) : client(h, nullptr, o) {}
   epmapper::Client client;
   LookupAnswer answer;
   uint32_t batch = 500;
@@ -92,8 +92,8 @@ void map_endpoints(rpc::BindingHandle& handle, const rpc::Binding& wanted, const
 }
 
 void lookup_all(rpc::BindingHandle& handle, rpc::UniqueFunction<void(rpc::Result<LookupAnswer>)> done,
-                uint32_t batch, size_t max_entries) {
-  auto walk = std::make_shared<Walk>(handle);
+                uint32_t batch, size_t max_entries, const rpc::CallOptions& options) {
+  auto walk = std::make_shared<Walk>(handle, options);
   walk->batch = batch;
   walk->max_entries = max_entries;
   walk->done = std::move(done);
@@ -101,8 +101,8 @@ void lookup_all(rpc::BindingHandle& handle, rpc::UniqueFunction<void(rpc::Result
 }
 
 void insert_entries(rpc::BindingHandle& handle, std::vector<Entry> entries, bool replace,
-                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done) {
-  auto client = std::make_shared<epmapper::Client>(handle);
+                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done, const rpc::CallOptions& options) {
+  auto client = std::make_shared<epmapper::Client>(handle, nullptr, options);
   auto wire = to_wire_entries(entries);
   uint32_t n = uint32_t(wire.size());
   client->epm_Insert_async(n, std::move(wire), replace ? 1 : 0,
@@ -110,8 +110,8 @@ void insert_entries(rpc::BindingHandle& handle, std::vector<Entry> entries, bool
 }
 
 void delete_entries(rpc::BindingHandle& handle, std::vector<Entry> entries,
-                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done) {
-  auto client = std::make_shared<epmapper::Client>(handle);
+                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done, const rpc::CallOptions& options) {
+  auto client = std::make_shared<epmapper::Client>(handle, nullptr, options);
   auto wire = to_wire_entries(entries);
   uint32_t n = uint32_t(wire.size());
   client->epm_Delete_async(n, std::move(wire),

@@ -14,6 +14,7 @@
 //        ncaecho-server [--self-test]
 // exit status: 0 stopped by a signal (or self-test passed), 1 cannot listen / self-test failed,
 // 2 usage
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -87,6 +88,8 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
   // dead one's entries go with its connection anyway.
   std::unique_ptr<rpc::cn::ClientHandle> mapper;
   std::vector<epm::Entry> entries = epm_entries(listening);
+  rpc::CallOptions epm_call;
+  epm_call.timeout = std::chrono::seconds(10);
   if (epm) {
     auto at = rpc::Binding::parse(*epm);
     if (!at) {
@@ -100,7 +103,8 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
     cc.ncalrpc_dir = config.ncalrpc_dir;
     mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
     std::optional<rpc::Result<uint32_t>> inserted;
-    epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); });
+    epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); },
+                        epm_call);
     loop.run_until([&] { return inserted.has_value(); });
     if (!inserted || !*inserted || inserted->value() != 0) {
       std::cerr << "ncaecho-server: cannot register with the endpoint mapper at " << mb.to_string() << ": "
@@ -122,7 +126,7 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
     epm::delete_entries(*mapper, entries, [&](rpc::Result<uint32_t> r) {
       if (!r) std::cerr << "ncaecho-server: ept_delete: " << rpc::to_string(r.error()) << '\n';
       executor.post([&] { mapper.reset(); });
-    });
+    }, epm_call);
   });
   loop.run();
   return 0;

@@ -11,6 +11,7 @@
 //   BINDING: the mapper, e.g. ncacn_ip_tcp:192.0.2.1 (port 135 when none is given),
 //            ncacn_ip_tcp:127.0.0.1[13500], ncalrpc:[EPMAPPER]
 // exit status: 0 dumped, 1 the mapper could not be reached or failed, 2 usage
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -137,7 +138,10 @@ int main(int argc, char** argv) {
   {
     rpc::cn::LoopExecutor executor(loop);
     rpc::cn::ClientHandle handle(executor, binding, config);
-    epm::lookup_all(handle, [&](rpc::Result<epm::LookupAnswer> r) { answer.emplace(std::move(r)); });
+    rpc::CallOptions options;
+    options.timeout = std::chrono::seconds(30);
+    epm::lookup_all(handle, [&](rpc::Result<epm::LookupAnswer> r) { answer.emplace(std::move(r)); }, 500,
+                    1u << 20, options);
     loop.run_until([&] { return answer.has_value(); });
   }
   loop.run();

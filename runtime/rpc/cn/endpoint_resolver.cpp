@@ -68,9 +68,12 @@ void EndpointResolver::resolve(const Binding& binding, const SyntaxId& interface
   CallOptions options;
   options.timeout = std::chrono::duration_cast<Executor::Duration>(s.config.timeout);
   epm::map_endpoints(*handle, without_endpoint(binding), interface, options,
-                     [weak, handle, binding, interface, done = std::move(done)](Result<epm::MapAnswer> r) mutable {
+                     [weak, ex = &s.executor, handle, binding, interface,
+                      done = std::move(done)](Result<epm::MapAnswer> r) mutable {
+                       // The handle is released by a posted task, never inside its own completion
+                       // (the executor outlives the resolver).
+                       ex->post([handle] {});
                        auto state = weak.lock();
-                       if (state) state->executor.post([handle] {});  // drop the handle later
                        if (!state) return done(Status::cancelled("the endpoint resolver is gone"));
                        if (!r) return done(std::move(r).take_error());
                        if (r->status != 0 || r->endpoints.empty()) {

@@ -39,12 +39,13 @@ struct LookupAnswer {
   std::vector<Entry> entries;
 };
 void lookup_all(rpc::BindingHandle& handle, rpc::UniqueFunction<void(rpc::Result<LookupAnswer>)> done,
-                uint32_t batch = 500, size_t max_entries = 1u << 20);
+                uint32_t batch = 500, size_t max_entries = 1u << 20, const rpc::CallOptions& options = {});
 
 // ept_insert (replace as given) and ept_delete; `done` gets the mapper's status word.
+// `options` (here and above): per-call timeout and object, as for any generated call.
 void insert_entries(rpc::BindingHandle& handle, std::vector<Entry> entries, bool replace,
-                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done);
+                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done, const rpc::CallOptions& options = {});
 void delete_entries(rpc::BindingHandle& handle, std::vector<Entry> entries,
-                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done);
+                    rpc::UniqueFunction<void(rpc::Result<uint32_t>)> done, const rpc::CallOptions& options = {});
 
 }  // namespace nca::epm
