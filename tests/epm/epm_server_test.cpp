@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 
 #include "epmapper_rpc.h"
 #include "mgmt_client.h"
@@ -244,6 +245,45 @@ TEST_CASE("epm_inq_object_answers_the_c706_and_the_samba_request", "[epm][cn]") 
     auto bad = call(rpc::Bytes(5, 0));
     REQUIRE_FALSE(bad);
     CHECK(bad.error().is_fault(rpc::FaultCode::fault_ndr));
+  }
+  finish(loop);
+}
+
+TEST_CASE("epm_server_survives_garbage_stubs_on_every_opnum", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::cn::LoopExecutor ex(loop);
+    Mapper mapper(loop);
+    rpc::cn::ClientHandle registrant(ex, tcp(mapper.port));
+    REQUIRE(insert(loop, registrant, {mgmt_entry(4321)}) == kEptOk);
+    rpc::cn::ClientHandle h(ex, tcp(mapper.port));
+    // A valid ept_map request, then mutations of it: truncated, bytes flipped, lengths inflated.
+    auto tower = mgmt_entry(4321).tower.encode_twr();
+    rpc::Bytes map_req = {0, 0, 0, 0, 1, 0, 2, 0};  // object: null; map_tower: referent
+    map_req.insert(map_req.end(), tower.begin(), tower.end());
+    while (map_req.size() % 4) map_req.push_back(0);
+    map_req.resize(map_req.size() + 20, 0);             // entry_handle: null
+    map_req.insert(map_req.end(), {4, 0, 0, 0});         // max_towers
+    std::minstd_rand rng(7);
+    int answered = 0, calls = 0;
+    for (uint16_t opnum = 0; opnum <= 7; ++opnum) {
+      for (int i = 0; i < 40; ++i) {
+        rpc::Bytes stub = map_req;
+        if (i % 3 == 0) stub.resize(rng() % stub.size());
+        for (int k = 0; k < 1 + i % 5; ++k) stub[rng() % stub.size()] ^= uint8_t(1 + rng() % 255);
+        if (i % 7 == 0) stub.assign(rng() % 64, uint8_t(0xff));
+        std::optional<rpc::Result<rpc::Bytes>> r;
+        h.call_raw(epmapper::kInterface, opnum, std::move(stub), {}, [&](rpc::Result<rpc::Bytes> x) { r.emplace(std::move(x)); });
+        auto got = wait(loop, r);
+        ++calls;
+        // Either an answer or a fault; never a lost connection (the server stays up).
+        if (got || got.error().kind == rpc::StatusKind::fault) ++answered;
+      }
+    }
+    CHECK(answered == calls);
+    auto listed = dump(loop, ex, mapper.port);
+    REQUIRE(listed.size() == 1);
+    CHECK(binding_from_tower(listed[0].tower)->binding.endpoint() == "4321");
   }
   finish(loop);
 }
