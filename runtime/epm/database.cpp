@@ -185,8 +185,13 @@ LookupBatch EndpointDatabase::next(LookupCursor& cursor, uint32_t max_ents) {
     batch.done = !more;
     return batch;
   }
-  batch.done = !more;
-  batch.status = (!more && cursor.end == LookupEnd::kSamba) ? kEptNoMoreEntries : kEptOk;
+  // kDeferred: a full last batch keeps the handle open (the end comes with the next call), a
+  // partial one ends as kSamba does.
+  const bool full = batch.entries.size() == want;
+  const bool defer = !more && cursor.end == LookupEnd::kDeferred && full;
+  const bool samba_end = cursor.end == LookupEnd::kSamba || cursor.end == LookupEnd::kDeferred;
+  batch.done = !more && !defer;
+  batch.status = (batch.done && samba_end) ? kEptNoMoreEntries : kEptOk;
   return batch;
 }
 

@@ -74,7 +74,7 @@ rpc::Result<EpmService::LookupReply, rpc::Fault> EpmService::lookup(
     q.interface = interface.value_or(rpc::SyntaxId{});
     q.vers = vers ? vers->option : VersOption::kAll;
     LookupEnd end = options_.lookup_end;
-    if (end == LookupEnd::kAuto) end = (vers && vers->samba_numbering) ? LookupEnd::kSamba : LookupEnd::kWindows;
+    if (end == LookupEnd::kAuto) end = (vers && vers->samba_numbering) ? LookupEnd::kDeferred : LookupEnd::kWindows;
     cursor = std::make_shared<EpmCursor>(EpmCursor{db_.begin_lookup(q, end)});
   } else {
     // A continuation: the query is the one the handle was opened with, as C706 specifies.

@@ -82,7 +82,7 @@ struct Span {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  explicit Parser(std::string_view text, bool listen = false) : text_(text), listen_(listen) {}
 
   Binding::ParseResult run();
 
@@ -134,6 +134,7 @@ class Parser {
   std::optional<BindingError> set_keyed(Span key, Span value, Binding& b) const;
 
   std::string_view text_;
+  bool listen_;  // Binding::parse_listen: port 0 allowed
 };
 
 bool is_ipv6_literal(std::string_view s) {
@@ -185,8 +186,9 @@ std::optional<BindingError> Parser::set_endpoint(std::size_t key_at, std::size_t
   if (p == Protseq::kNcacnIpTcp || p == Protseq::kNcadgIpUdp || p == Protseq::kNcacnHttp) {
     unsigned port = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
-    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || port == 0 || port > 65535) {
-      return error_at(at, "endpoint '" + value + "' is not a port number (1-65535)");
+    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || (port == 0 && !listen_) ||
+        port > 65535) {
+      return error_at(at, "endpoint '" + value + "' is not a port number (" + (listen_ ? "0" : "1") + "-65535)");
     }
   }
   if (p == Protseq::kNcalrpc || p == Protseq::kNcacnUnixStream || p == Protseq::kNcadgUnixDgram) {
@@ -396,6 +398,28 @@ std::string BindingError::to_string() const {
 }
 
 Binding::ParseResult Binding::parse(std::string_view text) { return Parser(text).run(); }
+
+Binding::ParseResult Binding::parse_listen(std::string_view text) {
+  // "protseq:[v6][...]": drop the host's brackets and parse the bare form, which the string-binding
+  // grammar already reads as an IPv6 literal; columns after the host move back by the 2 brackets.
+  std::size_t colon = text.find(':');
+  if (colon != std::string_view::npos && colon + 1 < text.size() && text[colon + 1] == '[') {
+    std::size_t close = text.find(']', colon + 2);
+    if (close != std::string_view::npos && (close + 1 == text.size() || text[close + 1] == '[') &&
+        is_ipv6_literal(text.substr(colon + 2, close - colon - 2))) {
+      std::string bare(text.substr(0, colon + 1));
+      bare += text.substr(colon + 2, close - colon - 2);
+      bare += text.substr(close + 1);
+      auto r = Parser(bare, true).run();
+      if (r) return r;
+      BindingError e = r.error();
+      if (e.column > close - 1) e.column += 2;       // after the host: both brackets
+      else if (e.column > colon + 1) e.column += 1;  // inside the host: the opening one
+      return e;
+    }
+  }
+  return Parser(text, true).run();
+}
 
 std::optional<std::uint16_t> Binding::port() const {
   if (!endpoint_) return std::nullopt;

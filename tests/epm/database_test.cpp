@@ -142,8 +142,21 @@ TEST_CASE("db_lookup_end_windows_and_samba", "[epm]") {
   auto full = lookup_all(db, {}, 4, LookupEnd::kWindows, &st);
   CHECK(full.size() == 1);
   CHECK(st == std::vector<uint32_t>{kEptOk});
+  // Deferred (Samba's clients): a full last batch keeps the handle open and the next call ends
+  // with no entries (rpcclient epmlookup asks one at a time and skips a non-zero batch); a
+  // partial last batch ends as Samba's (smbtorture Lookup_simple's assertion).
+  st.clear();
+  auto d1 = lookup_all(db, {}, 1, LookupEnd::kDeferred, &st);
+  CHECK(d1.size() == 5);
+  CHECK(d1[4].empty());
+  CHECK(st == std::vector<uint32_t>{kEptOk, kEptOk, kEptOk, kEptOk, kEptNoMoreEntries});
+  st.clear();
+  auto d3 = lookup_all(db, {}, 3, LookupEnd::kDeferred, &st);
+  CHECK(d3.size() == 2);
+  CHECK(d3[1].size() == 1);
+  CHECK(st == std::vector<uint32_t>{kEptOk, kEptNoMoreEntries});
   // Nothing matches: ept_s_not_registered at once, whatever the style.
-  for (auto end : {LookupEnd::kWindows, LookupEnd::kSamba}) {
+  for (auto end : {LookupEnd::kWindows, LookupEnd::kSamba, LookupEnd::kDeferred}) {
     auto c = db.begin_lookup({InquiryType::kMatchByIf, {}, {kIfB, 1, 0}, VersOption::kAll}, end);
     auto b = db.next(c, 10);
     CHECK(b.entries.empty());

@@ -11,6 +11,11 @@ and they must agree, except where we are stricter on purpose (listed).
 Then every string both accept is composed by us and fed back to Samba,
 which must accept our composition too.
 
+The listen form (Binding::parse_listen, what ncaecho-server and ncaepmd take)
+adds port 0 and bracketed IPv6 hosts, which Samba's client parser and our
+parse() reject: LISTEN_ONLY checks that all three verdicts are as stated, and
+that parse_listen gives every other string the same verdict as parse().
+
 Usage: binding_vs_samba.py PATH_TO_binding_parse_tool
 """
 import os
@@ -64,6 +69,14 @@ WE_ARE_STRICTER = [
     "ncacn_ip_tcp:127.0.0.1[99999]",    # not a port number (Samba connects to 99999 & 0xffff)
 ]
 
+# Listen addresses only: Samba's client parser and our parse() reject them, parse_listen accepts.
+LISTEN_ONLY = [
+    "ncacn_ip_tcp:127.0.0.1[0]",
+    "ncacn_ip_tcp:0.0.0.0[0]",
+    "ncacn_ip_tcp:[::1][0]",
+    "ncacn_ip_tcp:[::1][135]",
+]
+
 
 def samba_parses(binding, lp, creds):
     try:
@@ -74,8 +87,8 @@ def samba_parses(binding, lp, creds):
     return True  # connected: something listens there; the string parsed all the same
 
 
-def ours(tool, bindings):
-    out = subprocess.run([tool], input="\n".join(bindings) + "\n", capture_output=True,
+def ours(tool, bindings, *flags):
+    out = subprocess.run([tool, *flags], input="\n".join(bindings) + "\n", capture_output=True,
                          text=True, check=True).stdout.splitlines()
     assert len(out) == len(bindings), out
     return out
@@ -110,6 +123,18 @@ def main(argv):
         for s in WE_ARE_STRICTER:
             check(samba_parses(s, lp, creds), f"Samba now rejects {s!r}: move it to BOTH_REJECT")
             check(verdicts[s].startswith("ERR "), f"we accept {s!r}: {verdicts[s]}")
+        # The listen form: a superset of parse() by exactly LISTEN_ONLY.
+        listen = dict(zip(all_strings + LISTEN_ONLY, ours(tool, all_strings + LISTEN_ONLY, "--listen")))
+        def verdict(line):  # OK and the composition, or ERR and the column (messages name the range)
+            return line if line.startswith("OK ") else " ".join(line.split()[:2])
+        for s in all_strings:
+            check(verdict(listen[s]) == verdict(verdicts[s]),
+                  f"parse_listen and parse differ on {s!r}: {listen[s]} / {verdicts[s]}")
+        plain = dict(zip(LISTEN_ONLY, ours(tool, LISTEN_ONLY)))
+        for s in LISTEN_ONLY:
+            check(not samba_parses(s, lp, creds), f"Samba's client parser accepts listen form {s!r}")
+            check(plain[s].startswith("ERR "), f"parse() accepts listen form {s!r}: {plain[s]}")
+            check(listen[s].startswith("OK "), f"parse_listen rejects {s!r}: {listen[s]}")
         # Our compositions must be readable by Samba.
         for s in BOTH_ACCEPT:
             composed = verdicts[s][3:]

@@ -275,3 +275,54 @@ TEST_CASE("binding_mangled_inputs_fail_cleanly", "[rpc][binding]") {
   CHECK(parsed > 100);
   CHECK(failed > 100);
 }
+
+// The listen form servers take (Binding::parse_listen): parse() plus port 0 and bracketed IPv6.
+TEST_CASE("binding_parse_listen_port_zero_and_bracketed_ipv6", "[rpc][binding]") {
+  auto any = Binding::parse_listen("ncacn_ip_tcp:127.0.0.1[0]");
+  REQUIRE(any);
+  CHECK(any.value().host() == "127.0.0.1");
+  CHECK(any.value().endpoint() == "0");
+  CHECK_FALSE(any.value().port());  // "the kernel picks": no port to connect to
+
+  auto v6 = Binding::parse_listen("ncacn_ip_tcp:[::1][0]");
+  REQUIRE(v6);
+  CHECK(v6.value().host() == "::1");
+  CHECK(v6.value().endpoint() == "0");
+  auto v6port = Binding::parse_listen("ncacn_ip_tcp:[fe80::1%lo][135,ndr64]");
+  REQUIRE(v6port);
+  CHECK(v6port.value().host() == "fe80::1%lo");
+  CHECK(v6port.value().port() == 135);
+  CHECK(v6port.value().has(BindingFlag::kNdr64));
+  auto v6bare = Binding::parse_listen("ncacn_ip_tcp:[::]");
+  REQUIRE(v6bare);
+  CHECK(v6bare.value().host() == "::");
+  CHECK_FALSE(v6bare.value().endpoint());
+
+  // What parse() accepts, parse_listen() reads the same way.
+  for (const char* s : {"ncacn_ip_tcp:127.0.0.1[135]", "ncalrpc:[EPMAPPER]", "ncacn_ip_tcp:::1[135]",
+                        "6b29fc40-ca47-1067-b31d-00dd010662da@ncacn_ip_tcp:h[1,sign]"}) {
+    INFO(s);
+    auto a = Binding::parse(s);
+    auto b = Binding::parse_listen(s);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a.value() == b.value());
+  }
+  // The client parser keeps refusing both forms.
+  CHECK_FALSE(Binding::parse("ncacn_ip_tcp:127.0.0.1[0]"));
+  CHECK_FALSE(Binding::parse("ncacn_ip_tcp:[::1][0]"));
+}
+
+TEST_CASE("binding_parse_listen_errors_point_into_the_original_text", "[rpc][binding]") {
+  auto big = Binding::parse_listen("ncacn_ip_tcp:host[99999]");
+  REQUIRE_FALSE(big);
+  CHECK(big.error().column == 19);
+  CHECK(big.error().message.find("0-65535") != std::string::npos);
+  // After a bracketed host the column still counts the brackets.
+  auto v6 = Binding::parse_listen("ncacn_ip_tcp:[::1][http]");
+  REQUIRE_FALSE(v6);
+  CHECK(v6.error().column == 20);
+  // A bracket that does not hold an IPv6 literal is not a host.
+  CHECK_FALSE(Binding::parse_listen("ncacn_ip_tcp:[host][0]"));
+  CHECK_FALSE(Binding::parse_listen("ncacn_ip_tcp:[::1]x"));
+}

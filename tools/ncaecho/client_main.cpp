@@ -4,9 +4,13 @@
 // the server runs in this process (ncaecho::EchoService behind a loopback handle, which marshals
 // every call both ways as a remote one would, or the local handle).
 //
-// usage: ncaecho-client [--ncalrpc-dir DIR] BINDING
+// A BINDING without an endpoint (ncacn_ip_tcp:127.0.0.1) is resolved through the endpoint
+// mapper of its host (port 135, or --epm-port).
+//
+// usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
 //        ncaecho-client [--local] [--fake-clock]
 // exit status: 0 every answer right, 1 some answer wrong, 2 usage
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -16,16 +20,19 @@
 #include "in_process.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
+#include "nca/rpc/cn/endpoint_resolver.h"
 #include "nca/rpc/cn/loop_executor.h"
 #include "nca/rpc/in_process_handle.h"
 
 namespace {
 
-const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR] BINDING
+const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
        ncaecho-client [--local] [--fake-clock]
 
 Calls every rpcecho operation and checks the answers.
-  BINDING       a remote rpcecho server, e.g. ncacn_ip_tcp:127.0.0.1[5000] or ncalrpc:[echo]
+  BINDING       a remote rpcecho server, e.g. ncacn_ip_tcp:127.0.0.1[5000] or ncalrpc:[echo];
+                without an endpoint (ncacn_ip_tcp:127.0.0.1) the host's endpoint mapper is asked
+  --epm-port N  the endpoint mapper's port for that (default 135)
   --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
 Without BINDING, against an rpcecho server in this process:
   --local       call through the local handle (no marshalling) instead of the loopback handle
@@ -38,7 +45,7 @@ int report(int failures) {
   return failures ? 1 : 0;
 }
 
-int remote(const std::string& text, const nca::rpc::cn::ClientConfig& config) {
+int remote(const std::string& text, nca::rpc::cn::ClientConfig config, uint16_t epm_port) {
   using namespace nca;
   auto binding = rpc::Binding::parse(text);
   if (!binding) {
@@ -49,6 +56,10 @@ int remote(const std::string& text, const nca::rpc::cn::ClientConfig& config) {
   int failures = 0;
   {
     rpc::cn::LoopExecutor executor(loop);
+    rpc::cn::ResolverConfig rc;
+    rc.epm_port = epm_port;
+    rc.ncalrpc_dir = config.ncalrpc_dir;
+    config.resolver = std::make_shared<rpc::cn::EndpointResolver>(executor, rc);
     rpc::cn::ClientHandle handle(executor, binding.value(), config);
     rpcecho::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
     rpcecho::Client client(handle, drive);
@@ -68,6 +79,7 @@ int main(int argc, char** argv) {
   auto clock = ncaecho::Clock::real;
   std::string binding;
   nca::rpc::cn::ClientConfig config;
+  uint16_t epm_port = 135;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--local") {
@@ -76,6 +88,13 @@ int main(int argc, char** argv) {
       clock = ncaecho::Clock::fake;
     } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
       config.ncalrpc_dir = argv[++i];
+    } else if (a == "--epm-port" && i + 1 < argc) {
+      long n = std::strtol(argv[++i], nullptr, 10);
+      if (n < 1 || n > 65535) {
+        std::cerr << "ncaecho-client: --epm-port must be 1-65535\n";
+        return 2;
+      }
+      epm_port = uint16_t(n);
     } else if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return 0;
@@ -86,7 +105,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (!binding.empty()) return remote(binding, config);
+  if (!binding.empty()) return remote(binding, config, epm_port);
 
   nca::rpc::ManualExecutor executor;
   nca::rpc::ServerCore server;

@@ -4,18 +4,19 @@
 // (nca::rpc::cn::Server + ServerCore) on every binding given: ncacn_ip_tcp (IPv4 or IPv6; port 0
 // or none: the kernel picks one) and ncalrpc (a unix socket in --ncalrpc-dir). It prints each
 // binding it listens on as a string binding, one per line (with the chosen port), and serves
-// until SIGINT or SIGTERM. Without --listen it lists the interface and, with --self-test,
-// answers one loopback call of every operation in process.
+// until SIGINT or SIGTERM. With `--epm BINDING` it first registers its IPv4 and ncalrpc
+// endpoints with the endpoint mapper there (ept_insert, over a connection it keeps open) and
+// deregisters them (ept_delete) when it stops. Without --listen it lists the interface and, with
+// --self-test, answers one loopback call of every operation in process. Every server also
+// serves the management interface (built into nca::rpc::cn::Server).
 //
-// usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] --listen BINDING...
+// usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--epm BINDING] --listen BINDING...
 //        ncaecho-server [--self-test]
 // exit status: 0 stopped by a signal (or self-test passed), 1 cannot listen / self-test failed,
 // 2 usage
-#include <signal.h>
-#include <uv.h>
-
-#include <charconv>
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <iostream>
@@ -27,65 +28,42 @@
 #include "in_process.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/loop_executor.h"
+#include "nca/epm/epm_client.h"
+#include "nca/rpc/cn/client.h"
+#include "nca/rpc/cn/endpoint_resolver.h"
 #include "nca/rpc/cn/server.h"
 #include "nca/rpc/in_process_handle.h"
+#include "server_tool.h"
 
 namespace {
 
-const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] --listen BINDING...
+const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--epm BINDING] --listen BINDING...
        ncaecho-server [--self-test]
 
   --listen BINDING...  serve rpcecho on each binding, e.g. ncacn_ip_tcp:127.0.0.1[5000],
                        ncacn_ip_tcp:[::1][0] (port 0: the kernel picks), ncalrpc:[echo];
                        prints the bindings listened on, one per line, until SIGINT/SIGTERM
+  --epm BINDING        register with the endpoint mapper at BINDING (e.g. ncacn_ip_tcp:127.0.0.2,
+                       port 135 when none is given; ncalrpc:[EPMAPPER]) before printing the
+                       bindings; deregister on SIGINT/SIGTERM
   --ncalrpc-dir DIR    directory of ncalrpc sockets (default /tmp)
   --max-frag N         largest fragment (1432-65535, default 5840)
   --self-test          without --listen: one in-process call of every operation
 )";
 
-// The string binding a client uses to reach `bound` (the listener's address, with the port the
-// kernel chose), keeping the protseq and endpoint name of what was asked for.
-std::string reachable_binding(const nca::rpc::Binding& asked, const nca::net::Address& bound) {
-  nca::rpc::Binding b;
-  b.set_protseq(asked.protseq());
-  if (bound.is_inet()) {
-    b.set_host(bound.ip()).set_endpoint(std::to_string(bound.port()));
-  } else {
-    b.set_endpoint(asked.endpoint());
+// The towers ncaecho-server registers: rpcecho (NDR20) at every IPv4 and ncalrpc listener.
+std::vector<nca::epm::Entry> epm_entries(const std::vector<nca::tools::Listening>& listening) {
+  std::vector<nca::epm::Entry> entries;
+  for (const auto& l : listening) {
+    if (l.address.is_inet() && l.binding.host().find(':') != std::string::npos) continue;  // no IPv6 towers
+    auto tower = nca::epm::tower_from_binding(l.binding, rpcecho::kInterface.id);
+    if (tower) entries.push_back(nca::epm::Entry{{}, std::move(tower).value(), "ncaecho-server"});
   }
-  return b.to_string();
+  return entries;
 }
 
-// A listen address "ncacn_ip_tcp:HOST[PORT]" where the string-binding parser is stricter than a
-// listener needs: port 0 (or none) asks the kernel for one, and an IPv6 HOST may be bracketed
-// ("ncacn_ip_tcp:[::1][0]"). Returns nullopt for other forms (left to Binding::parse).
-std::optional<nca::net::Result<nca::net::Address>> tcp_listen_address(std::string_view text) {
-  constexpr std::string_view kPrefix = "ncacn_ip_tcp:";
-  if (!text.starts_with(kPrefix)) return std::nullopt;
-  text.remove_prefix(kPrefix.size());
-  std::string_view host = text;
-  if (text.starts_with('[') && text.find(']') != std::string_view::npos &&
-      text.substr(1, text.find(']') - 1).find(':') != std::string_view::npos) {
-    host = text.substr(1, text.find(']') - 1);  // a bracketed IPv6 literal
-    text.remove_prefix(text.find(']') + 1);
-  } else {
-    host = text.substr(0, text.find('['));
-    text.remove_prefix(host.size());
-  }
-  unsigned port = 0;
-  if (!text.empty()) {
-    if (!text.starts_with('[') || !text.ends_with(']')) return std::nullopt;
-    std::string_view ep = text.substr(1, text.size() - 2);
-    if (!ep.empty()) {
-      auto [end, ec] = std::from_chars(ep.data(), ep.data() + ep.size(), port);
-      if (ec != std::errc() || end != ep.data() + ep.size() || port > 65535) return std::nullopt;
-    }
-  }
-  if (port != 0) return std::nullopt;  // an ordinary binding: Binding::parse takes it
-  return nca::net::Address::inet("ip", host.empty() ? "0.0.0.0" : host, 0);
-}
-
-int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig config) {
+int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig config,
+          const std::optional<std::string>& epm) {
   using namespace nca;
   net::Loop loop;
   rpc::cn::LoopExecutor executor(loop);
@@ -96,52 +74,60 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
     return 1;
   }
   rpc::cn::Server server(loop, core, config);
-  for (const auto& text : bindings) {
-    rpc::Binding asked;
-    net::Result<net::Address> bound = net::Address{};
-    if (auto tcp = tcp_listen_address(text)) {
-      if (!*tcp) {
-        std::cerr << "ncaecho-server: " << text << ": " << tcp->status().message() << '\n';
-        return 2;
-      }
-      asked.set_protseq(rpc::Protseq::kNcacnIpTcp);
-      bound = server.listen_tcp(**tcp);
-    } else {
-      auto parsed = rpc::Binding::parse(text);
-      if (!parsed) {
-        std::cerr << "ncaecho-server: " << text << ": " << parsed.error().to_string() << '\n';
-        return 2;
-      }
-      asked = parsed.value();
-      bound = server.listen(asked);
+  std::vector<tools::Listening> listening;
+  std::string error;
+  bool usage = false;
+  if (!tools::listen_all(server, bindings, listening, error, usage)) {
+    std::cerr << "ncaecho-server: " << error << '\n';
+    return usage ? 2 : 1;
+  }
+
+  // --epm: register with the endpoint mapper over a connection kept open while serving (the
+  // mapper drops our entries when it closes, see nca/epm/epmapper_server.h); deregister on stop.
+  // No replace (RpcEpRegisterNoReplace): several instances may serve rpcecho side by side, and a
+  // dead one's entries go with its connection anyway.
+  std::unique_ptr<rpc::cn::ClientHandle> mapper;
+  std::vector<epm::Entry> entries = epm_entries(listening);
+  rpc::CallOptions epm_call;
+  epm_call.timeout = std::chrono::seconds(10);
+  if (epm) {
+    auto at = rpc::Binding::parse(*epm);
+    if (!at) {
+      std::cerr << "ncaecho-server: --epm " << *epm << ": " << at.error().to_string() << '\n';
+      return 2;
     }
-    if (!bound) {
-      std::cerr << "ncaecho-server: cannot listen on " << text << ": " << bound.status().message() << '\n';
+    rpc::Binding mb = at.value();
+    if (rpc::cn::EndpointResolver::needs_endpoint(mb))
+      mb.set_endpoint(mb.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
+    rpc::cn::ClientConfig cc;
+    cc.ncalrpc_dir = config.ncalrpc_dir;
+    mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
+    std::optional<rpc::Result<uint32_t>> inserted;
+    epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); },
+                        epm_call);
+    loop.run_until([&] { return inserted.has_value(); });
+    if (!inserted || !*inserted || inserted->value() != 0) {
+      std::cerr << "ncaecho-server: cannot register with the endpoint mapper at " << mb.to_string() << ": "
+                << (!inserted ? std::string("no answer")
+                    : !*inserted ? rpc::to_string(inserted->error())
+                                 : "status " + std::to_string(inserted->value()))
+                << '\n';
       return 1;
     }
-    std::cout << reachable_binding(asked, *bound) << '\n';
   }
+  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
   std::cout.flush();
 
-  // SIGINT / SIGTERM: stop listening, disconnect, let the loop finish (pending TestSleep timers
-  // still fire into the closed server, harmlessly, within their few seconds).
-  struct Stopper {
-    rpc::cn::Server* server;
-    uv_signal_t signals[2];
-  } stopper{&server, {}};
-  const int kSignals[2] = {SIGINT, SIGTERM};
-  for (int i = 0; i < 2; ++i) {
-    uv_signal_init(loop.uv(), &stopper.signals[i]);
-    stopper.signals[i].data = &stopper;
-    uv_signal_start(&stopper.signals[i], [](uv_signal_t* h, int) {
-      auto* s = static_cast<Stopper*>(h->data);
-      s->server->close();
-      for (auto& sig : s->signals) {
-        uv_signal_stop(&sig);
-        uv_close(reinterpret_cast<uv_handle_t*>(&sig), nullptr);
-      }
-    }, kSignals[i]);
-  }
+  // SIGINT / SIGTERM: deregister, stop listening, disconnect, let the loop finish (pending
+  // TestSleep timers still fire into the closed server, harmlessly, within their few seconds).
+  tools::SignalWatch stop(loop, [&] {
+    server.close();
+    if (!mapper) return;
+    epm::delete_entries(*mapper, entries, [&](rpc::Result<uint32_t> r) {
+      if (!r) std::cerr << "ncaecho-server: ept_delete: " << rpc::to_string(r.error()) << '\n';
+      executor.post([&] { mapper.reset(); });
+    }, epm_call);
+  });
   loop.run();
   return 0;
 }
@@ -171,6 +157,7 @@ int main(int argc, char** argv) {
   bool run_self_test = false;
   bool listen = false;
   std::vector<std::string> bindings;
+  std::optional<std::string> epm;
   nca::rpc::cn::ServerConfig config;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -180,6 +167,8 @@ int main(int argc, char** argv) {
       listen = true;
     } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
       config.ncalrpc_dir = argv[++i];
+    } else if (a == "--epm" && i + 1 < argc) {
+      epm = argv[++i];
     } else if (a == "--max-frag" && i + 1 < argc) {
       long n = std::strtol(argv[++i], nullptr, 10);
       if (n < 1432 || n > 65535) {
@@ -201,6 +190,6 @@ int main(int argc, char** argv) {
     std::cerr << "ncaecho-server: --listen needs at least one binding\n" << kUsage;
     return 2;
   }
-  if (listen) return serve(bindings, config);
+  if (listen) return serve(bindings, config, epm);
   return self_test(run_self_test);
 }

@@ -1,5 +1,6 @@
 // The connection-oriented client engine; see client.h for the contract.
 #include "nca/rpc/cn/client.h"
+#include "nca/rpc/cn/endpoint_resolver.h"
 
 #include <algorithm>
 #include <deque>
@@ -124,7 +125,9 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     auto on_connected = [weak, gen](net::Status st, std::unique_ptr<net::Stream> s) {
       auto self = weak.lock();
       if (!self || self->generation != gen) return;
+      if (!st.ok() && self->resolved && !self->resolve_retried) return self->re_resolve();
       if (!st.ok()) return self->lose(Status::transport(uint32_t(-st.sys_code()), "connect: " + st.message()));
+      self->resolve_retried = false;
       self->attach(std::move(s));
     };
     if (given) {
@@ -142,8 +145,10 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
       });
       return;
     }
+    // A binding without an endpoint is resolved through the endpoint mapper first (issue 7).
+    if (!resolved && EndpointResolver::needs_endpoint(*binding) && !waiting.empty()) return resolve(gen);
     net::Result<net::ConnectRequest> req = net::Status(net::Errc::invalid_argument);
-    const Binding& b = *binding;
+    const Binding& b = resolved ? *resolved : *binding;
     if (b.protseq() == Protseq::kNcacnIpTcp) {
       std::string host = b.host().empty() || b.host() == "localhost" ? "127.0.0.1" : b.host();
       auto addr = net::Address::inet("ip", host, b.port().value_or(0));
@@ -163,6 +168,28 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
       return;
     }
     connect_request = *req;
+  }
+
+  // ---- endpoint resolution (EndpointResolver; see endpoint_resolver.h) ----------------------
+  std::optional<Binding> resolved;  // *binding with the endpoint the mapper gave
+  bool resolve_retried = false;     // a failed connect to a cached endpoint resolves once more
+
+  void resolve(uint64_t gen) {
+    if (!config.resolver) config.resolver = std::make_shared<EndpointResolver>(executor);
+    std::weak_ptr<Impl> weak = weak_from_this();
+    config.resolver->resolve(*binding, waiting.front().request.interface->id, [weak, gen](Result<Binding> r) {
+      auto self = weak.lock();
+      if (!self || self->generation != gen) return;
+      if (!r) return self->lose(std::move(r).take_error());
+      self->resolved = std::move(r).value();
+      self->connect();
+    });
+  }
+  void re_resolve() {
+    config.resolver->invalidate(*binding);
+    resolved.reset();
+    resolve_retried = true;
+    connect();
   }
 
   void attach(std::unique_ptr<net::Stream> s) {

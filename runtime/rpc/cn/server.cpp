@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "nca/epm/mgmt_server.h"
 #include "nca/net/pdu_reader.h"
 #include "nca/net/stream_queue.h"
 #include "nca/rpc/cn/pdu.h"
@@ -66,6 +67,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::map<uint32_t, Group> groups;
   uint32_t next_group = 1;
   bool closed = false;
+  std::unique_ptr<epm::MgmtServer> mgmt;  // the built-in management interface, if served
 
   // Joins group `id` (0: a new one); nullopt if `id` is unknown.
   std::optional<uint32_t> join_group(uint32_t id) {
@@ -509,7 +511,18 @@ void Server::Impl::accept(std::unique_ptr<net::Stream> stream, std::string trans
 }
 
 Server::Server(net::Loop& loop, ServerCore& core, ServerConfig config)
-    : impl_(std::make_shared<Impl>(loop, core, std::move(config))) {}
+    : impl_(std::make_shared<Impl>(loop, core, std::move(config))) {
+  // The built-in management interface (issue 7); see ServerConfig::management_interface.
+  if (impl_->config.management_interface) {
+    epm::MgmtService::Options mgmt;
+    mgmt.allow_stop = impl_->config.allow_remote_stop;
+    // Deferred: the stop call's own reply goes out first. The Server is alive while its Impl is.
+    mgmt.stop = [this, weak = std::weak_ptr<Impl>(impl_), &loop] {
+      loop.defer([this, weak] { if (weak.lock()) close(); });
+    };
+    impl_->mgmt = std::make_unique<epm::MgmtServer>(core, std::move(mgmt));
+  }
+}
 
 Server::~Server() { close(); }
 

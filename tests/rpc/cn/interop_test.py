@@ -101,7 +101,7 @@ SAMBA_CLIENT = r'''
 import sys
 from samba.param import LoadParm
 from samba.credentials import Credentials
-from samba.dcerpc import echo, ClientConnection, mgmt
+from samba.dcerpc import echo, ClientConnection, mgmt, winreg
 from samba import NTSTATUSError
 import struct
 lp = LoadParm(); creds = Credentials(); creds.set_anonymous()
@@ -134,13 +134,17 @@ assert r == 0xC002002E, "unknown opnum: %r" % (r,)
 r = fault_of(0, b"\x01")
 assert r == 0xC003000C, "bad stub: %r" % (r,)
 assert raw.request(0, struct.pack(req, 1)) == struct.pack("<I", 2), "still usable after faults"
+# mgmt, built into every cn::Server, on the same association (alter_context).
+m = mgmt.mgmt(b, lp, creds, basis_connection=c)
+ids = [str(i.id.uuid) for i in m.inq_if_ids().if_id if i.id]
+assert sys.argv[2] in ids and "afa8bd80-7d8a-11c9-bef4-08002b102989" in ids, "mgmt inq_if_ids: %r" % ids
 # An interface we do not serve, on the same association (alter_context): refused.
 try:
-    m = mgmt.mgmt(b, lp, creds, basis_connection=c)
-    m.inq_if_ids()
-    print("mgmt unexpectedly worked"); sys.exit(1)
+    w = winreg.winreg(b, lp, creds, basis_connection=c)
+    w.OpenHKLM(None, 0x02000000)
+    print("winreg unexpectedly worked"); sys.exit(1)
 except (NTSTATUSError, RuntimeError) as e:
-    print("mgmt refused:", e.args)
+    print("winreg refused:", e.args)
 assert c.AddOne(1) == 2, "first interface still bound after the refused alter_context"
 print("samba client ok")
 '''

@@ -57,9 +57,17 @@ enum class VersOption : uint32_t { kAll = 1, kCompatible = 2, kExact = 3, kMajor
 //            kEptNoMoreEntries. Impacket's rpcdump and Windows clients need this.
 //  kSamba:   the batch that holds the last entries has status kEptNoMoreEntries and a null handle,
 //            as Samba's server does and smbtorture rpc.epmapper's Lookup_simple asserts.
-//  kAuto:    kSamba for clients that number RPC_C_VERS_ALL 0 (Samba's epmapper.idl; C706 and
+//  kDeferred: for Samba's clients. A last batch that is full (max_ents entries) has status 0
+//            and keeps the handle open, and the next call gets no entries, kEptNoMoreEntries and
+//            a null handle; a last batch that is not full ends as kSamba. rpcclient's epmlookup
+//            asks for one entry at a time, loops until a non-zero status whatever the handle, and
+//            does not print the entries of a batch whose status is non-zero: against kSamba
+//            (Samba's own server) it drops the last entry, against kWindows it loops for ever.
+//            smbtorture rpc.epmapper Lookup_simple (max_ents 10) loops while batches are full
+//            and then asserts kEptNoMoreEntries and a null handle. kDeferred satisfies both.
+//  kAuto:    kDeferred for clients that number RPC_C_VERS_ALL 0 (Samba's epmapper.idl; C706 and
 //            Windows number it 1, so only Samba-generated clients send 0), kWindows otherwise.
-enum class LookupEnd { kAuto, kWindows, kSamba };
+enum class LookupEnd { kAuto, kWindows, kSamba, kDeferred };
 
 struct Entry {
   rpc::Uuid object;

@@ -123,6 +123,10 @@ class Binding {
  public:
   class ParseResult;
   static ParseResult parse(std::string_view text);
+  // The listen form servers take: parse() plus port 0 ("the kernel picks"; port() is then
+  // nullopt and endpoint() "0") and a bracketed IPv6 host, "ncacn_ip_tcp:[::1][0]", as
+  // Samba's and most tools' listen addresses write it. Not for client bindings.
+  static ParseResult parse_listen(std::string_view text);
 
   // Composes the string form, escaping what must be escaped; parse() of the
   // result gives back an equal Binding. Field order follows Samba's

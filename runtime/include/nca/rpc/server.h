@@ -173,7 +173,11 @@ class ServerCore {
 
   ContextHandleTable& context_handles() { return context_handles_; }
 
+  // Requests dispatch() was given (the management interface's "calls received").
+  uint64_t calls_dispatched() const { return calls_dispatched_; }
+
  private:
+  uint64_t calls_dispatched_ = 0;
   std::map<std::pair<Uuid, uint16_t>, ServerInterface> interfaces_;  // key: uuid, major
   AssociationId next_association_ = 1;
   ContextHandleTable context_handles_;

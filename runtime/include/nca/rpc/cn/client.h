@@ -34,6 +34,8 @@
 
 namespace nca::rpc::cn {
 
+class EndpointResolver;
+
 struct ClientConfig {
   // The largest fragment we send and accept; the bind negotiates down from here (>= 1432).
   uint16_t max_frag = 5840;
@@ -48,12 +50,16 @@ struct ClientConfig {
   std::optional<uint32_t> assoc_group_id;
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" connects to DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
+  // Resolves bindings without an endpoint through the endpoint mapper (endpoint_resolver.h);
+  // null: the handle makes its own (mapper on port 135, ncalrpc:[EPMAPPER]) when it needs one.
+  std::shared_ptr<EndpointResolver> resolver;
 };
 
 class ClientHandle final : public MarshallingHandle {
  public:
   // Connects (on the first call) to `binding`: ncacn_ip_tcp with a numeric IPv4/IPv6 host (or
-  // "localhost") and a port, or ncalrpc with an endpoint name. The binding's object UUID is the
+  // "localhost") and a port, or ncalrpc with an endpoint name; without a port or name, the
+  // endpoint mapper is asked first (ClientConfig::resolver). The binding's object UUID is the
   // default object of calls that give none.
   ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig config = {});
   // Runs over an already-connected stream (tests: a memory or socket pair). Once it is lost,

@@ -34,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,12 @@ struct ServerConfig {
   uint16_t features = 0x0002;  // keep connection on orphan
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
+  // The management interface (mgmt, C706 appendix Q) is served on the core without user code
+  // (nca::epm::MgmtServer) unless this is off or the core already serves mgmt.
+  bool management_interface = true;
+  // mgmt's stop_server_listening is refused unless this returns true for the caller; then the
+  // Server closes (as close()).
+  std::function<bool(const CallerContext&)> allow_remote_stop;
 };
 
 class Server {

@@ -1,0 +1,43 @@
+// A generated interface served with some operations replaced by raw ones (stub data in, stub
+// data out), for operations whose peers disagree on the request's shape: mgmt inq_stats (4 or
+// 8 bytes) and epmapper ept_inq_object (C706's empty request or Samba's 16-byte one). The raw
+// handlers get the generated Service as `impl`, like the generated stubs. Private to runtime/epm.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "nca/rpc/interface.h"
+#include "nca/rpc/server.h"
+
+namespace nca::epm::detail {
+
+class PatchedInterface {
+ public:
+  // Copies the generated spec and dispatch table; `raw` lists (opnum, handler) to replace. The
+  // raw codecs are NDR20, so the interface is offered with NDR20 only.
+  struct RawOp {
+    uint16_t opnum;
+    std::string_view name;
+    rpc::HandlerFn handler;
+  };
+  PatchedInterface(const rpc::InterfaceSpec& base, std::span<const rpc::HandlerFn> handlers,
+                   std::span<const RawOp> raw);
+  PatchedInterface(const PatchedInterface&) = delete;
+  PatchedInterface& operator=(const PatchedInterface&) = delete;
+
+  rpc::ServerInterface server_interface(void* impl) const { return {&spec_, handlers_, impl}; }
+  const rpc::InterfaceSpec& spec() const { return spec_; }
+
+ private:
+  std::vector<rpc::OperationSpec> operations_;
+  std::vector<rpc::HandlerFn> handlers_;
+  rpc::InterfaceSpec spec_;
+};
+
+// The RawArgs of a raw operation's call.
+inline rpc::RawArgs& raw_args(rpc::ServerCall& call) { return *static_cast<rpc::RawArgs*>(call.args()); }
+
+}  // namespace nca::epm::detail

@@ -1,0 +1,110 @@
+// ncaepmd: the endpoint mapper daemon. Serves epmapper (nca::epm::EpmapperServer over an
+// EndpointDatabase) and, like every nca server, mgmt, on ncacn_ip_tcp port 135 and
+// ncalrpc:[EPMAPPER] by default, or on the --listen bindings. Prints each binding it listens on,
+// one per line, then serves until SIGINT or SIGTERM.
+//
+// Registrations are owned by the association they arrived on: when a registrant's connection
+// closes (it stopped, or was killed and the kernel closed its socket) its entries are dropped,
+// so a dead server's endpoints are never handed out. --keep-network-entries keeps entries
+// inserted over ncacn_ip_tcp until ept_delete instead (ncalrpc ones stay owned).
+//
+// usage: ncaepmd [--listen BINDING...] [--ncalrpc-dir DIR] [--lookup-end auto|windows|samba|deferred]
+//                [--keep-network-entries]
+// exit status: 0 stopped by a signal, 1 cannot listen, 2 usage
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nca/epm/database.h"
+#include "nca/epm/epmapper_server.h"
+#include "nca/net/loop.h"
+#include "nca/rpc/cn/server.h"
+#include "server_tool.h"
+
+namespace {
+
+const char kUsage[] = R"(usage: ncaepmd [--listen BINDING...] [--ncalrpc-dir DIR] [--lookup-end auto|windows|samba|deferred]
+               [--keep-network-entries]
+
+Serves the endpoint mapper (epmapper v3) and mgmt.
+  --listen BINDING...      listen on each binding (default: ncacn_ip_tcp:0.0.0.0[135] ncalrpc:[EPMAPPER]);
+                           e.g. ncacn_ip_tcp:127.0.0.2[135], ncacn_ip_tcp:127.0.0.1[0] (the kernel
+                           picks the port), ncacn_ip_tcp:[::1][135]
+  --ncalrpc-dir DIR        directory of ncalrpc sockets (default /tmp)
+  --lookup-end MODE        how ept_lookup ends: windows (status 0 and a null handle with the last
+                           batch), samba (ept_s_not_registered with the last batch), deferred
+                           (status 0 with the last batch, ept_s_not_registered on the next call),
+                           auto (deferred for clients that send vers_option 0, as Samba's do,
+                           windows otherwise; the default)
+  --keep-network-entries   entries inserted over ncacn_ip_tcp stay until ept_delete (default: they
+                           go when the inserting connection closes)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nca;
+  std::vector<std::string> bindings;
+  bool listen = false;
+  rpc::cn::ServerConfig config;
+  epm::EpmapperServer::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--listen") {
+      listen = true;
+    } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
+      config.ncalrpc_dir = argv[++i];
+    } else if (a == "--lookup-end" && i + 1 < argc) {
+      std::string m = argv[++i];
+      if (m == "auto") options.service.lookup_end = epm::LookupEnd::kAuto;
+      else if (m == "windows") options.service.lookup_end = epm::LookupEnd::kWindows;
+      else if (m == "samba") options.service.lookup_end = epm::LookupEnd::kSamba;
+      else if (m == "deferred") options.service.lookup_end = epm::LookupEnd::kDeferred;
+      else {
+        std::cerr << "ncaepmd: --lookup-end takes auto, windows, samba or deferred\n";
+        return 2;
+      }
+    } else if (a == "--keep-network-entries") {
+      options.own_by_association = false;
+    } else if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (listen && !a.starts_with("-")) {
+      bindings.push_back(a);
+    } else {
+      std::cerr << "ncaepmd: unknown argument '" << a << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  if (listen && bindings.empty()) {
+    std::cerr << "ncaepmd: --listen needs at least one binding\n" << kUsage;
+    return 2;
+  }
+  if (!listen) bindings = {"ncacn_ip_tcp:0.0.0.0[135]", "ncalrpc:[EPMAPPER]"};
+
+  net::Loop loop;
+  rpc::ServerCore core;
+  epm::EndpointDatabase db;
+  rpc::cn::Server server(loop, core, config);
+  std::vector<tools::Listening> listening;
+  std::string error;
+  bool usage = false;
+  if (!tools::listen_all(server, bindings, listening, error, usage)) {
+    std::cerr << "ncaepmd: " << error << '\n';
+    return usage ? 2 : 1;
+  }
+  // Towers registered at 0.0.0.0 are handed out with the first specific IPv4 address listened on.
+  for (const auto& l : listening)
+    if (auto ip = epm::Ipv4Floor::parse(l.binding.host()); ip && ip->address != std::array<uint8_t, 4>{}) {
+      options.map_context.local_ip = *ip;
+      break;
+    }
+  epm::EpmapperServer mapper(core, db, options);
+  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
+  std::cout.flush();
+
+  tools::SignalWatch stop(loop, [&] { server.close(); });
+  loop.run();
+  return 0;
+}

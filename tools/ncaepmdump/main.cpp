@@ -1,0 +1,164 @@
+// ncaepmdump: everything an endpoint mapper knows, as Impacket's rpcdump and rpcclient's
+// epmlookup show it: an ept_lookup walk over every entry (nca::epm::lookup_all), printed as
+// text (nca::epm::dump_text) or JSON (nca::epm::dump_json).
+//
+// With --map UUID VERSION it resolves that interface instead, as a client does for a binding
+// without an endpoint (nca::rpc::cn::EndpointResolver: ept_map), prints the binding, then calls
+// mgmt inq_if_ids there and prints the interfaces the server says it serves.
+//
+// usage: ncaepmdump [--json] [--ncalrpc-dir DIR] BINDING
+//        ncaepmdump --map UUID MAJOR.MINOR [--ncalrpc-dir DIR] BINDING
+//   BINDING: the mapper, e.g. ncacn_ip_tcp:192.0.2.1 (port 135 when none is given),
+//            ncacn_ip_tcp:127.0.0.1[13500], ncalrpc:[EPMAPPER]
+// exit status: 0 dumped, 1 the mapper could not be reached or failed, 2 usage
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "nca/epm/dump.h"
+#include "nca/epm/epm_client.h"
+#include "nca/net/loop.h"
+#include "nca/rpc/cn/client.h"
+#include "nca/rpc/cn/endpoint_resolver.h"
+#include "mgmt_client.h"
+#include "nca/rpc/cn/loop_executor.h"
+
+namespace {
+
+const char kUsage[] = R"(usage: ncaepmdump [--json] [--ncalrpc-dir DIR] BINDING
+       ncaepmdump --map UUID MAJOR.MINOR [--ncalrpc-dir DIR] BINDING
+
+Lists every entry of the endpoint mapper at BINDING (ncacn_ip_tcp:HOST, port 135 when none is
+given, or ncalrpc:[EPMAPPER]).
+  --json             print JSON instead of rpcdump-style text
+  --map UUID M.N     resolve that interface (ept_map) over BINDING's protocol sequence, print
+                     the binding, then list what the server there serves (mgmt inq_if_ids)
+  --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
+)";
+
+// --map: resolve, then ask the resolved server which interfaces it serves.
+int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca::rpc::cn::ClientConfig config) {
+  using namespace nca;
+  net::Loop loop;
+  int rc = 0;
+  {
+    rpc::cn::LoopExecutor executor(loop);
+    rpc::cn::ResolverConfig rc_config;
+    rc_config.ncalrpc_dir = config.ncalrpc_dir;
+    if (mapper.protseq() == rpc::Protseq::kNcalrpc)
+      rc_config.ncalrpc_endpoint = mapper.endpoint().value_or("EPMAPPER");
+    else
+      rc_config.epm_port = mapper.port().value_or(135);
+    rpc::cn::EndpointResolver resolver(executor, rc_config);
+    rpc::Binding wanted = mapper;
+    wanted.set_endpoint(std::nullopt);
+    std::optional<rpc::Result<rpc::Binding>> resolved;
+    resolver.resolve(wanted, iface, [&](rpc::Result<rpc::Binding> r) { resolved.emplace(std::move(r)); });
+    loop.run_until([&] { return resolved.has_value(); });
+    if (!resolved || !*resolved) {
+      std::cerr << "ncaepmdump: cannot resolve " << rpc::to_string(iface) << ": "
+                << (resolved ? rpc::to_string(resolved->error()) : std::string("no answer")) << '\n';
+      rc = 1;
+    } else {
+      std::cout << resolved->value().to_string() << '\n';
+      rpc::cn::ClientHandle handle(executor, resolved->value(), config);
+      mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
+      mgmt::Client client(handle, drive);
+      auto ids = client.mgmt_inq_if_ids();
+      if (!ids || !ids->if_id_vector) {
+        std::cerr << "ncaepmdump: mgmt inq_if_ids at " << resolved->value().to_string() << ": "
+                  << (!ids ? rpc::to_string(ids.error()) : std::string("no vector")) << '\n';
+        rc = 1;
+      } else {
+        for (const auto& p : ids->if_id_vector->if_id)
+          if (p.id)
+            std::cout << "serves " << p.id->uuid.to_string() << " v" << (p.id->if_version & 0xffff) << '.'
+                      << (p.id->if_version >> 16) << '\n';
+      }
+    }
+  }
+  loop.run();
+  (void)loop.close();
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nca;
+  bool json = false;
+  std::optional<rpc::SyntaxId> map;
+  std::optional<std::string> text;
+  rpc::cn::ClientConfig config;
+  config.offer_ndr64 = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json") {
+      json = true;
+    } else if (a == "--map" && i + 2 < argc) {
+      auto uuid = rpc::Uuid::parse(argv[++i]);
+      std::string v = argv[++i];
+      unsigned major = 0, minor = 0;
+      if (!uuid || std::sscanf(v.c_str(), "%u.%u", &major, &minor) != 2 || major > 65535 || minor > 65535) {
+        std::cerr << "ncaepmdump: --map takes a UUID and MAJOR.MINOR\n";
+        return 2;
+      }
+      map = rpc::SyntaxId{*uuid, uint16_t(major), uint16_t(minor)};
+    } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
+      config.ncalrpc_dir = argv[++i];
+    } else if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (!a.starts_with("-") && !text) {
+      text = a;
+    } else {
+      std::cerr << "ncaepmdump: unknown argument '" << a << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  if (!text) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  auto parsed = rpc::Binding::parse(*text);
+  if (!parsed) {
+    std::cerr << "ncaepmdump: " << *text << ": " << parsed.error().to_string() << '\n';
+    return 2;
+  }
+  rpc::Binding binding = parsed.value();
+  if (map) return map_and_check(binding, *map, config);
+  if (rpc::cn::EndpointResolver::needs_endpoint(binding))
+    binding.set_endpoint(binding.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
+
+  net::Loop loop;
+  std::optional<rpc::Result<epm::LookupAnswer>> answer;
+  {
+    rpc::cn::LoopExecutor executor(loop);
+    rpc::cn::ClientHandle handle(executor, binding, config);
+    rpc::CallOptions options;
+    options.timeout = std::chrono::seconds(30);
+    epm::lookup_all(handle, [&](rpc::Result<epm::LookupAnswer> r) { answer.emplace(std::move(r)); }, 500,
+                    1u << 20, options);
+    loop.run_until([&] { return answer.has_value(); });
+  }
+  loop.run();
+  (void)loop.close();
+  if (!answer || !*answer) {
+    std::cerr << "ncaepmdump: " << binding.to_string() << ": "
+              << (answer ? rpc::to_string(answer->error()) : std::string("no answer")) << '\n';
+    return 1;
+  }
+  const auto& a = answer->value();
+  if (a.status != epm::kEptOk) {
+    std::cerr << "ncaepmdump: ept_lookup ended with status 0x" << std::hex << a.status << std::dec << '\n';
+    return 1;
+  }
+  if (json)
+    std::cout << epm::dump_json(a.entries).dump(2) << '\n';
+  else
+    std::cout << epm::dump_text(a.entries);
+  return 0;
+}
