@@ -10,10 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "nca/net/pdu_reader.h"
-#include "nca/net/stream_queue.h"
-#include "nca/rpc/cn/pdu.h"
+#include "connection_io.h"
 #include "fragments.h"
+#include "nca/rpc/cn/pdu.h"
 
 namespace nca::rpc::cn {
 
@@ -97,7 +96,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void accept(std::unique_ptr<net::Stream> stream, std::string transport, std::string secondary);
 };
 
-class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
+class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
+                         private detail::FragmentSink {
  public:
   ServerConnection(Server::Impl& server, uint64_t id, std::unique_ptr<net::Stream> stream,
                    std::string transport, std::string secondary)
@@ -106,19 +106,27 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
         core_(server.core),
         id_(id),
         stream_(std::move(stream)),
-        writes_(std::make_unique<net::WriteQueue>(*stream_)),
+        reader_(std::make_unique<detail::FragmentReader>(*stream_, static_cast<detail::FragmentSink&>(*this))),
+        writer_(std::make_unique<detail::FragmentWriter>(*stream_, [this](net::Status) {
+          close_after_writes();
+        })),
         transport_(std::move(transport)),
         secondary_(std::move(secondary)) {
     const net::Address& peer = stream_->remote_address();
     peer_ = peer.empty() ? std::string() : peer.to_string();
   }
 
-  ~ServerConnection() {
-    // The write queue must go before the stream it writes to.
-    writes_.reset();
+  ~ServerConnection() override {
+    // Reader and writer must go before the stream they use.
+    reader_.reset();
+    writer_.reset();
   }
 
-  void start() { read_next(); }
+  void start() {
+    if (!reader_->start().ok()) close_after_writes();
+  }
+
+  size_t queued_write_bytes() const { return writer_ ? writer_->queued_bytes() : 0; }
 
   // Disconnects now: pending writes are cancelled. Used by Server::close.
   void shutdown_now() {
@@ -128,53 +136,41 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   }
 
  private:
-  // Reads one fragment: the 16-byte header first, checked before anything else is read or
-  // allocated (a wrong version or an oversized frag_length is refused at once, even when the
-  // body never comes), then exactly frag_length bytes.
-  void read_next() {
-    if (closing_) return;
-    struct ReadState {
-      uint8_t header[kHeaderSize];
-      net::Bytes pdu;
-      int stage = 0;
-      bool rejected = false;  // the header was refused: answer it, then hang up
-    };
-    auto rs = std::make_shared<ReadState>();
-    std::weak_ptr<ServerConnection> weak = weak_from_this();
+  // ---- reading: whole fragments from the FragmentReader -----------------------------------
+
+  // A fragment header is checked before anything else is read or allocated: a wrong version or
+  // an oversized frag_length is refused at once, even when the body never comes.
+  bool accept_header(const Header& h) override {
     uint16_t limit = bound_ ? max_recv_ : config_.max_frag;
-    auto next = [rs, limit](std::vector<net::MutableBuffer>& out) -> net::Status {
-      if (rs->stage == 0) {
-        rs->stage = 1;
-        out.emplace_back(rs->header, kHeaderSize);
-        return {};
-      }
-      if (rs->stage == 2) return {};  // the body is in
-      rs->stage = 2;
-      Header h = *peek_header({rs->header, kHeaderSize});
-      if (h.rpc_vers != 5 || h.rpc_vers_minor > 1 || h.frag_length < kHeaderSize ||
-          h.frag_length > limit) {
-        rs->rejected = true;
-        return net::Status(net::Errc::pdu_malformed, 0, "fragment header refused");
-      }
-      rs->pdu = net::Bytes(h.frag_length);
-      std::memcpy(rs->pdu.data(), rs->header, kHeaderSize);
-      if (h.frag_length > kHeaderSize)
-        out.emplace_back(rs->pdu.data() + kHeaderSize, h.frag_length - kHeaderSize);
-      return {};
-    };
-    net::Status st = net::readv_pdu(*stream_, std::move(next), [weak, rs](net::Status s) {
-      auto self = weak.lock();
-      if (!self || self->closing_) return;
-      if (rs->rejected) return self->refuse_header(*peek_header({rs->header, kHeaderSize}));
-      if (!s.ok()) {
-        // eof/truncated: the client went away (Samba, too, just drops such connections).
-        return self->close_after_writes();
-      }
-      self->handle_fragment(rs->pdu.span());
-      self->read_next();
-    });
-    if (!st.ok()) close_after_writes();
+    return h.rpc_vers == 5 && h.rpc_vers_minor <= 1 && h.frag_length >= kHeaderSize &&
+           h.frag_length <= limit;
   }
+
+  void on_refused(const Header& h) override {
+    if (!closing_) refuse_header(h);
+  }
+
+  bool on_fragment(ByteView frag) override {
+    if (closing_) return false;
+    handle_fragment(frag);
+    if (closing_) return false;
+    if (writer_->queued_bytes() > config_.max_write_queue) {
+      // A client that does not read its replies: read no more requests until what is queued
+      // has gone to the transport (back-pressure; the client's own writes then block).
+      reading_paused_ = true;
+      writer_->after_written([weak = weak_from_this()] {
+        auto self = weak.lock();
+        if (!self || !self->reading_paused_) return;
+        self->reading_paused_ = false;
+        if (!self->closing_ && !self->reader_->start().ok()) self->close_after_writes();
+      });
+      return false;
+    }
+    return true;
+  }
+
+  // eof/truncated: the client went away (Samba, too, just drops such connections).
+  void on_read_end(net::Status) override { close_after_writes(); }
 
   void refuse_header(const Header& h) {
     if (h.type == PduType::bind && h.rpc_vers != 5)
@@ -186,11 +182,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   void send(std::vector<uint8_t> bytes) {
     if (closed_) return;
-    net::Bytes b = net::Bytes::copy_of(bytes);
-    writes_->write(std::move(b), [weak = weak_from_this()](net::Status st) {
-      auto self = weak.lock();
-      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
-    });
+    auto pdu = writer_->make();
+    pdu->headers = std::move(bytes);
+    pdu->frame_headers_only();
+    writer_->send(std::move(pdu));
   }
 
   void send_fault(uint32_t call_id, uint16_t context_id, uint32_t status, bool did_not_execute,
@@ -219,8 +214,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   void close_after_writes() {
     if (closing_) return;
     closing_ = true;
-    // An empty write completes after everything queued before it.
-    writes_->write(net::Bytes(), [weak = weak_from_this()](net::Status) {
+    writer_->after_written([weak = weak_from_this()] {
       if (auto self = weak.lock()) self->finish_close();
     });
   }
@@ -253,7 +247,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // ---- input --------------------------------------------------------------------------------
 
   void handle_fragment(ByteView frag) {
-    // read_next() checked version and frag_length already.
+    // accept_header() checked version and frag_length already.
     auto decoded = decode(frag);
     if (!decoded) return protocol_error(decoded.error().call_id);
     Pdu& pdu = *decoded;
@@ -460,16 +454,13 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   // Headers and stub go out in one gathered write, without copying the stub.
   void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
-    auto out = detail::fragment(std::move(stub), max_xmit_, kResponseHeaderSize,
-                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                                  encode_response_head(enc, flags, call_id, alloc_hint,
-                                                       context_id, n);
-                                });
     if (closed_) return;
-    writes_->writev(out->buffers, [weak = weak_from_this(), out](net::Status st) {
-      auto self = weak.lock();
-      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
-    });
+    auto pdu = writer_->make();
+    detail::fragment(*pdu, std::move(stub), max_xmit_, kResponseHeaderSize,
+                     [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                       encode_response_head(enc, flags, call_id, alloc_hint, context_id, n);
+                     });
+    writer_->send(std::move(pdu));
   }
 
   std::weak_ptr<Server::Impl> server_;
@@ -477,7 +468,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   ServerCore& core_;
   uint64_t id_;
   std::unique_ptr<net::Stream> stream_;
-  std::unique_ptr<net::WriteQueue> writes_;
+  std::unique_ptr<detail::FragmentReader> reader_;
+  std::unique_ptr<detail::FragmentWriter> writer_;
   std::string transport_;
   std::string secondary_;
   std::string peer_;
@@ -485,6 +477,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool bound_ = false;
   bool closing_ = false;  // no more input is processed
   bool closed_ = false;   // disconnect started
+  bool reading_paused_ = false;  // the write queue is over max_write_queue
   uint16_t max_xmit_ = kMinFragSize;
   uint16_t max_recv_ = kMinFragSize;
   uint16_t features_ = 0;
@@ -579,6 +572,11 @@ void Server::close() {
 }
 
 size_t Server::connection_count() const { return impl_->connections.size(); }
+size_t Server::queued_write_bytes() const {
+  size_t n = 0;
+  for (auto& [id, c] : impl_->connections) n += c->queued_write_bytes();
+  return n;
+}
 size_t Server::association_group_count() const { return impl_->groups.size(); }
 const ServerConfig& Server::config() const { return impl_->config; }
 

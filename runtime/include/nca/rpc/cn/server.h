@@ -58,6 +58,11 @@ struct ServerConfig {
   size_t max_calls_in_flight = 256;
   // Open connections per Server; beyond it new connections are closed at once.
   size_t max_connections = 4096;
+  // Reply bytes a connection may have waiting for the transport (a client that sends requests
+  // but does not read the replies). Beyond it the server reads no more requests from that
+  // connection until everything queued has been written; replies of calls already running are
+  // still queued, so a connection holds at most this plus their replies.
+  size_t max_write_queue = 4 * 1024 * 1024;
   // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
   uint16_t features = 0x0002;  // keep connection on orphan
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
@@ -90,6 +95,8 @@ class Server {
   void close();
 
   size_t connection_count() const;
+  // Reply bytes queued on all connections, not yet taken by the transport.
+  size_t queued_write_bytes() const;
   // Association groups currently alive (joined by at least one connection).
   size_t association_group_count() const;
   const ServerConfig& config() const;
