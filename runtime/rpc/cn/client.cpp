@@ -32,6 +32,13 @@ struct Proposal {
   bool features = false;  // the bind-time negotiation context
 };
 
+// A whole response: the stub in the byte order the server declared (drep of its fragments).
+struct Reassembled {
+  SyntaxId transfer;
+  Bytes stub;
+  bool little_endian = true;
+};
+
 // MarshallingHandle::Request, as the engine keeps it (that type is the handle's protected own).
 struct CallRequest {
   CallId id = 0;
@@ -43,7 +50,7 @@ struct CallRequest {
 
 struct Waiting {
   CallRequest request;
-  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+  UniqueFunction<void(Result<Reassembled>)> reply;
 };
 
 struct Active {
@@ -51,8 +58,9 @@ struct Active {
   uint16_t context_id = 0;
   SyntaxId transfer;
   bool started = false;  // got the first response fragment
+  bool little_endian = true;  // the first fragment's byte order; the others must agree
   Bytes stub;
-  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+  UniqueFunction<void(Result<Reassembled>)> reply;
 };
 
 std::string reason_text(uint16_t reason) {
@@ -81,7 +89,7 @@ std::string nak_text(BindNakReason r) {
 
 struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
                            private detail::FragmentSink {
-  using ReplyFn = UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)>;
+  using ReplyFn = UniqueFunction<void(Result<Reassembled>)>;
 
   Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)) {
     config.max_frag = std::max<uint16_t>(config.max_frag, kMinFragSize);
@@ -485,8 +493,12 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
                               std::to_string(pdu.header.call_id));
     if (!a.started) {
       a.started = true;
+      a.little_endian = pdu.header.little_endian();
       a.stub.reserve(std::min<size_t>(body.alloc_hint, config.max_response_size));
     }
+    if (pdu.header.little_endian() != a.little_endian)
+      return protocol_failure("response fragments in different byte orders for call " +
+                              std::to_string(pdu.header.call_id));
     if (a.stub.size() + body.stub.size() > config.max_response_size)
       return protocol_failure("response larger than max_response_size");
     a.stub.insert(a.stub.end(), body.stub.begin(), body.stub.end());
@@ -494,10 +506,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     Active done = std::move(a);
     active.erase(it);
     wire_of.erase(done.id);
-    if (!pdu.header.little_endian())
-      done.reply(Status::protocol(0, "big-endian response stub data is not supported yet"));
-    else
-      done.reply(std::make_pair(done.transfer, std::move(done.stub)));
+    done.reply(Reassembled{done.transfer, std::move(done.stub), done.little_endian});
     if (shutdown_requested) pump();
   }
 
@@ -536,9 +545,9 @@ ClientHandle::~ClientHandle() {
 }
 
 void ClientHandle::transact(Request request, Reply reply) {
-  Impl::ReplyFn fn = [reply = std::move(reply)](Result<std::pair<SyntaxId, Bytes>> r) mutable {
+  Impl::ReplyFn fn = [reply = std::move(reply)](Result<Reassembled> r) mutable {
     if (!r) return reply(std::move(r).take_error());
-    reply(Response{r->first, std::move(r->second)});
+    reply(Response{r->transfer, std::move(r->stub), r->little_endian});
   };
   CallRequest r{request.id, request.interface, request.opnum, request.object,
                 std::move(request.marshal)};

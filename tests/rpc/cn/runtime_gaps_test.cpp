@@ -1,0 +1,243 @@
+// The engine's runtime limits and corners: a client that takes big-endian responses, a server
+// that stops reading from a client that never reads its replies, server-side cancellation seen
+// by the handler, association groups joined from connections on other threads' loops.
+#include <atomic>
+#include <thread>
+
+#include "cn_fixture.h"
+
+using namespace cntest;
+using namespace nca;
+using rpc::StatusKind;
+
+namespace {
+
+// ---- a typed AddOne whose pull honours the byte order the server declared --------------------
+
+struct U32Args {
+  uint32_t in = 0;
+  uint32_t out = 0;
+};
+
+rpc::Status push_u32_in(const void* r, const rpc::SyntaxId&, Bytes& out) {
+  uint32_t v = static_cast<const U32Args*>(r)->in;
+  for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+  return {};
+}
+
+rpc::Status pull_u32_out(std::span<const uint8_t> in, const rpc::SyntaxId&, bool little_endian,
+                         void* r) {
+  if (in.size() != 4) return rpc::Status::ndr(0, "AddOne reply is not 4 bytes");
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t(in[little_endian ? i : 3 - i]) << (8 * i);
+  static_cast<U32Args*>(r)->out = v;
+  return {};
+}
+
+const rpc::InterfaceSpec& typed_echo_spec() {
+  static constexpr std::array<rpc::SyntaxId, 1> ts{rpc::kNdr20};
+  static const std::array<rpc::OperationSpec, 1> ops{rpc::OperationSpec{
+      "AddOne", 0, &rpc::kArgsType<U32Args>, push_u32_in, nullptr, nullptr, pull_u32_out}};
+  static const rpc::InterfaceSpec spec{"rpcecho", kRpcEcho, ts, ops, {}, false};
+  return spec;
+}
+
+void put_be16(std::vector<uint8_t>& b, uint16_t v) {
+  b.push_back(uint8_t(v >> 8));
+  b.push_back(uint8_t(v));
+}
+void put_be32(std::vector<uint8_t>& b, uint32_t v) {
+  for (int i = 3; i >= 0; --i) b.push_back(uint8_t(v >> (8 * i)));
+}
+
+// A response PDU as a big-endian server sends it (C706 12.6.4.10, drep 00 00 00 00).
+std::vector<uint8_t> big_endian_response(uint32_t call_id, uint16_t context_id, uint8_t flags,
+                                         const std::vector<uint8_t>& stub, uint32_t alloc_hint) {
+  std::vector<uint8_t> b{5, 0, uint8_t(rpc::cn::PduType::response), flags, 0, 0, 0, 0};
+  put_be16(b, uint16_t(rpc::cn::kResponseHeaderSize + stub.size()));
+  put_be16(b, 0);  // auth_length
+  put_be32(b, call_id);
+  put_be32(b, alloc_hint);
+  put_be16(b, context_id);
+  b.push_back(0);  // cancel_count
+  b.push_back(0);
+  b.insert(b.end(), stub.begin(), stub.end());
+  return b;
+}
+
+// A hand-driven server end of a socketpair: answers the client's bind by accepting every
+// context, then reads its request.
+struct FakeServer {
+  explicit FakeServer(net::Loop& loop) {
+    auto pair = net::stream_socketpair(loop);
+    REQUIRE(pair.ok());
+    client_end = std::move(pair->first);
+    stream = std::move(pair->second);
+  }
+  ~FakeServer() {
+    if (stream) (void)net::sync::disconnect(*stream);
+  }
+  rpc::cn::Pdu receive() {
+    auto pdu = net::sync::read_pdu(*stream, 65535);
+    REQUIRE(pdu.ok());
+    last = std::move(*pdu);
+    auto d = rpc::cn::decode(last.span());
+    REQUIRE(d.ok());
+    return *d;
+  }
+  void accept_bind() {
+    auto bind = receive();
+    REQUIRE(bind.header.type == rpc::cn::PduType::bind);
+    const auto& body = std::get<rpc::cn::BindBody>(bind.body);
+    rpc::cn::BindAckBody ack{5840, 5840, 0x1234, "135", {}};
+    for (const auto& pc : body.contexts) {
+      rpc::cn::ContextResultEntry e;
+      if (rpc::cn::bind_time_features(pc.transfer_syntaxes[0])) {
+        e.result = rpc::cn::ContextResult::negotiate_ack;
+      } else {
+        e.transfer_syntax = pc.transfer_syntaxes[0];
+        context_id = pc.context_id;
+      }
+      ack.results.push_back(e);
+    }
+    rpc::cn::Encoder enc;
+    rpc::cn::encode_bind_ack(enc, rpc::cn::PduType::bind_ack, 3, bind.header.call_id, ack);
+    send(enc.out);
+  }
+  void send(const std::vector<uint8_t>& bytes) {
+    REQUIRE(net::sync::write_all(*stream, {bytes.data(), bytes.size()}).ok());
+  }
+
+  std::unique_ptr<net::Stream> client_end;
+  std::unique_ptr<net::Stream> stream;
+  net::Bytes last;
+  uint16_t context_id = 0;
+};
+
+}  // namespace
+
+TEST_CASE("cn_client_takes_big_endian_responses", "[cn]") {
+  net::Loop loop;
+  {
+    rpc::cn::LoopExecutor executor(loop);
+    FakeServer peer(loop);
+    rpc::cn::ClientHandle client(executor, std::move(peer.client_end));
+
+    auto call = [&](uint32_t value, auto answer) {
+      U32Args args;
+      args.in = value;
+      std::optional<rpc::Status> done;
+      client.call(typed_echo_spec(), typed_echo_spec().operations[0], &args, {},
+                  [&](rpc::Status st) { done = st; });
+      answer();
+      REQUIRE(loop.run_until([&] { return done.has_value(); }, 10000));
+      return std::make_pair(*done, args.out);
+    };
+
+    // One fragment: 0x0102032a big-endian.
+    auto [st, out] = call(41, [&] {
+      peer.accept_bind();
+      auto req = peer.receive();
+      REQUIRE(req.header.type == rpc::cn::PduType::request);
+      peer.send(big_endian_response(req.header.call_id, peer.context_id, 3, {1, 2, 3, 42}, 4));
+    });
+    REQUIRE(st.ok());
+    CHECK(out == 0x0102032au);
+
+    // Two fragments, both big-endian, reassembled before the pull.
+    std::tie(st, out) = call(7, [&] {
+      auto req = peer.receive();
+      uint32_t id = req.header.call_id;
+      auto first = big_endian_response(id, peer.context_id, rpc::cn::kPfcFirstFrag, {0, 0}, 4);
+      auto last = big_endian_response(id, peer.context_id, rpc::cn::kPfcLastFrag, {0x10, 0x08}, 2);
+      first.insert(first.end(), last.begin(), last.end());
+      peer.send(first);
+    });
+    REQUIRE(st.ok());
+    CHECK(out == 0x1008u);
+
+    // Fragments of one response in different byte orders: a protocol error.
+    std::tie(st, out) = call(7, [&] {
+      auto req = peer.receive();
+      uint32_t id = req.header.call_id;
+      auto first = big_endian_response(id, peer.context_id, rpc::cn::kPfcFirstFrag, {0, 0}, 4);
+      rpc::cn::Encoder le;
+      rpc::cn::encode_response_head(le, rpc::cn::kPfcLastFrag, id, 2, peer.context_id, 2);
+      le.bytes(std::vector<uint8_t>{1, 2});
+      first.insert(first.end(), le.out.begin(), le.out.end());
+      peer.send(first);
+    });
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.kind == StatusKind::protocol);
+    CHECK_THAT(st.message, Catch::Contains("byte orders"));
+  }
+  loop.run();
+  CHECK(loop.close().ok());
+}
+
+TEST_CASE("cn_server_stops_reading_from_a_client_that_never_reads", "[cn]") {
+  constexpr size_t kCap = 128 * 1024;
+  constexpr size_t kPayload = 4 * 1024;  // one fragment each way at the default max_frag
+  constexpr int kRequests = 256;  // about 1 MiB of replies, eight times the cap
+  rpc::cn::ServerConfig sc;
+  sc.max_write_queue = kCap;
+  Fixture f(sc);
+
+  // The greedy client: one memory stream whose reading side nobody reads.
+  auto [mine, theirs] = net::memory_stream_pair(f.loop, 32 * 1024);
+  f.server->serve(std::move(theirs), "memory");
+  std::vector<uint8_t> out;
+  rpc::cn::Encoder enc;
+  rpc::cn::BindBody b{5840, 5840, 0, {{0, kRpcEcho, {rpc::kNdr20}}}};
+  rpc::cn::encode_bind(enc, rpc::cn::PduType::bind, 3, 1, b);
+  auto ack = [&] {
+    REQUIRE(net::sync::write_all(*mine, {enc.out.data(), enc.out.size()}).ok());
+    auto pdu = net::sync::read_pdu(*mine, 65535);
+    REQUIRE(pdu.ok());
+    return (*pdu)[2];
+  }();
+  REQUIRE(ack == uint8_t(rpc::cn::PduType::bind_ack));
+  Bytes stub = echodata_in(Bytes(kPayload, 0x77));
+  for (int i = 0; i < kRequests; ++i) {
+    rpc::cn::Encoder req;
+    rpc::cn::encode_request_head(req, 3, uint32_t(10 + i), uint32_t(stub.size()), 0, 1,
+                                 std::nullopt, stub.size());
+    req.bytes(stub);
+    out.insert(out.end(), req.out.begin(), req.out.end());
+  }
+  bool written = false;
+  REQUIRE(mine->write({out.data(), out.size()}, [&](net::Status) { written = true; }).ok());
+
+  // Let the server go as far as it will.
+  uint64_t calls = 0;
+  for (int quiet = 0; quiet < 5;) {
+    f.loop.run_until([] { return false; }, 40);
+    quiet = f.impl.calls == calls ? quiet + 1 : 0;
+    calls = f.impl.calls;
+  }
+  size_t reply = rpc::cn::kResponseHeaderSize + 4 + kPayload;
+  INFO("calls served " << f.impl.calls << ", queued " << f.server->queued_write_bytes());
+  CHECK(f.impl.calls < uint64_t(kRequests));
+  CHECK(f.server->queued_write_bytes() > kCap);
+  CHECK(f.server->queued_write_bytes() <= kCap + reply);
+  CHECK_FALSE(written);
+
+  // Other clients are served meanwhile.
+  auto& other = f.client();
+  auto r = f.call(other, rpcecho_spec(), 0, addone_in(1));
+  REQUIRE(r.ok());
+
+  // Once the client reads, the server reads again: every request is answered, in order.
+  for (int i = 0; i < kRequests; ++i) {
+    auto pdu = net::sync::read_pdu(*mine, 65535);
+    REQUIRE(pdu.ok());
+    auto d = rpc::cn::decode(pdu->span());
+    REQUIRE(d.ok());
+    if (d->header.type == rpc::cn::PduType::fault) FAIL("fault " << std::hex << std::get<rpc::cn::FaultBody>(d->body).status);
+    REQUIRE(d->header.type == rpc::cn::PduType::response);
+    CHECK(d->header.call_id == uint32_t(10 + i));
+  }
+  f.run_until([&] { return written; });
+  CHECK(f.server->queued_write_bytes() == 0);
+  REQUIRE(net::sync::disconnect(*mine).ok());
+}
