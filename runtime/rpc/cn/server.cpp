@@ -34,6 +34,7 @@ struct Incoming {
   uint16_t opnum = 0;
   std::optional<Uuid> object;
   bool little_endian = true;
+  bool cancelled = false;  // a co_cancel or orphaned came while it was reassembled
   std::vector<uint8_t> stub;
 };
 
@@ -259,15 +260,19 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
         return on_alter_context(pdu);
       case PduType::request:
         return on_request(pdu);
-      case PduType::co_cancel:
-        // Cancels are advisory (C706): the handler is not interrupted. The reply, when it
-        // comes, is still sent. TODO(interop): pass the cancel to the ServerCall.
+      case PduType::co_cancel: {
+        // Cancels are advisory (C706): the handler hears of it (ServerCall::on_cancel) and
+        // decides; the reply, when it comes, is still sent.
         if (!bound_) return protocol_error(pdu.header.call_id);
+        cancel_call(pdu.header.call_id);
         return;
+      }
       case PduType::orphaned:
+        // The client will not read the reply: the handler is told, the reply dropped.
         if (!bound_) return protocol_error(pdu.header.call_id);
         assembling_.erase(pdu.header.call_id);
         if (in_flight_.count(pdu.header.call_id)) orphaned_.insert(pdu.header.call_id);
+        cancel_call(pdu.header.call_id);
         return;
       case PduType::auth3:
         // Without a security provider there is no third leg to take; a client that sends one
@@ -276,6 +281,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       default:
         // response, fault, bind_ack, bind_nak, alter_context_resp, shutdown: server-to-client
         return protocol_error(pdu.header.call_id);
+    }
+  }
+
+  void cancel_call(uint32_t call_id) {
+    if (auto it = assembling_.find(call_id); it != assembling_.end()) it->second.cancelled = true;
+    if (auto it = in_flight_.find(call_id); it != in_flight_.end()) {
+      // The handler's callback may complete the call at once (on_reply erases the entry).
+      auto cancel = it->second;
+      cancel->request();
     }
   }
 
@@ -430,7 +444,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     req.caller.little_endian = in.little_endian;
     req.transfer = ctx->second.transfer;
     req.stub = std::move(in.stub);
-    in_flight_.insert(call_id);
+    req.cancel = std::make_shared<CallCancel>();
+    if (in.cancelled) req.cancel->request();
+    in_flight_.emplace(call_id, req.cancel);
     uint16_t context_id = in.context_id;
     std::weak_ptr<ServerConnection> weak = weak_from_this();
     core_.dispatch(std::move(req), [weak, call_id, context_id](ServerReply reply) {
@@ -484,7 +500,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   std::optional<uint32_t> group_;
   std::map<uint16_t, Context> contexts_;
   std::map<uint32_t, Incoming> assembling_;
-  std::set<uint32_t> in_flight_;
+  std::map<uint32_t, std::shared_ptr<CallCancel>> in_flight_;  // dispatched, not yet answered
   std::set<uint32_t> orphaned_;
 };
 

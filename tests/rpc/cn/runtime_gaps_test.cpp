@@ -77,14 +77,7 @@ struct FakeServer {
   ~FakeServer() {
     if (stream) (void)net::sync::disconnect(*stream);
   }
-  rpc::cn::Pdu receive() {
-    auto pdu = net::sync::read_pdu(*stream, 65535);
-    REQUIRE(pdu.ok());
-    last = std::move(*pdu);
-    auto d = rpc::cn::decode(last.span());
-    REQUIRE(d.ok());
-    return *d;
-  }
+  rpc::cn::Pdu receive() { return receive_pdu(*stream, last); }
   void accept_bind() {
     auto bind = receive();
     REQUIRE(bind.header.type == rpc::cn::PduType::bind);
@@ -240,4 +233,23 @@ TEST_CASE("cn_server_stops_reading_from_a_client_that_never_reads", "[cn]") {
   f.run_until([&] { return written; });
   CHECK(f.server->queued_write_bytes() == 0);
   REQUIRE(net::sync::disconnect(*mine).ok());
+}
+
+TEST_CASE("cn_server_call_sees_co_cancel_and_still_replies", "[cn]") {
+  Fixture f;
+  RawPeer peer(f);
+  peer.bind();
+  rpc::cn::Encoder enc;
+  Bytes stub = sleep_in(3);  // 60 ms
+  rpc::cn::encode_request_head(enc, 3, 7, uint32_t(stub.size()), 0, 6, std::nullopt, stub.size());
+  enc.bytes(stub);
+  rpc::cn::encode_empty(enc, rpc::cn::PduType::co_cancel, 3, 7);
+  peer.send(enc.out);
+  f.run_until([&] { return f.impl.cancels == 1; });
+  CHECK(f.impl.sleeping == 1);
+  // C706: a cancel is advisory; the handler chose to finish, and its reply is sent.
+  auto reply = peer.receive();
+  REQUIRE(reply.header.type == rpc::cn::PduType::response);
+  CHECK(reply.header.call_id == 7u);
+  CHECK(f.impl.cancels == 1);
 }

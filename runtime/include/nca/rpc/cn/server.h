@@ -22,8 +22,9 @@
 //    bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
 //    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
-//    body is read. co_cancel is accepted and ignored (C706 cancels are advisory); orphaned drops
-//    the call's reassembly or its reply.
+//    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
+//    are advisory, so the reply is still sent after co_cancel); orphaned also drops the call's
+//    reassembly or its reply.
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
 // several cores, run one Server (with its own ServerCore and listeners) per thread and loop.
