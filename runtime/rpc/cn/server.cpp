@@ -51,10 +51,7 @@ class ServerConnection;
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::Loop& l, ServerCore& c, ServerConfig cfg) : loop(l), core(c), config(std::move(cfg)) {
     config.max_frag = clamp_frag(config.max_frag);
-    std::random_device rd;
-    // Association group ids are visible to every client; starting at a random point makes them
-    // less guessable across restarts (they are not a security boundary).
-    next_group = (rd() & 0x00ffffff) | 0x01000000;
+    if (!config.groups) config.groups = std::make_shared<AssociationGroups>();
   }
 
   net::Loop& loop;
@@ -63,24 +60,26 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::unique_ptr<net::Listener>> listeners;
   std::map<uint64_t, std::shared_ptr<ServerConnection>> connections;
   uint64_t next_connection = 1;
+  // The groups this Server has connections in: the shared id, this core's association.
   std::map<uint32_t, Group> groups;
-  uint32_t next_group = 1;
   bool closed = false;
 
-  // Joins group `id` (0: a new one); nullopt if `id` is unknown.
+  // Joins group `id` (0: a new one); nullopt if `id` is unknown everywhere.
   std::optional<uint32_t> join_group(uint32_t id) {
     if (id == 0) {
-      do id = next_group++; while (id == 0 || groups.count(id));
-      groups[id] = Group{core.open_association(), 0};
+      id = config.groups->create();
+    } else if (!config.groups->join(id)) {
+      return std::nullopt;
     }
-    auto it = groups.find(id);
-    if (it == groups.end()) return std::nullopt;
+    auto [it, fresh] = groups.try_emplace(id);
+    if (fresh) it->second.core_id = core.open_association();
     ++it->second.connections;
     return id;
   }
   void leave_group(uint32_t id) {
     auto it = groups.find(id);
     if (it == groups.end()) return;
+    config.groups->leave(id);
     if (--it->second.connections == 0) {
       AssociationId core_id = it->second.core_id;
       groups.erase(it);
@@ -91,7 +90,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // Connections die with the server (their streams close); their groups' context handles run
     // down now, since no connection is left to release them.
     connections.clear();
-    for (auto& [id, g] : groups) core.close_association(g.core_id);
+    for (auto& [id, g] : groups) {
+      for (size_t i = 0; i < g.connections; ++i) config.groups->leave(id);
+      core.close_association(g.core_id);
+    }
   }
   void remove_connection(uint64_t id) { connections.erase(id); }
   void accept(std::unique_ptr<net::Stream> stream, std::string transport, std::string secondary);
@@ -515,6 +517,40 @@ void Server::Impl::accept(std::unique_ptr<net::Stream> stream, std::string trans
                                                  std::move(secondary));
   connections.emplace(id, conn);
   conn->start();
+}
+
+AssociationGroups::AssociationGroups() {
+  std::random_device rd;
+  // Association group ids are visible to every client; starting at a random point makes them
+  // less guessable across restarts (they are not a security boundary).
+  next_ = (rd() & 0x00ffffff) | 0x01000000;
+}
+
+uint32_t AssociationGroups::create() {
+  std::lock_guard lock(mutex_);
+  uint32_t id;
+  do id = next_++; while (id == 0 || members_.count(id));
+  members_[id] = 1;
+  return id;
+}
+
+bool AssociationGroups::join(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = members_.find(id);
+  if (it == members_.end()) return false;
+  ++it->second;
+  return true;
+}
+
+void AssociationGroups::leave(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = members_.find(id);
+  if (it != members_.end() && --it->second == 0) members_.erase(it);
+}
+
+size_t AssociationGroups::size() const {
+  std::lock_guard lock(mutex_);
+  return members_.size();
 }
 
 Server::Server(net::Loop& loop, ServerCore& core, ServerConfig config)

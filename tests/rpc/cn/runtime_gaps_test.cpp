@@ -253,3 +253,108 @@ TEST_CASE("cn_server_call_sees_co_cancel_and_still_replies", "[cn]") {
   CHECK(reply.header.call_id == 7u);
   CHECK(f.impl.cancels == 1);
 }
+
+namespace {
+
+// A Server on a thread of its own, with its own loop and ServerCore, sharing `groups`.
+struct ServerOnThread {
+  explicit ServerOnThread(std::shared_ptr<rpc::cn::AssociationGroups> groups) {
+    thread = std::thread([this, groups] { run(groups); });
+    while (!ready) std::this_thread::yield();
+  }
+  ~ServerOnThread() {
+    loop->post([l = loop] {
+      l->keep_alive(false);
+      l->stop();
+    });
+    thread.join();
+  }
+  void run(std::shared_ptr<rpc::cn::AssociationGroups> groups) {
+    net::Loop l;
+    loop = &l;
+    rpc::cn::LoopExecutor ex(l);
+    rpc::ServerCore core;
+    EchoImpl impl;
+    impl.executor = &ex;
+    impl.sleep_unit_ms = 20;
+    register_echo(core, impl);
+    rpc::cn::ServerConfig sc;
+    sc.groups = std::move(groups);
+    auto server = std::make_unique<rpc::cn::Server>(l, core, sc);
+    port = server->listen_tcp(net::Address::inet("ipv4", "127.0.0.1", 0).value()).value().port();
+    l.keep_alive(true);
+    ready = true;
+    l.run();
+    server.reset();
+    l.run();
+    (void)l.close();
+  }
+  rpc::Binding binding() const {
+    return rpc::Binding::parse("ncacn_ip_tcp:127.0.0.1[" + std::to_string(port) + "]").value();
+  }
+
+  std::thread thread;
+  net::Loop* loop = nullptr;
+  std::atomic<uint16_t> port{0};
+  std::atomic<bool> ready{false};
+};
+
+}  // namespace
+
+TEST_CASE("cn_association_group_spans_servers_on_two_threads", "[cn]") {
+  auto groups = std::make_shared<rpc::cn::AssociationGroups>();
+  {
+    ServerOnThread a(groups), b(groups);
+    net::Loop loop;
+    {
+      rpc::cn::LoopExecutor executor(loop);
+      auto call = [&](rpc::cn::ClientHandle& h, uint16_t opnum, Bytes in) {
+        std::optional<rpc::Result<Bytes>> r;
+        h.call_raw(rpcecho_spec(), opnum, std::move(in), {},
+                   [&](rpc::Result<Bytes> x) { r.emplace(std::move(x)); });
+        REQUIRE(loop.run_until([&] { return r.has_value(); }, 20000));
+        return std::move(*r);
+      };
+      rpc::cn::ClientHandle first(executor, a.binding());
+      REQUIRE(call(first, 0, addone_in(1)).ok());
+      uint32_t group = first.assoc_group_id();
+      CHECK(groups->size() == 1);
+
+      // The second connection lands on the other thread's server and joins the same group,
+      // then both run calls at once (smbtorture's TestSleep pattern).
+      rpc::cn::ClientConfig join;
+      join.assoc_group_id = group;
+      rpc::cn::ClientHandle second(executor, b.binding(), join);
+      REQUIRE(call(second, 0, addone_in(2)).ok());
+      CHECK(second.assoc_group_id() == group);
+      CHECK(groups->size() == 1);
+      int done = 0;
+      for (auto* h : {&first, &second})
+        h->call_raw(rpcecho_spec(), 6, sleep_in(2), {}, [&](rpc::Result<Bytes> r) {
+          CHECK(r.ok());
+          ++done;
+        });
+      REQUIRE(loop.run_until([&] { return done == 2; }, 20000));
+
+      // A group nobody created is refused on either server.
+      rpc::cn::ClientConfig bogus;
+      bogus.assoc_group_id = group ^ 0x5a5a;
+      rpc::cn::ClientHandle third(executor, b.binding(), bogus);
+      auto r = call(third, 0, addone_in(3));
+      REQUIRE_FALSE(r.ok());
+      CHECK_THAT(r.error().message, Catch::Contains("bind refused"));
+
+      // The group ends when its last connection, on either thread, has gone.
+      first.disconnect();
+      REQUIRE(call(second, 0, addone_in(4)).ok());
+      CHECK(groups->size() == 1);
+      second.disconnect();
+    }
+    loop.run();
+    CHECK(loop.close().ok());
+    for (int i = 0; i < 500 && groups->size() != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    CHECK(groups->size() == 0);
+  }
+  CHECK(groups->size() == 0);
+}

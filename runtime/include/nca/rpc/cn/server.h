@@ -27,7 +27,8 @@
 //    reassembly or its reply.
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
-// several cores, run one Server (with its own ServerCore and listeners) per thread and loop.
+// several cores, run one Server (with its own ServerCore and listeners) per thread and loop, all
+// given the same AssociationGroups so that a client's connections may land on any of them.
 // Lifetime: the Loop and the ServerCore must outlive the Server. Destroying the Server (or
 // close()) stops its listeners and disconnects every connection; calls still held by handlers
 // then complete harmlessly (their replies are dropped).
@@ -35,7 +36,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "nca/net/address.h"
@@ -46,6 +49,35 @@
 #include "nca/rpc/server.h"
 
 namespace nca::rpc::cn {
+
+// Association groups that several Servers share, one Server per thread and loop (a server that
+// runs one loop per core): a connection accepted on any of them may join a group created on
+// another, as a client's second connection joins the group of its first (MS-RPCE 3.3.1.3;
+// smbtorture's TestSleep needs it). Thread-safe; shared through ServerConfig::groups.
+//
+// A group is one association per Server that has members in it: context handles belong to the
+// Server (and thread) whose call created them, and run down when that Server's last connection
+// of the group goes. The group id lives until its last connection anywhere leaves.
+class AssociationGroups {
+ public:
+  AssociationGroups();
+  AssociationGroups(const AssociationGroups&) = delete;
+  AssociationGroups& operator=(const AssociationGroups&) = delete;
+
+  // A new group with one member; never 0, never an id in use.
+  uint32_t create();
+  // Adds a member to group `id`; false if there is no such group.
+  bool join(uint32_t id);
+  // Removes a member; the group ends with its last.
+  void leave(uint32_t id);
+  // Groups alive.
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<uint32_t, size_t> members_;
+  uint32_t next_;
+};
 
 struct ServerConfig {
   // The largest fragment this server sends or accepts; the bind negotiates down from here
@@ -68,6 +100,8 @@ struct ServerConfig {
   uint16_t features = 0x0002;  // keep connection on orphan
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
+  // Groups shared with the Servers of other threads; null: this Server's own.
+  std::shared_ptr<AssociationGroups> groups;
 };
 
 class Server {
@@ -98,7 +132,7 @@ class Server {
   size_t connection_count() const;
   // Reply bytes queued on all connections, not yet taken by the transport.
   size_t queued_write_bytes() const;
-  // Association groups currently alive (joined by at least one connection).
+  // Association groups this Server's connections are in.
   size_t association_group_count() const;
   const ServerConfig& config() const;
 
