@@ -407,6 +407,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       in.opnum = body.opnum;
       in.object = body.object;
       in.little_endian = h.little_endian();
+      if (h.has(kPfcLastFrag)) {
+        // The usual call: one fragment, dispatched without a stay in the reassembly map.
+        if (body.stub.size() > config_.max_request_size) return protocol_error(h.call_id);
+        in.stub.assign(body.stub.begin(), body.stub.end());
+        return dispatch(h.call_id, std::move(in));
+      }
       // alloc_hint is the client's word only: never reserve beyond our own limit.
       in.stub.reserve(std::min<size_t>(body.alloc_hint, config_.max_request_size));
       it = assembling_.emplace(h.call_id, std::move(in)).first;
