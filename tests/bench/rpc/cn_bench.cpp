@@ -3,7 +3,10 @@
 //
 //   bench_rpc_cn [--seconds S=1] [--reps N=3] [--max-frag F=65535] [--case NAME] [--clients N]
 //                [--only rpc|raw]   (one side only, for profiling)
-//                [--malloc-tuned]   (glibc keeps freed memory: no page faults per large call)
+//
+// Large calls lose much of their time to page faults when glibc hands freed MiB buffers back to
+// the kernel after every call; to see the share of that, run with
+//   GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456
 //
 // Cases: AddOne (4 bytes each way) and EchoData of 1 KiB, 64 KiB, 1 MiB, each with 1 and 64
 // concurrent clients (one connection each). The RPC server runs on its own thread and loop; all
@@ -27,7 +30,6 @@
 #include <thread>
 #include <vector>
 
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include "echo_interface.h"
@@ -177,7 +179,6 @@ struct Options {
   std::string only_case;  // substring of the case name
   int only_clients = 0;
   std::string only;  // "rpc" or "raw": run one side only (for profiling)
-  bool malloc_tuned = false;
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -191,7 +192,6 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--case" && (v = value())) o.only_case = v;
     else if (a == "--clients" && (v = value())) o.only_clients = std::atoi(v);
     else if (a == "--only" && (v = value())) o.only = v;
-    else if (a == "--malloc-tuned") o.malloc_tuned = true;
     else return false;
   }
   return o.seconds > 0;
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: bench_rpc_cn [--seconds S=1] [--reps N=3] [--max-frag F=65535]\n"
-                 "                    [--case NAME-SUBSTRING] [--clients N]\n");
+                 "                    [--case NAME-SUBSTRING] [--clients N] [--only rpc|raw]\n");
     return 2;
   }
   ServerThread server(o.max_frag);
@@ -215,8 +215,7 @@ int main(int argc, char** argv) {
                         {"EchoData 1MiB", 1, 1024 * 1024}};
   std::printf("ncacn_ip_tcp loopback, max_frag %u, best of %d runs of %.1f s per case\n",
               o.max_frag, o.reps, o.seconds);
-  std::printf("calls/s: best run; cpu: least process CPU time (both sides) per call%s\n",
-              o.malloc_tuned ? "; glibc malloc keeps freed memory (--malloc-tuned)" : "");
+  std::printf("calls/s: best run; cpu: least process CPU time (both sides) per call\n");
   std::printf("%-15s %3s %10s %10s %7s %9s %9s %7s %7s\n", "case", "cli", "rpc/s", "raw/s",
               "ratio", "rpc cpu", "raw cpu", "cpu", "target");
   for (const Case& c : cases) {
