@@ -37,6 +37,24 @@ const CallerContext& ServerCall::caller() const { NCA_PENDING(); return state_->
 const std::optional<SyntaxId>& ServerCall::transfer_syntax() const { NCA_PENDING(); return state_->transfer; }
 ServerCore& ServerCall::server() const { NCA_PENDING(); return *state_->server; }
 void* ServerCall::args() const { NCA_PENDING(); return state_->args.get(); }
+bool ServerCall::cancel_requested() const { NCA_PENDING(); return state_->cancel->requested(); }
+void ServerCall::on_cancel(UniqueFunction<void()> fn) {
+  NCA_PENDING();
+  state_->cancel->on_request(std::move(fn));
+}
+
+// CallCancel ---------------------------------------------------------------------------------
+
+void CallCancel::on_request(UniqueFunction<void()> fn) {
+  if (requested_ && fn) return fn();
+  fn_ = std::move(fn);
+}
+
+void CallCancel::request() {
+  if (requested_) return;
+  requested_ = true;
+  if (auto fn = std::move(fn_)) fn();
+}
 
 void ServerCall::complete() {
   NCA_PENDING();
@@ -66,8 +84,10 @@ void ServerCall::fault(Fault f) {
 
 void ServerCall::finish(ServerReply reply) {
   // Release the call before replying: the sink may start another call or destroy the server's
-  // view of this one, and a ServerCall must read as finished by then.
+  // view of this one, and a ServerCall must read as finished by then. A cancel arriving later
+  // must not reach a handler that is done.
   auto state = std::move(state_);
+  state->cancel->on_request(nullptr);
   state->reply(std::move(reply));
 }
 
@@ -143,6 +163,7 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   state->caller = std::move(request.caller);
   state->transfer = request.transfer;
   state->reply = std::move(reply);
+  state->cancel = request.cancel ? std::move(request.cancel) : std::make_shared<CallCancel>();
 
   // A handler that throws has dropped its call if it still held it (its ServerCall was destroyed
   // while unwinding, answering nca_s_fault_unspec); one that stored the call first keeps it.

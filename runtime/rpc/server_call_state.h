@@ -15,6 +15,7 @@ struct ServerCallState {
   std::optional<SyntaxId> transfer;  // nullopt: a local call, the reply hands `args` back
   ArgsBox args;
   ReplySink reply;
+  std::shared_ptr<CallCancel> cancel;  // never null
 };
 
 }  // namespace nca::rpc::detail

@@ -9,10 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "nca/net/pdu_reader.h"
-#include "nca/net/stream_queue.h"
-#include "nca/rpc/cn/pdu.h"
+#include "connection_io.h"
 #include "fragments.h"
+#include "nca/rpc/cn/pdu.h"
 
 namespace nca::rpc::cn {
 
@@ -34,6 +33,13 @@ struct Proposal {
   bool features = false;  // the bind-time negotiation context
 };
 
+// A whole response: the stub in the byte order the server declared (drep of its fragments).
+struct Reassembled {
+  SyntaxId transfer;
+  Bytes stub;
+  bool little_endian = true;
+};
+
 // MarshallingHandle::Request, as the engine keeps it (that type is the handle's protected own).
 struct CallRequest {
   CallId id = 0;
@@ -45,7 +51,7 @@ struct CallRequest {
 
 struct Waiting {
   CallRequest request;
-  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+  UniqueFunction<void(Result<Reassembled>)> reply;
 };
 
 struct Active {
@@ -53,8 +59,9 @@ struct Active {
   uint16_t context_id = 0;
   SyntaxId transfer;
   bool started = false;  // got the first response fragment
+  bool little_endian = true;  // the first fragment's byte order; the others must agree
   Bytes stub;
-  UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)> reply;
+  UniqueFunction<void(Result<Reassembled>)> reply;
 };
 
 std::string reason_text(uint16_t reason) {
@@ -81,13 +88,14 @@ std::string nak_text(BindNakReason r) {
 
 }  // namespace
 
-struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
-  using ReplyFn = UniqueFunction<void(Result<std::pair<SyntaxId, Bytes>>)>;
+struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
+                           private detail::FragmentSink {
+  using ReplyFn = UniqueFunction<void(Result<Reassembled>)>;
 
   Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)) {
     config.max_frag = std::max<uint16_t>(config.max_frag, kMinFragSize);
   }
-  ~Impl() { drop_connection(); }
+  ~Impl() override { drop_connection(); }
 
   LoopExecutor& executor;
   ClientConfig config;
@@ -97,7 +105,8 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
 
   State state = State::idle;
   std::unique_ptr<net::Stream> stream;
-  std::unique_ptr<net::WriteQueue> writes;
+  std::unique_ptr<detail::FragmentReader> reader;
+  std::unique_ptr<detail::FragmentWriter> writer;
   uint64_t generation = 0;  // bumped per connection: stale callbacks compare it
 
   uint16_t send_frag = kMinFragSize;
@@ -194,10 +203,14 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
 
   void attach(std::unique_ptr<net::Stream> s) {
     stream = std::move(s);
-    writes = std::make_unique<net::WriteQueue>(*stream);
+    reader = std::make_unique<detail::FragmentReader>(*stream, static_cast<detail::FragmentSink&>(*this));
+    writer = std::make_unique<detail::FragmentWriter>(*stream, [this](net::Status st) {
+      lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
+    });
     state = State::binding;
     shutdown_requested = false;
-    read_next();
+    if (net::Status st = reader->start(); !st.ok())
+      return lose(Status::transport(uint32_t(-st.sys_code()), "read: " + st.message()));
     send_bind(PduType::bind);
   }
 
@@ -205,7 +218,13 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
   void drop_connection() {
     connect_request.cancel();
     ++generation;
-    writes.reset();
+    writer.reset();
+    if (reader) {
+      // This may run inside the reader's on_fragment, whose fragment the caller still looks at:
+      // the reader goes later, deaf from now on.
+      reader->abandon();
+      executor.loop().defer([r = std::move(reader)] {});
+    }
     if (stream) {
       // Destroying the stream closes it; its outstanding callbacks see a stale generation.
       stream.reset();
@@ -277,7 +296,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
     if (type == PduType::bind && config.concurrent_multiplexing) flags |= kPfcConcMpx;
     encode_bind(enc, type, flags, next_call++, body);
-    write(net::Bytes::copy_of(enc.out));
+    write(std::move(enc.out));
   }
 
   void on_bind_ack(const Pdu& pdu) {
@@ -389,11 +408,12 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
 
     size_t head = kRequestHeaderSize + (object ? 16 : 0);
     uint16_t context_id = ctx.context_id, opnum = w.request.opnum;
-    auto out = detail::fragment(std::move(*stub), send_frag, head,
-                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                                  encode_request_head(enc, flags, wire, alloc_hint, context_id,
-                                                      opnum, object, n);
-                                });
+    auto pdu = writer->make();
+    detail::fragment(*pdu, std::move(*stub), send_frag, head,
+                     [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                       encode_request_head(enc, flags, wire, alloc_hint, context_id, opnum,
+                                           object, n);
+                     });
     Active a;
     a.id = w.request.id;
     a.context_id = ctx.context_id;
@@ -401,19 +421,15 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     a.reply = std::move(w.reply);
     active.emplace(wire, std::move(a));
     wire_of[w.request.id] = wire;
-    writes->writev(out->buffers, [weak = weak_from_this(), gen = generation, out](net::Status st) {
-      auto self = weak.lock();
-      if (self && self->generation == gen && !st.ok())
-        self->lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
-    });
+    writer->send(std::move(pdu));
   }
 
-  void write(net::Bytes bytes) {
-    writes->write(std::move(bytes), [weak = weak_from_this(), gen = generation](net::Status st) {
-      auto self = weak.lock();
-      if (self && self->generation == gen && !st.ok())
-        self->lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
-    });
+  // A control PDU (bind, alter_context, co_cancel, orphaned).
+  void write(std::vector<uint8_t> bytes) {
+    auto pdu = writer->make();
+    pdu->headers = std::move(bytes);
+    pdu->frame_headers_only();
+    writer->send(std::move(pdu));
   }
 
   void abandon(CallId id) {
@@ -438,34 +454,35 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     encode_empty(enc, PduType::co_cancel, kPfcFirstFrag | kPfcLastFrag, wire);
     if (accepted_features & kFeatureKeepConnectionOnOrphan)
       encode_empty(enc, PduType::orphaned, kPfcFirstFrag | kPfcLastFrag, wire);
-    write(net::Bytes::copy_of(enc.out));
+    write(std::move(enc.out));
     if (shutdown_requested) pump();
   }
 
   // ---- input ----------------------------------------------------------------------------------
 
-  void read_next() {
-    std::weak_ptr<Impl> weak = weak_from_this();
+  // ---- FragmentSink: whole fragments from the reader --------------------------------------
+
+  // Sizes are checked once decoded (what the server may send is known only after bind_ack).
+  bool accept_header(const Header&) override { return true; }
+  void on_refused(const Header& h) override {
+    protocol_failure("bad fragment header from the server (frag_length " +
+                     std::to_string(h.frag_length) + ")");
+  }
+  bool on_fragment(ByteView frag) override {
     uint64_t gen = generation;
-    net::Status st = net::read_pdu(*stream, 65535, [weak, gen](net::Status s, net::Bytes pdu) {
-      auto self = weak.lock();
-      if (!self || self->generation != gen) return;
-      if (!s.ok()) {
-        std::string m = s == net::Errc::eof ? "the server closed the connection"
-                                            : "read: " + s.message();
-        return self->lose(Status::transport(uint32_t(-s.sys_code()), m));
-      }
-      self->on_fragment(pdu.span());
-      if (self->generation == gen) self->read_next();
-    });
-    if (!st.ok()) lose(Status::transport(uint32_t(-st.sys_code()), "read: " + st.message()));
+    handle_fragment(frag);
+    return generation == gen;
+  }
+  void on_read_end(net::Status s) override {
+    std::string m = s == net::Errc::eof ? "the server closed the connection" : "read: " + s.message();
+    lose(Status::transport(uint32_t(-s.sys_code()), m));
   }
 
   void protocol_failure(std::string why) {
     lose(Status::protocol(uint32_t(FaultCode::proto_error), std::move(why)));
   }
 
-  void on_fragment(ByteView frag) {
+  void handle_fragment(ByteView frag) {
     auto decoded = decode(frag);
     if (!decoded) return protocol_failure("bad PDU from the server: " + decoded.error().message);
     const Pdu& pdu = *decoded;
@@ -503,8 +520,12 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
                               std::to_string(pdu.header.call_id));
     if (!a.started) {
       a.started = true;
+      a.little_endian = pdu.header.little_endian();
       a.stub.reserve(std::min<size_t>(body.alloc_hint, config.max_response_size));
     }
+    if (pdu.header.little_endian() != a.little_endian)
+      return protocol_failure("response fragments in different byte orders for call " +
+                              std::to_string(pdu.header.call_id));
     if (a.stub.size() + body.stub.size() > config.max_response_size)
       return protocol_failure("response larger than max_response_size");
     a.stub.insert(a.stub.end(), body.stub.begin(), body.stub.end());
@@ -512,10 +533,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl> {
     Active done = std::move(a);
     active.erase(it);
     wire_of.erase(done.id);
-    if (!pdu.header.little_endian())
-      done.reply(Status::protocol(0, "big-endian response stub data is not supported yet"));
-    else
-      done.reply(std::make_pair(done.transfer, std::move(done.stub)));
+    done.reply(Reassembled{done.transfer, std::move(done.stub), done.little_endian});
     if (shutdown_requested) pump();
   }
 
@@ -554,9 +572,9 @@ ClientHandle::~ClientHandle() {
 }
 
 void ClientHandle::transact(Request request, Reply reply) {
-  Impl::ReplyFn fn = [reply = std::move(reply)](Result<std::pair<SyntaxId, Bytes>> r) mutable {
+  Impl::ReplyFn fn = [reply = std::move(reply)](Result<Reassembled> r) mutable {
     if (!r) return reply(std::move(r).take_error());
-    reply(Response{r->first, std::move(r->second)});
+    reply(Response{r->transfer, std::move(r->stub), r->little_endian});
   };
   CallRequest r{request.id, request.interface, request.opnum, request.object,
                 std::move(request.marshal)};

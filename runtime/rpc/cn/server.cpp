@@ -10,11 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "connection_io.h"
 #include "nca/epm/mgmt_server.h"
-#include "nca/net/pdu_reader.h"
-#include "nca/net/stream_queue.h"
-#include "nca/rpc/cn/pdu.h"
 #include "fragments.h"
+#include "nca/rpc/cn/pdu.h"
 
 namespace nca::rpc::cn {
 
@@ -36,6 +35,7 @@ struct Incoming {
   uint16_t opnum = 0;
   std::optional<Uuid> object;
   bool little_endian = true;
+  bool cancelled = false;  // a co_cancel or orphaned came while it was reassembled
   std::vector<uint8_t> stub;
 };
 
@@ -52,10 +52,7 @@ class ServerConnection;
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::Loop& l, ServerCore& c, ServerConfig cfg) : loop(l), core(c), config(std::move(cfg)) {
     config.max_frag = clamp_frag(config.max_frag);
-    std::random_device rd;
-    // Association group ids are visible to every client; starting at a random point makes them
-    // less guessable across restarts (they are not a security boundary).
-    next_group = (rd() & 0x00ffffff) | 0x01000000;
+    if (!config.groups) config.groups = std::make_shared<AssociationGroups>();
   }
 
   net::Loop& loop;
@@ -64,25 +61,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::unique_ptr<net::Listener>> listeners;
   std::map<uint64_t, std::shared_ptr<ServerConnection>> connections;
   uint64_t next_connection = 1;
+  // The groups this Server has connections in: the shared id, this core's association.
   std::map<uint32_t, Group> groups;
-  uint32_t next_group = 1;
   bool closed = false;
   std::unique_ptr<epm::MgmtServer> mgmt;  // the built-in management interface, if served
 
-  // Joins group `id` (0: a new one); nullopt if `id` is unknown.
+  // Joins group `id` (0: a new one); nullopt if `id` is unknown everywhere.
   std::optional<uint32_t> join_group(uint32_t id) {
     if (id == 0) {
-      do id = next_group++; while (id == 0 || groups.count(id));
-      groups[id] = Group{core.open_association(), 0};
+      id = config.groups->create();
+    } else if (!config.groups->join(id)) {
+      return std::nullopt;
     }
-    auto it = groups.find(id);
-    if (it == groups.end()) return std::nullopt;
+    auto [it, fresh] = groups.try_emplace(id);
+    if (fresh) it->second.core_id = core.open_association();
     ++it->second.connections;
     return id;
   }
   void leave_group(uint32_t id) {
     auto it = groups.find(id);
     if (it == groups.end()) return;
+    config.groups->leave(id);
     if (--it->second.connections == 0) {
       AssociationId core_id = it->second.core_id;
       groups.erase(it);
@@ -93,13 +92,17 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     // Connections die with the server (their streams close); their groups' context handles run
     // down now, since no connection is left to release them.
     connections.clear();
-    for (auto& [id, g] : groups) core.close_association(g.core_id);
+    for (auto& [id, g] : groups) {
+      for (size_t i = 0; i < g.connections; ++i) config.groups->leave(id);
+      core.close_association(g.core_id);
+    }
   }
   void remove_connection(uint64_t id) { connections.erase(id); }
   void accept(std::unique_ptr<net::Stream> stream, std::string transport, std::string secondary);
 };
 
-class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
+class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
+                         private detail::FragmentSink {
  public:
   ServerConnection(Server::Impl& server, uint64_t id, std::unique_ptr<net::Stream> stream,
                    std::string transport, std::string secondary)
@@ -108,19 +111,27 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
         core_(server.core),
         id_(id),
         stream_(std::move(stream)),
-        writes_(std::make_unique<net::WriteQueue>(*stream_)),
+        reader_(std::make_unique<detail::FragmentReader>(*stream_, static_cast<detail::FragmentSink&>(*this))),
+        writer_(std::make_unique<detail::FragmentWriter>(*stream_, [this](net::Status) {
+          close_after_writes();
+        })),
         transport_(std::move(transport)),
         secondary_(std::move(secondary)) {
     const net::Address& peer = stream_->remote_address();
     peer_ = peer.empty() ? std::string() : peer.to_string();
   }
 
-  ~ServerConnection() {
-    // The write queue must go before the stream it writes to.
-    writes_.reset();
+  ~ServerConnection() override {
+    // Reader and writer must go before the stream they use.
+    reader_.reset();
+    writer_.reset();
   }
 
-  void start() { read_next(); }
+  void start() {
+    if (!reader_->start().ok()) close_after_writes();
+  }
+
+  size_t queued_write_bytes() const { return writer_ ? writer_->queued_bytes() : 0; }
 
   // Disconnects now: pending writes are cancelled. Used by Server::close.
   void shutdown_now() {
@@ -130,53 +141,41 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   }
 
  private:
-  // Reads one fragment: the 16-byte header first, checked before anything else is read or
-  // allocated (a wrong version or an oversized frag_length is refused at once, even when the
-  // body never comes), then exactly frag_length bytes.
-  void read_next() {
-    if (closing_) return;
-    struct ReadState {
-      uint8_t header[kHeaderSize];
-      net::Bytes pdu;
-      int stage = 0;
-      bool rejected = false;  // the header was refused: answer it, then hang up
-    };
-    auto rs = std::make_shared<ReadState>();
-    std::weak_ptr<ServerConnection> weak = weak_from_this();
+  // ---- reading: whole fragments from the FragmentReader -----------------------------------
+
+  // A fragment header is checked before anything else is read or allocated: a wrong version or
+  // an oversized frag_length is refused at once, even when the body never comes.
+  bool accept_header(const Header& h) override {
     uint16_t limit = bound_ ? max_recv_ : config_.max_frag;
-    auto next = [rs, limit](std::vector<net::MutableBuffer>& out) -> net::Status {
-      if (rs->stage == 0) {
-        rs->stage = 1;
-        out.emplace_back(rs->header, kHeaderSize);
-        return {};
-      }
-      if (rs->stage == 2) return {};  // the body is in
-      rs->stage = 2;
-      Header h = *peek_header({rs->header, kHeaderSize});
-      if (h.rpc_vers != 5 || h.rpc_vers_minor > 1 || h.frag_length < kHeaderSize ||
-          h.frag_length > limit) {
-        rs->rejected = true;
-        return net::Status(net::Errc::pdu_malformed, 0, "fragment header refused");
-      }
-      rs->pdu = net::Bytes(h.frag_length);
-      std::memcpy(rs->pdu.data(), rs->header, kHeaderSize);
-      if (h.frag_length > kHeaderSize)
-        out.emplace_back(rs->pdu.data() + kHeaderSize, h.frag_length - kHeaderSize);
-      return {};
-    };
-    net::Status st = net::readv_pdu(*stream_, std::move(next), [weak, rs](net::Status s) {
-      auto self = weak.lock();
-      if (!self || self->closing_) return;
-      if (rs->rejected) return self->refuse_header(*peek_header({rs->header, kHeaderSize}));
-      if (!s.ok()) {
-        // eof/truncated: the client went away (Samba, too, just drops such connections).
-        return self->close_after_writes();
-      }
-      self->handle_fragment(rs->pdu.span());
-      self->read_next();
-    });
-    if (!st.ok()) close_after_writes();
+    return h.rpc_vers == 5 && h.rpc_vers_minor <= 1 && h.frag_length >= kHeaderSize &&
+           h.frag_length <= limit;
   }
+
+  void on_refused(const Header& h) override {
+    if (!closing_) refuse_header(h);
+  }
+
+  bool on_fragment(ByteView frag) override {
+    if (closing_) return false;
+    handle_fragment(frag);
+    if (closing_) return false;
+    if (writer_->queued_bytes() > config_.max_write_queue) {
+      // A client that does not read its replies: read no more requests until what is queued
+      // has gone to the transport (back-pressure; the client's own writes then block).
+      reading_paused_ = true;
+      writer_->after_written([weak = weak_from_this()] {
+        auto self = weak.lock();
+        if (!self || !self->reading_paused_) return;
+        self->reading_paused_ = false;
+        if (!self->closing_ && !self->reader_->start().ok()) self->close_after_writes();
+      });
+      return false;
+    }
+    return true;
+  }
+
+  // eof/truncated: the client went away (Samba, too, just drops such connections).
+  void on_read_end(net::Status) override { close_after_writes(); }
 
   void refuse_header(const Header& h) {
     if (h.type == PduType::bind && h.rpc_vers != 5)
@@ -188,11 +187,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   void send(std::vector<uint8_t> bytes) {
     if (closed_) return;
-    net::Bytes b = net::Bytes::copy_of(bytes);
-    writes_->write(std::move(b), [weak = weak_from_this()](net::Status st) {
-      auto self = weak.lock();
-      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
-    });
+    auto pdu = writer_->make();
+    pdu->headers = std::move(bytes);
+    pdu->frame_headers_only();
+    writer_->send(std::move(pdu));
   }
 
   void send_fault(uint32_t call_id, uint16_t context_id, uint32_t status, bool did_not_execute,
@@ -221,8 +219,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   void close_after_writes() {
     if (closing_) return;
     closing_ = true;
-    // An empty write completes after everything queued before it.
-    writes_->write(net::Bytes(), [weak = weak_from_this()](net::Status) {
+    writer_->after_written([weak = weak_from_this()] {
       if (auto self = weak.lock()) self->finish_close();
     });
   }
@@ -255,7 +252,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // ---- input --------------------------------------------------------------------------------
 
   void handle_fragment(ByteView frag) {
-    // read_next() checked version and frag_length already.
+    // accept_header() checked version and frag_length already.
     auto decoded = decode(frag);
     if (!decoded) return protocol_error(decoded.error().call_id);
     Pdu& pdu = *decoded;
@@ -267,15 +264,19 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
         return on_alter_context(pdu);
       case PduType::request:
         return on_request(pdu);
-      case PduType::co_cancel:
-        // Cancels are advisory (C706): the handler is not interrupted. The reply, when it
-        // comes, is still sent. TODO(interop): pass the cancel to the ServerCall.
+      case PduType::co_cancel: {
+        // Cancels are advisory (C706): the handler hears of it (ServerCall::on_cancel) and
+        // decides; the reply, when it comes, is still sent.
         if (!bound_) return protocol_error(pdu.header.call_id);
+        cancel_call(pdu.header.call_id);
         return;
+      }
       case PduType::orphaned:
+        // The client will not read the reply: the handler is told, the reply dropped.
         if (!bound_) return protocol_error(pdu.header.call_id);
         assembling_.erase(pdu.header.call_id);
         if (in_flight_.count(pdu.header.call_id)) orphaned_.insert(pdu.header.call_id);
+        cancel_call(pdu.header.call_id);
         return;
       case PduType::auth3:
         // Without a security provider there is no third leg to take; a client that sends one
@@ -284,6 +285,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
       default:
         // response, fault, bind_ack, bind_nak, alter_context_resp, shutdown: server-to-client
         return protocol_error(pdu.header.call_id);
+    }
+  }
+
+  void cancel_call(uint32_t call_id) {
+    if (auto it = assembling_.find(call_id); it != assembling_.end()) it->second.cancelled = true;
+    if (auto it = in_flight_.find(call_id); it != in_flight_.end()) {
+      // The handler's callback may complete the call at once (on_reply erases the entry).
+      auto cancel = it->second;
+      cancel->request();
     }
   }
 
@@ -399,6 +409,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
       in.opnum = body.opnum;
       in.object = body.object;
       in.little_endian = h.little_endian();
+      if (h.has(kPfcLastFrag)) {
+        // The usual call: one fragment, dispatched without a stay in the reassembly map.
+        if (body.stub.size() > config_.max_request_size) return protocol_error(h.call_id);
+        in.stub.assign(body.stub.begin(), body.stub.end());
+        return dispatch(h.call_id, std::move(in));
+      }
       // alloc_hint is the client's word only: never reserve beyond our own limit.
       in.stub.reserve(std::min<size_t>(body.alloc_hint, config_.max_request_size));
       it = assembling_.emplace(h.call_id, std::move(in)).first;
@@ -438,7 +454,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
     req.caller.little_endian = in.little_endian;
     req.transfer = ctx->second.transfer;
     req.stub = std::move(in.stub);
-    in_flight_.insert(call_id);
+    req.cancel = std::make_shared<CallCancel>();
+    if (in.cancelled) req.cancel->request();
+    in_flight_.emplace(call_id, req.cancel);
     uint16_t context_id = in.context_id;
     std::weak_ptr<ServerConnection> weak = weak_from_this();
     core_.dispatch(std::move(req), [weak, call_id, context_id](ServerReply reply) {
@@ -462,16 +480,13 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   // Headers and stub go out in one gathered write, without copying the stub.
   void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
-    auto out = detail::fragment(std::move(stub), max_xmit_, kResponseHeaderSize,
-                                [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                                  encode_response_head(enc, flags, call_id, alloc_hint,
-                                                       context_id, n);
-                                });
     if (closed_) return;
-    writes_->writev(out->buffers, [weak = weak_from_this(), out](net::Status st) {
-      auto self = weak.lock();
-      if (self && !st.ok() && st.code() != net::Errc::cancelled) self->close_after_writes();
-    });
+    auto pdu = writer_->make();
+    detail::fragment(*pdu, std::move(stub), max_xmit_, kResponseHeaderSize,
+                     [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+                       encode_response_head(enc, flags, call_id, alloc_hint, context_id, n);
+                     });
+    writer_->send(std::move(pdu));
   }
 
   std::weak_ptr<Server::Impl> server_;
@@ -479,7 +494,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   ServerCore& core_;
   uint64_t id_;
   std::unique_ptr<net::Stream> stream_;
-  std::unique_ptr<net::WriteQueue> writes_;
+  std::unique_ptr<detail::FragmentReader> reader_;
+  std::unique_ptr<detail::FragmentWriter> writer_;
   std::string transport_;
   std::string secondary_;
   std::string peer_;
@@ -487,13 +503,14 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool bound_ = false;
   bool closing_ = false;  // no more input is processed
   bool closed_ = false;   // disconnect started
+  bool reading_paused_ = false;  // the write queue is over max_write_queue
   uint16_t max_xmit_ = kMinFragSize;
   uint16_t max_recv_ = kMinFragSize;
   uint16_t features_ = 0;
   std::optional<uint32_t> group_;
   std::map<uint16_t, Context> contexts_;
   std::map<uint32_t, Incoming> assembling_;
-  std::set<uint32_t> in_flight_;
+  std::map<uint32_t, std::shared_ptr<CallCancel>> in_flight_;  // dispatched, not yet answered
   std::set<uint32_t> orphaned_;
 };
 
@@ -508,6 +525,40 @@ void Server::Impl::accept(std::unique_ptr<net::Stream> stream, std::string trans
                                                  std::move(secondary));
   connections.emplace(id, conn);
   conn->start();
+}
+
+AssociationGroups::AssociationGroups() {
+  std::random_device rd;
+  // Association group ids are visible to every client; starting at a random point makes them
+  // less guessable across restarts (they are not a security boundary).
+  next_ = (rd() & 0x00ffffff) | 0x01000000;
+}
+
+uint32_t AssociationGroups::create() {
+  std::lock_guard lock(mutex_);
+  uint32_t id;
+  do id = next_++; while (id == 0 || members_.count(id));
+  members_[id] = 1;
+  return id;
+}
+
+bool AssociationGroups::join(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = members_.find(id);
+  if (it == members_.end()) return false;
+  ++it->second;
+  return true;
+}
+
+void AssociationGroups::leave(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = members_.find(id);
+  if (it != members_.end() && --it->second == 0) members_.erase(it);
+}
+
+size_t AssociationGroups::size() const {
+  std::lock_guard lock(mutex_);
+  return members_.size();
 }
 
 Server::Server(net::Loop& loop, ServerCore& core, ServerConfig config)
@@ -592,6 +643,11 @@ void Server::close() {
 }
 
 size_t Server::connection_count() const { return impl_->connections.size(); }
+size_t Server::queued_write_bytes() const {
+  size_t n = 0;
+  for (auto& [id, c] : impl_->connections) n += c->queued_write_bytes();
+  return n;
+}
 size_t Server::association_group_count() const { return impl_->groups.size(); }
 const ServerConfig& Server::config() const { return impl_->config; }
 

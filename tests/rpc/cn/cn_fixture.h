@@ -87,6 +87,17 @@ struct Fixture {
   std::vector<std::unique_ptr<rpc::cn::ClientHandle>> clients;
 };
 
+// Reads the next PDU from `stream` into `keep` and decodes it (its views point into `keep`);
+// fails the test if the peer closed instead or the PDU does not decode.
+inline rpc::cn::Pdu receive_pdu(net::Stream& stream, net::Bytes& keep) {
+  auto pdu = net::sync::read_pdu(stream, 65535);
+  REQUIRE(pdu.ok());
+  keep = std::move(*pdu);
+  auto d = rpc::cn::decode(keep.span());
+  REQUIRE(d.ok());
+  return *d;
+}
+
 // A client that speaks PDUs by hand, for malformed and edge-case input.
 struct RawPeer {
   RawPeer(Fixture& f) : fx(f) {
@@ -102,14 +113,7 @@ struct RawPeer {
     REQUIRE(net::sync::write_all(*stream, {bytes.data(), bytes.size()}).ok());
   }
   // The next PDU, decoded; fails the test if the server closed instead.
-  rpc::cn::Pdu receive() {
-    auto pdu = net::sync::read_pdu(*stream, 65535);
-    REQUIRE(pdu.ok());
-    last = std::move(*pdu);
-    auto d = rpc::cn::decode(last.span());
-    REQUIRE(d.ok());
-    return *d;
-  }
+  rpc::cn::Pdu receive() { return receive_pdu(*stream, last); }
   // True when the server has closed the connection: the next read ends at EOF, or with a reset
   // when the server closed with our unread bytes still in its socket (TCP and unix sockets
   // answer those with RST).

@@ -97,6 +97,8 @@ void test_sleep(void* impl_ptr, ServerCall call) {
   uint32_t n = in.u32();
   if (!in.ok) return bad_stub(call);
   ++impl->sleeping;
+  // Cancels are advisory: counted, and the sleep goes on to its normal reply.
+  call.on_cancel([impl] { ++impl->cancels; });
   impl->executor->start_timer(Executor::Duration(uint64_t(n) * impl->sleep_unit_ms),
                               [impl, n, call = std::move(call)]() mutable {
                                 --impl->sleeping;

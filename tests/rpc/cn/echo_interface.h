@@ -31,6 +31,8 @@ struct EchoImpl {
   uint64_t calls = 0;
   // Calls whose handler holds them (TestSleep waiting); tests check they end.
   uint64_t sleeping = 0;
+  // Cancels (co_cancel, orphaned) that reached a sleeping TestSleep through its ServerCall.
+  uint64_t cancels = 0;
 };
 
 // Registers both interfaces; `impl` must outlive the registration.

@@ -201,11 +201,17 @@ TEST_CASE("cn_cancel_ends_the_call_at_once", "[cn]") {
   static constexpr rpc::OperationSpec kSleep = rpc::raw_operation("sleep", 6);
   args->in = sleep_in(10);
   rpc::CallId id = c.call(rpcecho_spec(), kSleep, args.get(), {}, [&](rpc::Status s) { st = s; });
-  f.run_until([&] { return c.calls_in_flight() == 1; });
+  f.run_until([&] { return c.calls_in_flight() == 1 && f.impl.sleeping == 1; });
+  CHECK(f.impl.cancels == 0);
   c.cancel(id);
   f.run_until([&] { return st.has_value(); });
   CHECK(st->kind == StatusKind::cancelled);
+  // co_cancel, then orphaned (the server keeps connections on orphan): the server's handler
+  // hears of it once, through its ServerCall.
+  f.run_until([&] { return f.impl.cancels == 1; });
   REQUIRE(f.call(c, rpcecho_spec(), 0, addone_in(2)).ok());
+  f.run_until([&] { return f.impl.sleeping == 0; });
+  CHECK(f.impl.cancels == 1);
 }
 
 TEST_CASE("cn_lost_connection_fails_calls_in_flight", "[cn]") {

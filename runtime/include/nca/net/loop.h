@@ -68,11 +68,17 @@ class Loop {
 
  private:
   static void on_idle(uv_idle_t* idle);
+  static void on_check(uv_check_t* check);
+  void run_deferred_batch();
   static void on_async(uv_async_t* async);
   void drain_posts();
 
   uv_loop_t loop_;
   uv_idle_t idle_;    // started while deferred calls wait: it makes the next poll non-blocking
+  // Runs deferred calls right after the poll phase, in the iteration that deferred them: a call
+  // completed from an I/O callback (a write finished by uv_try_write) then costs no extra
+  // zero-timeout poll.
+  uv_check_t check_;
   uv_async_t async_;  // wakes the loop for post()
   // Runs before each poll during run_until: stops the loop once the condition holds, so a
   // condition made true by a timer or a deferred call never leaves the loop blocked in poll.

@@ -39,6 +39,23 @@ struct CallerContext {
   // TODO(interop): the security context (auth type, level, client principal) with nca::rpc::auth.
 };
 
+// A client's request to cancel a call being served (a co_cancel or orphaned PDU): the engine
+// requests it, the handler asks or is told through its ServerCall. Cancels are advisory (C706):
+// the call is still answered, early or not, by the handler. Threading: the loop's thread.
+class CallCancel {
+ public:
+  bool requested() const { return requested_; }
+  // Runs fn once when cancellation is requested, or at once if it already was. A later
+  // on_request replaces an earlier callback that has not run.
+  void on_request(UniqueFunction<void()> fn);
+  // Marks the call cancelled and runs the callback (once; later requests do nothing).
+  void request();
+
+ private:
+  bool requested_ = false;
+  UniqueFunction<void()> fn_;
+};
+
 struct ServerRequest {
   SyntaxId interface;
   uint16_t opnum = 0;
@@ -51,6 +68,9 @@ struct ServerRequest {
   // are moved out during dispatch(); the caller's struct is not touched again by the server.
   void* direct_args = nullptr;
   const ArgsType* direct_type = nullptr;
+  // Where the engine signals the client's cancel; null when it cannot (the ServerCall then
+  // makes its own, never requested).
+  std::shared_ptr<CallCancel> cancel;
 };
 
 // How a call ended, for the engine to send: a fault, or the response.
@@ -90,6 +110,12 @@ class ServerCall {
   ServerCore& server() const;
   // The operation's argument struct: [in] members set; the handler fills the [out] members.
   void* args() const;
+  // Whether the client asked to cancel this call (co_cancel or orphaned). The call must still
+  // be completed or faulted; a cancelled client drops the reply.
+  bool cancel_requested() const;
+  // Runs fn on the loop's thread when the client asks to cancel (at once if it already has);
+  // never after the call completed. A later on_cancel replaces an earlier one.
+  void on_cancel(UniqueFunction<void()> fn);
 
   // The [out] members are final: marshal them (or hand them back, for a local call) and reply.
   // A marshalling failure becomes a fault nca_s_fault_ndr.

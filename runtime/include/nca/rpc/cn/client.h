@@ -17,8 +17,9 @@
 // Threading: the executor's loop thread only. The executor must outlive the handle. Destroying
 // the handle disconnects and ends its pending calls with kind cancelled.
 //
-// TODO(interop): response stub data in big-endian NDR is refused (kind protocol) until the
-// marshalling entries learn the data representation; Windows and Samba reply little-endian.
+// Response stub data is handed to the operation's pull_out in the byte order the server declared
+// (a big-endian server, such as Samba with "rpc big endian = yes", is understood); a response
+// whose fragments declare different byte orders is a protocol error.
 #pragma once
 
 #include <cstddef>

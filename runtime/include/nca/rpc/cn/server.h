@@ -22,11 +22,13 @@
 //    bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
 //    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
-//    body is read. co_cancel is accepted and ignored (C706 cancels are advisory); orphaned drops
-//    the call's reassembly or its reply.
+//    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
+//    are advisory, so the reply is still sent after co_cancel); orphaned also drops the call's
+//    reassembly or its reply.
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
-// several cores, run one Server (with its own ServerCore and listeners) per thread and loop.
+// several cores, run one Server (with its own ServerCore and listeners) per thread and loop, all
+// given the same AssociationGroups so that a client's connections may land on any of them.
 // Lifetime: the Loop and the ServerCore must outlive the Server. Destroying the Server (or
 // close()) stops its listeners and disconnects every connection; calls still held by handlers
 // then complete harmlessly (their replies are dropped).
@@ -35,7 +37,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "nca/net/address.h"
@@ -46,6 +50,35 @@
 #include "nca/rpc/server.h"
 
 namespace nca::rpc::cn {
+
+// Association groups that several Servers share, one Server per thread and loop (a server that
+// runs one loop per core): a connection accepted on any of them may join a group created on
+// another, as a client's second connection joins the group of its first (MS-RPCE 3.3.1.3;
+// smbtorture's TestSleep needs it). Thread-safe; shared through ServerConfig::groups.
+//
+// A group is one association per Server that has members in it: context handles belong to the
+// Server (and thread) whose call created them, and run down when that Server's last connection
+// of the group goes. The group id lives until its last connection anywhere leaves.
+class AssociationGroups {
+ public:
+  AssociationGroups();
+  AssociationGroups(const AssociationGroups&) = delete;
+  AssociationGroups& operator=(const AssociationGroups&) = delete;
+
+  // A new group with one member; never 0, never an id in use.
+  uint32_t create();
+  // Adds a member to group `id`; false if there is no such group.
+  bool join(uint32_t id);
+  // Removes a member; the group ends with its last.
+  void leave(uint32_t id);
+  // Groups alive.
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<uint32_t, size_t> members_;
+  uint32_t next_;
+};
 
 struct ServerConfig {
   // The largest fragment this server sends or accepts; the bind negotiates down from here
@@ -59,6 +92,11 @@ struct ServerConfig {
   size_t max_calls_in_flight = 256;
   // Open connections per Server; beyond it new connections are closed at once.
   size_t max_connections = 4096;
+  // Reply bytes a connection may have waiting for the transport (a client that sends requests
+  // but does not read the replies). Beyond it the server reads no more requests from that
+  // connection until everything queued has been written; replies of calls already running are
+  // still queued, so a connection holds at most this plus their replies.
+  size_t max_write_queue = 4 * 1024 * 1024;
   // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
   uint16_t features = 0x0002;  // keep connection on orphan
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
@@ -69,6 +107,8 @@ struct ServerConfig {
   // mgmt's stop_server_listening is refused unless this returns true for the caller; then the
   // Server closes (as close()).
   std::function<bool(const CallerContext&)> allow_remote_stop;
+  // Groups shared with the Servers of other threads; null: this Server's own.
+  std::shared_ptr<AssociationGroups> groups;
 };
 
 class Server {
@@ -97,7 +137,9 @@ class Server {
   void close();
 
   size_t connection_count() const;
-  // Association groups currently alive (joined by at least one connection).
+  // Reply bytes queued on all connections, not yet taken by the transport.
+  size_t queued_write_bytes() const;
+  // Association groups this Server's connections are in.
   size_t association_group_count() const;
   const ServerConfig& config() const;
 
