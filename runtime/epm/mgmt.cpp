@@ -5,7 +5,9 @@
 namespace nca::epm {
 
 std::vector<uint32_t> MgmtService::inq_stats(uint32_t max_count) const {
-  const uint32_t all[4] = {counters_.calls_in, counters_.calls_out, counters_.pkts_in, counters_.pkts_out};
+  const rpc::CallStats& s = core_.stats();
+  const uint32_t all[4] = {s.calls_in.load(std::memory_order_relaxed), s.calls_out.load(std::memory_order_relaxed),
+                           s.pkts_in.load(std::memory_order_relaxed), s.pkts_out.load(std::memory_order_relaxed)};
   return std::vector<uint32_t>(all, all + std::min<uint32_t>(max_count, 4));
 }
 

@@ -62,7 +62,6 @@ void inq_stats_raw(void* impl, rpc::ServerCall call) {
   if (!max)
     return call.fault(rpc::Fault(rpc::FaultCode::fault_ndr,
                                  "mgmt_inq_stats: a request of " + std::to_string(a.in.size()) + " bytes"));
-  self->service.counters().calls_in = uint32_t(self->core.calls_dispatched());
   a.out = encode_inq_stats_response(self->service.inq_stats(*max), kMgmtOk);
   call.complete();
 }

@@ -124,7 +124,7 @@ std::vector<SyntaxId> ServerCore::interface_ids() const {
 }
 
 void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
-  ++calls_dispatched_;
+  CallStats::count(stats_.calls_in);
   auto fail = [&reply](FaultCode code, std::string message) {
     ServerReply r;
     r.fault = Fault(code, std::move(message));

@@ -224,6 +224,48 @@ TEST_CASE("mgmt_is_built_into_every_cn_server", "[epm][cn]") {
   finish(loop);
 }
 
+// inq_stats counts what the engine saw, exactly: one connection, its bind and one-fragment calls
+// (each request a packet in, each bind_ack or response a packet out), and a client handle of
+// the server's own process (given the core's stats) counting its calls out.
+TEST_CASE("mgmt_inq_stats_counts_calls_and_packets", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::cn::LoopExecutor ex(loop);
+    Target target(loop);
+    mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
+    rpc::cn::ClientHandle h(ex, tcp(target.port));
+    mgmt::Client client(h, drive);
+    REQUIRE(client.mgmt_is_server_listening());
+    REQUIRE(client.mgmt_is_server_listening());
+    auto stats = client.mgmt_inq_stats(4, 0);
+    REQUIRE(stats);
+    // Seen when inq_stats ran: 3 calls dispatched (this one included); packets in: bind + 3
+    // requests; packets out: bind_ack + 2 responses; nothing initiated.
+    CHECK(stats->statistics.statistics == std::vector<uint32_t>{3, 0, 4, 3});
+
+    // A 100 KiB stub crosses in 5840-byte fragments (the default max_frag): 18 packets in.
+    std::optional<rpc::Result<rpc::Bytes>> big;
+    h.call_raw(mgmt::kInterface, 2, rpc::Bytes(100 * 1024, 0), {},
+               [&](rpc::Result<rpc::Bytes> r) { big.emplace(std::move(r)); });
+    (void)wait(loop, big);  // a fault or a reply: either way one more call and one more packet out
+    rpc::cn::ClientConfig own;
+    own.stats = &target.core.stats();
+    rpc::cn::ClientHandle self_client(ex, tcp(target.port), own);
+    mgmt::Client self(self_client, drive);
+    auto after = self.mgmt_inq_stats(4, 0);
+    REQUIRE(after);
+    const size_t per_frag = (5840 - 24) & ~size_t(7);  // request header 24 bytes, 8-byte multiples
+    const size_t frags = (100 * 1024 + per_frag - 1) / per_frag;
+    REQUIRE(frags == 18);
+    // calls in: 4 + this; calls out: this one; packets in: 4 + frags + the second bind + this
+    // request; packets out: 3 + the first inq_stats' response + the big call's reply + the
+    // second bind_ack.
+    CHECK(after->statistics.statistics ==
+          std::vector<uint32_t>{5, 1, uint32_t(4 + frags + 2), uint32_t(3 + 1 + 1 + 1)});
+  }
+  finish(loop);
+}
+
 TEST_CASE("epm_inq_object_answers_the_c706_and_the_samba_request", "[epm][cn]") {
   net::Loop loop;
   {

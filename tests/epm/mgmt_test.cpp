@@ -21,7 +21,11 @@ TEST_CASE("mgmt_inq_if_ids_lists_registered_interfaces", "[epm]") {
 TEST_CASE("mgmt_inq_stats_four_counters", "[epm]") {
   CallMaker calls;
   MgmtService mgmt(calls.core);
-  mgmt.counters() = {10, 20, 30, 40};
+  nca::rpc::CallStats& stats = calls.core.stats();
+  stats.calls_in = 10;
+  stats.calls_out = 20;
+  stats.pkts_in = 30;
+  stats.pkts_out = 40;
   CHECK(mgmt.inq_stats(4) == std::vector<uint32_t>{10, 20, 30, 40});
   CHECK(mgmt.inq_stats(100) == std::vector<uint32_t>{10, 20, 30, 40});
   CHECK(mgmt.inq_stats(2) == std::vector<uint32_t>{10, 20});

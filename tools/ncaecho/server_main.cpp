@@ -101,6 +101,7 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
       mb.set_endpoint(mb.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
     rpc::cn::ClientConfig cc;
     cc.ncalrpc_dir = config.ncalrpc_dir;
+    cc.stats = &core.stats();  // the registration calls are this server's calls out (mgmt inq_stats)
     mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
     std::optional<rpc::Result<uint32_t>> inserted;
     epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); },

@@ -421,6 +421,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     a.reply = std::move(w.reply);
     active.emplace(wire, std::move(a));
     wire_of[w.request.id] = wire;
+    count_if(config.stats, &CallStats::calls_out);
     writer->send(std::move(pdu));
   }
 

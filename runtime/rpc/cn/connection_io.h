@@ -74,6 +74,7 @@ struct OutPdu {
   Bytes stub;
   std::vector<net::ConstBuffer> buffers;
   size_t bytes = 0;
+  uint32_t fragments = 0;        // fragments framed (the management interface's packets out)
   UniqueFunction<void()> after;  // runs once everything before and with it is written
 
   void clear() {
@@ -81,12 +82,14 @@ struct OutPdu {
     stub.clear();
     buffers.clear();
     bytes = 0;
+    fragments = 0;
     after = nullptr;
   }
   // Frames `headers` alone (a control PDU of one fragment).
   void frame_headers_only() {
     buffers.assign(1, net::ConstBuffer(headers.data(), headers.size()));
     bytes = headers.size();
+    fragments = 1;
   }
 };
 

@@ -39,6 +39,7 @@ void fragment(OutPdu& out, Bytes stub, size_t max_frag, size_t head_size, WriteH
     if (n) out.buffers.emplace_back(out.stub.data() + off, n);
   }
   out.bytes = out.headers.size() + total;
+  out.fragments = uint32_t(count);
 }
 
 }  // namespace nca::rpc::cn::detail

@@ -157,6 +157,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
 
   bool on_fragment(ByteView frag) override {
     if (closing_) return false;
+    CallStats::count(core_.stats().pkts_in);
     handle_fragment(frag);
     if (closing_) return false;
     if (writer_->queued_bytes() > config_.max_write_queue) {
@@ -190,6 +191,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     auto pdu = writer_->make();
     pdu->headers = std::move(bytes);
     pdu->frame_headers_only();
+    CallStats::count(core_.stats().pkts_out);
     writer_->send(std::move(pdu));
   }
 
@@ -486,6 +488,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
                      [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
                        encode_response_head(enc, flags, call_id, alloc_hint, context_id, n);
                      });
+    CallStats::count(core_.stats().pkts_out, pdu->fragments);
     writer_->send(std::move(pdu));
   }
 

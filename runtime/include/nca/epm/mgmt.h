@@ -28,15 +28,6 @@ inline constexpr uint32_t kMgmtInsufficientBuffer = 122;      // ERROR_INSUFFICI
 inline constexpr uint32_t kMgmtUnknownAuthnService = 0x6d3;   // RPC_S_UNKNOWN_AUTHN_SERVICE
 inline constexpr uint32_t kMgmtNotListening = 0x6b3;          // RPC_S_NOT_LISTENING
 
-// The four counters of C706's rpc_mgmt_inq_stats, in their wire order. The protocol engines
-// increment them (one thread; plain integers, wrapping at 2^32 as Windows' do).
-struct CallCounters {
-  uint32_t calls_in = 0;    // calls received
-  uint32_t calls_out = 0;   // calls initiated
-  uint32_t pkts_in = 0;     // PDUs received
-  uint32_t pkts_out = 0;    // PDUs sent
-};
-
 class MgmtService {
  public:
   struct Options {
@@ -54,7 +45,7 @@ class MgmtService {
 
   // opnum 0: every interface the ServerCore has registered (mgmt itself included once it is).
   std::vector<rpc::SyntaxId> inq_if_ids() const { return core_.interface_ids(); }
-  // opnum 1: the first min(max_count, 4) counters.
+  // opnum 1: the first min(max_count, 4) of the core's counters (rpc::CallStats, wire order).
   std::vector<uint32_t> inq_stats(uint32_t max_count) const;
   // opnum 2: true while listening; status 0, or kMgmtNotListening.
   struct Listening {
@@ -71,14 +62,11 @@ class MgmtService {
   };
   PrincName inq_princ_name(uint32_t authn_proto, uint32_t princ_name_size) const;
 
-  CallCounters& counters() { return counters_; }
-  const CallCounters& counters() const { return counters_; }
   void set_listening(bool listening) { listening_ = listening; }
 
  private:
   const rpc::ServerCore& core_;
   Options options_;
-  CallCounters counters_;
   bool listening_ = true;
 };
 

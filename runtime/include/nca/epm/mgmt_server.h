@@ -4,8 +4,9 @@
 // user code. inq_stats is a raw operation (4- and 8-byte requests, see mgmt.h); the interface is
 // offered with NDR20 only.
 //
-// inq_stats' counters: calls received is the ServerCore's dispatched-call count; the others
-// stay 0 until the engines count packets (TODO(interop)).
+// inq_stats reports the ServerCore's rpc::CallStats: calls received (dispatched), calls the
+// process initiated through client handles given those stats, and the PDUs the engines serving
+// the core received and sent.
 //
 // Threading: the ServerCore's thread. Lifetime: the ServerCore outlives the server; destruction
 // unregisters mgmt.

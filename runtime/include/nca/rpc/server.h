@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "nca/rpc/call_stats.h"
 #include "nca/rpc/context_handle.h"
 #include "nca/rpc/function.h"
 #include "nca/rpc/interface.h"
@@ -199,11 +200,13 @@ class ServerCore {
 
   ContextHandleTable& context_handles() { return context_handles_; }
 
-  // Requests dispatch() was given (the management interface's "calls received").
-  uint64_t calls_dispatched() const { return calls_dispatched_; }
+  // The management interface's counters: dispatch() counts calls_in; the protocol engines
+  // serving this core count packets; client handles configured with it count calls_out.
+  CallStats& stats() { return stats_; }
+  const CallStats& stats() const { return stats_; }
 
  private:
-  uint64_t calls_dispatched_ = 0;
+  CallStats stats_;
   std::map<std::pair<Uuid, uint16_t>, ServerInterface> interfaces_;  // key: uuid, major
   AssociationId next_association_ = 1;
   ContextHandleTable context_handles_;

@@ -30,6 +30,7 @@
 
 #include "nca/net/stream.h"
 #include "nca/rpc/binding.h"
+#include "nca/rpc/call_stats.h"
 #include "nca/rpc/binding_handle.h"
 #include "nca/rpc/cn/loop_executor.h"
 
@@ -54,6 +55,10 @@ struct ClientConfig {
   // Resolves bindings without an endpoint through the endpoint mapper (endpoint_resolver.h);
   // null: the handle makes its own (mapper on port 135, ncalrpc:[EPMAPPER]) when it needs one.
   std::shared_ptr<EndpointResolver> resolver;
+  // Counts each request sent as a call out (the management interface's rpc_c_stats_calls_out);
+  // a server process points it at its ServerCore's stats(). Null: not counted. Must outlive
+  // the handle.
+  CallStats* stats = nullptr;
 };
 
 class ClientHandle final : public MarshallingHandle {
