@@ -17,6 +17,8 @@ struct End {
   IoCallback read_cb;
   std::vector<MutableBuffer> read_bufs;
   std::size_t read_index = 0, read_offset = 0, read_total = 0;
+  bool read_some = false;     // completes with whatever arrived (at least one byte)
+  std::size_t read_done = 0;  // read_total of the read being completed
   bool read_completing = false;
 
   IoCallback write_cb;
@@ -41,6 +43,7 @@ struct PipeState : std::enable_shared_from_this<PipeState> {
   void complete_read(int i, Status s) {
     End& e = ends[i];
     e.read_completing = true;
+    e.read_done = e.read_total;
     e.read_bufs.clear();
     loop->defer([self = shared_from_this(), i, s] {
       End& end = self->ends[i];
@@ -115,7 +118,8 @@ struct PipeState : std::enable_shared_from_this<PipeState> {
         reader.read_offset = 0;
       }
     }
-    if (reader.read_waiting() && reader.read_index == reader.read_bufs.size()) {
+    if (reader.read_waiting() &&
+        (reader.read_index == reader.read_bufs.size() || (reader.read_some && reader.read_total > 0))) {
       complete_read(r, Status());
     }
     // Buffer what the reader did not take, up to capacity.
@@ -167,9 +171,25 @@ class MemoryStream final : public Stream {
     }
     if (e.read_bufs.empty()) return Status(Errc::invalid_argument, 0, "empty read");
     e.read_index = e.read_offset = e.read_total = 0;
+    e.read_some = false;
     e.read_cb = std::move(cb);
     state_->pump();
     return Status();
+  }
+
+  Status read_some(MutableBuffer buf, ReadSomeCallback cb) override {
+    End& e = state_->ends[i_];
+    std::weak_ptr<PipeState> state = state_;
+    int i = i_;
+    Status st = readv({&buf, 1}, [state, i, cb = std::move(cb)](Status s) mutable {
+      auto self = state.lock();
+      cb(s, s.ok() && self ? self->ends[i].read_done : 0);
+    });
+    if (st.ok()) {
+      e.read_some = true;
+      state_->pump();
+    }
+    return st;
   }
 
   Status writev(std::span<const ConstBuffer> bufs, IoCallback cb) override {

@@ -66,6 +66,7 @@ struct StreamCore {
   std::size_t read_offset = 0;
   std::size_t read_total = 0;
   std::size_t read_wanted = 0;
+  std::size_t read_min = 0;  // the read completes with this many bytes: read_wanted, or 1 for read_some
   bool reading = false;  // uv_read_start is in effect
   bool delivering = false;           // inside deliver(): a new read is served by its loop
   bool stop_check_deferred = false;  // a deferred "stop reading if no read came" is queued
@@ -177,7 +178,7 @@ struct StreamCore {
     delivering = true;
     while (read_cb) {
       fill_from_ahead();
-      if (read_total < read_wanted) break;
+      if (read_total < read_min) break;
       read_bufs.clear();
       invoke_once(read_cb, Status());
       if (closing) break;
@@ -236,6 +237,18 @@ class UvStream final : public Stream {
   Loop& loop() override { return *core_->loop; }
 
   Status readv(std::span<const MutableBuffer> bufs, IoCallback cb) override {
+    return start_read(bufs, false, std::move(cb));
+  }
+
+  Status read_some(MutableBuffer buf, ReadSomeCallback cb) override {
+    StreamCore* core = core_;  // alive whenever it runs the completion
+    return start_read({&buf, 1}, true, [core, cb = std::move(cb)](Status st) mutable {
+      cb(st, st.ok() ? core->read_total : 0);
+    });
+  }
+
+  // Starts readv (some: false) or read_some (some: true).
+  Status start_read(std::span<const MutableBuffer> bufs, bool some, IoCallback cb) {
     if (core_->closing) return Status(Errc::not_connected);
     if (core_->read_cb) return Status(Errc::busy, 0, "a read is already outstanding");
     core_->read_bufs.clear();
@@ -248,6 +261,7 @@ class UvStream final : public Stream {
     core_->read_total = 0;
     core_->read_wanted = 0;
     for (const auto& b : core_->read_bufs) core_->read_wanted += b.size();
+    core_->read_min = some ? 1 : core_->read_wanted;
     if (core_->ahead_size() > 0 && !core_->delivering) {
       // Bytes already read ahead: complete from them later, never inside this call.
       core_->defer_guarded([](StreamCore* core) { core->deliver(); });
@@ -334,7 +348,8 @@ class UvStream final : public Stream {
       *buf = uv_buf_init(nullptr, 0);
       return;
     }
-    if (core->read_wanted - core->read_total < StreamCore::kAheadSize) {
+    // read_some always reads straight into the caller's buffer: it takes what has arrived.
+    if (core->read_min == core->read_wanted && core->read_wanted - core->read_total < StreamCore::kAheadSize) {
       if (!core->ahead) core->ahead = std::make_unique_for_overwrite<std::uint8_t[]>(StreamCore::kAheadSize);
       core->ahead_begin = core->ahead_end = 0;
       *buf = uv_buf_init(reinterpret_cast<char*>(core->ahead.get()),

@@ -58,6 +58,8 @@ CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, cons
     auto state = weak.lock();
     detail::PendingCall* call = state ? state->find(id) : nullptr;
     if (!call) return Status::cancelled("call ended before it was marshalled");
+    // Raw stub data is the caller's to give: marshal runs at most once per call.
+    if (call->op->raw) return std::move(static_cast<RawArgs*>(call->args)->in);
     Bytes stub;
     Status st = call->op->push_in(call->args, ts, stub);
     if (!st.ok()) return st;
@@ -69,6 +71,11 @@ CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, cons
     if (!call) return;  // ended already (timeout, cancel, handle closed)
     if (!response) {
       state->finish(id, std::move(response).take_error());
+      return;
+    }
+    if (call->op->raw) {
+      static_cast<RawArgs*>(call->args)->out = std::move(response->stub);
+      state->finish(id, Status());
       return;
     }
     state->finish(id, call->op->pull_out(response->stub, response->transfer, response->little_endian, call->args));

@@ -61,6 +61,8 @@ void ServerCall::complete() {
   ServerReply reply;
   if (!state_->transfer) {
     reply.args = std::move(state_->args);
+  } else if (state_->operation->raw) {
+    reply.stub = std::move(static_cast<RawArgs*>(state_->args.get())->out);
   } else {
     Status st = state_->operation->push_out(state_->args.get(), *state_->transfer, reply.stub);
     if (!st.ok()) {
@@ -145,7 +147,9 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
     if (std::find(syntaxes.begin(), syntaxes.end(), *request.transfer) == syntaxes.end())
       return fail(FaultCode::proto_error, "transfer syntax " + to_string(*request.transfer) +
                                               " not offered by " + std::string(spec.name));
-    Status st = op.pull_in(request.stub, *request.transfer, request.caller.little_endian, state->args.get());
+    Status st;
+    if (op.raw) static_cast<RawArgs*>(state->args.get())->in = std::move(request.stub);
+    else st = op.pull_in(request.stub, *request.transfer, request.caller.little_endian, state->args.get());
     if (!st.ok())
       return fail(FaultCode::fault_ndr, "unmarshalling [in] of " + std::string(op.name) + ": " + to_string(st));
   } else {

@@ -244,6 +244,76 @@ TEST_CASE("stream_contract", "[stream]") {
     CHECK(std::string(z, z + 2) == "ij");
   }
 
+  SECTION("read_some_waits_for_one_byte_then_takes_what_arrived") {
+    auto [a, b] = make_pair_of(loop, transport);
+    std::uint8_t buf[64];
+    int done = 0;
+    std::size_t got = 0;
+    REQUIRE(b->read_some(buf, [&](Status s, std::size_t n) {
+                CHECK(s.ok());
+                got = n;
+                ++done;
+              }).ok());
+    loop.run_until([] { return false; }, 20);
+    CHECK(done == 0);  // nothing has arrived
+    auto msg = bytes_of("abcdefgh");
+    REQUIRE(sync::write_all(*a, msg).ok());
+    REQUIRE(loop.run_until([&] { return done == 1; }, 5000));
+    REQUIRE(got >= 1);
+    REQUIRE(got <= msg.size());
+    // The rest, if it came apart, with further reads; never beyond what was written.
+    std::string text(buf, buf + got);
+    while (text.size() < msg.size()) {
+      done = 0;
+      REQUIRE(b->read_some(buf, [&](Status s, std::size_t n) {
+                  CHECK(s.ok());
+                  text.append(buf, buf + n);
+                  ++done;
+                }).ok());
+      REQUIRE(loop.run_until([&] { return done == 1; }, 5000));
+    }
+    CHECK(text == "abcdefgh");
+  }
+
+  SECTION("read_some_after_an_exact_read_takes_the_bytes_behind_it") {
+    // A small exact read may leave bytes read ahead inside the stream: read_some hands them out.
+    auto [a, b] = make_pair_of(loop, transport);
+    auto msg = bytes_of("0123456789");
+    REQUIRE(sync::write_all(*a, msg).ok());
+    std::uint8_t two[2];
+    REQUIRE(sync::read_all(*b, two).ok());
+    CHECK(std::string(two, two + 2) == "01");
+    std::string rest;
+    while (rest.size() < 8) {
+      std::uint8_t buf[32];
+      int done = 0;
+      REQUIRE(b->read_some(buf, [&](Status s, std::size_t n) {
+                  REQUIRE(s.ok());
+                  rest.append(buf, buf + n);
+                  ++done;
+                }).ok());
+      REQUIRE(loop.run_until([&] { return done == 1; }, 5000));
+    }
+    CHECK(rest == "23456789");
+  }
+
+  SECTION("read_some_at_the_peers_close_is_eof") {
+    auto [a, b] = make_pair_of(loop, transport);
+    std::uint8_t buf[16];
+    Status result;
+    std::size_t got = 99;
+    int done = 0;
+    REQUIRE(b->read_some(buf, [&](Status s, std::size_t n) {
+                result = s;
+                got = n;
+                ++done;
+              }).ok());
+    a.reset();
+    REQUIRE(loop.run_until([&] { return done == 1; }, 5000));
+    CHECK(result == Errc::eof);
+    CHECK(got == 0);
+  }
+
   SECTION("second_outstanding_read_is_busy") {
     auto [a, b] = make_pair_of(loop, transport);
     std::uint8_t one[1], two[1];

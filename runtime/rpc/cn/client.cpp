@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "connection_io.h"
+#include "stub_pool.h"
 #include "fragments.h"
 #include "nca/rpc/cn/pdu.h"
 
@@ -92,13 +93,15 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
                            private detail::FragmentSink {
   using ReplyFn = UniqueFunction<void(Result<Reassembled>)>;
 
-  Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)) {
+  Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)), stub_pool(config.stub_pool_bytes) {
     config.max_frag = std::max<uint16_t>(config.max_frag, kMinFragSize);
   }
   ~Impl() override { drop_connection(); }
 
   LoopExecutor& executor;
   ClientConfig config;
+  // Written request stubs, kept as the buffers responses are reassembled into (stub_pool.h).
+  detail::StubPool stub_pool;
   std::optional<Binding> binding;       // where to (re)connect; none for a given stream
   std::unique_ptr<net::Stream> given;   // the stream handed in, until first used
   net::ConnectRequest connect_request;
@@ -204,9 +207,9 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
   void attach(std::unique_ptr<net::Stream> s) {
     stream = std::move(s);
     reader = std::make_unique<detail::FragmentReader>(*stream, static_cast<detail::FragmentSink&>(*this));
-    writer = std::make_unique<detail::FragmentWriter>(*stream, [this](net::Status st) {
-      lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message()));
-    });
+    writer = std::make_unique<detail::FragmentWriter>(
+        *stream, [this](net::Status st) { lose(Status::transport(uint32_t(-st.sys_code()), "write: " + st.message())); },
+        &stub_pool);
     state = State::binding;
     shutdown_requested = false;
     if (net::Status st = reader->start(); !st.ok())
@@ -522,7 +525,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     if (!a.started) {
       a.started = true;
       a.little_endian = pdu.header.little_endian();
-      a.stub.reserve(std::min<size_t>(body.alloc_hint, config.max_response_size));
+      a.stub = stub_pool.take(std::min<size_t>(body.alloc_hint, config.max_response_size));
     }
     if (pdu.header.little_endian() != a.little_endian)
       return protocol_failure("response fragments in different byte orders for call " +

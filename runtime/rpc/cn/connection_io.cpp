@@ -17,53 +17,87 @@ FragmentReader::~FragmentReader() = default;
 void FragmentReader::abandon() { alive_.reset(); }
 
 net::Status FragmentReader::start() {
-  // The header goes into its own array: the stream's read-ahead usually holds the whole
-  // fragment after one read(), so the two reads here cost one system call between them.
+  if (!buffer_) {
+    buffer_ = std::make_unique_for_overwrite<uint8_t[]>(kInitialCapacity);
+    capacity_ = kInitialCapacity;
+  }
+  if (end_ > begin_) {
+    // Buffered bytes (the sink paused reading): delivered from the loop, as a read would be.
+    std::weak_ptr<char> alive = alive_;
+    stream_.loop().defer([this, alive] {
+      if (!alive.expired()) process();
+    });
+    return net::Status();
+  }
+  begin_ = end_ = 0;
   std::weak_ptr<char> alive = alive_;
-  return stream_.read({header_, kHeaderSize}, [this, alive](net::Status st) {
-    if (!alive.expired()) on_header(st);
+  return stream_.read_some({buffer_.get(), capacity_}, [this, alive](net::Status st, size_t n) {
+    if (!alive.expired()) on_read(st, n);
   });
 }
 
-void FragmentReader::on_header(net::Status st) {
-  if (!st.ok()) return sink_.on_read_end(st);
-  Header h = *peek_header({header_, kHeaderSize});
-  if (h.frag_length < kHeaderSize || !sink_.accept_header(h)) return sink_.on_refused(h);
-  length_ = h.frag_length;
-  if (length_ > capacity_) {
-    buffer_ = std::make_unique_for_overwrite<uint8_t[]>(length_);
-    capacity_ = length_;
+void FragmentReader::on_read(net::Status st, size_t n) {
+  if (!st.ok()) {
+    // An end with part of a fragment buffered is inside that fragment.
+    if (st == net::Errc::eof && end_ > begin_)
+      st = net::Status(net::Errc::truncated, st.sys_code(), "peer closed inside a fragment");
+    return sink_.on_read_end(st);
   }
-  std::memcpy(buffer_.get(), header_, kHeaderSize);
-  if (length_ == kHeaderSize) return deliver();
+  end_ += n;
+  process();
+}
+
+void FragmentReader::process() {
   std::weak_ptr<char> alive = alive_;
-  net::Status s = stream_.read({buffer_.get() + kHeaderSize, length_ - kHeaderSize},
-                               [this, alive](net::Status st2) {
-                                 if (!alive.expired()) on_body(st2);
-                               });
+  while (end_ - begin_ >= kHeaderSize) {
+    Header h = *peek_header({buffer_.get() + begin_, kHeaderSize});
+    if (!accepted_) {
+      // Checked before the body is waited for or any memory is set aside for it.
+      if (h.frag_length < kHeaderSize || !sink_.accept_header(h)) return sink_.on_refused(h);
+      accepted_ = true;
+      make_room(h.frag_length);
+    }
+    if (end_ - begin_ < h.frag_length) break;
+    ByteView fragment{buffer_.get() + begin_, h.frag_length};
+    begin_ += h.frag_length;
+    accepted_ = false;
+    bool more = sink_.on_fragment(fragment);
+    if (alive.expired() || !more) return;
+  }
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
+  } else if (begin_ + kHeaderSize > capacity_) {
+    make_room(kHeaderSize);  // a header split at the buffer's end
+  }
+  std::weak_ptr<char> alive2 = alive_;
+  net::Status s = stream_.read_some({buffer_.get() + end_, capacity_ - end_}, [this, alive2](net::Status st, size_t n) {
+    if (!alive2.expired()) on_read(st, n);
+  });
   if (!s.ok()) sink_.on_read_end(s);
 }
 
-void FragmentReader::on_body(net::Status st) {
-  if (!st.ok()) {
-    // The header arrived, so an end here is inside a fragment.
-    if (st == net::Errc::eof) st = net::Status(net::Errc::truncated, st.sys_code(), "peer closed inside a fragment");
-    return sink_.on_read_end(st);
+void FragmentReader::make_room(size_t length) {
+  if (begin_ + length <= capacity_) return;
+  size_t held = end_ - begin_;
+  if (length > capacity_) {
+    // Twice the fragment: the next read can take this one's rest and a whole following one.
+    size_t grown = 2 * length;
+    auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
+    std::memcpy(bigger.get(), buffer_.get() + begin_, held);
+    buffer_ = std::move(bigger);
+    capacity_ = grown;
+  } else {
+    std::memmove(buffer_.get(), buffer_.get() + begin_, held);
   }
-  deliver();
-}
-
-void FragmentReader::deliver() {
-  std::weak_ptr<char> alive = alive_;
-  bool more = sink_.on_fragment({buffer_.get(), length_});
-  if (alive.expired() || !more) return;
-  if (net::Status s = start(); !s.ok()) sink_.on_read_end(s);
+  begin_ = 0;
+  end_ = held;
 }
 
 // ---- writer ---------------------------------------------------------------------------------
 
-FragmentWriter::FragmentWriter(net::Stream& stream, UniqueFunction<void(net::Status)> on_error)
-    : stream_(stream), on_error_(std::move(on_error)), alive_(std::make_shared<char>()) {}
+FragmentWriter::FragmentWriter(net::Stream& stream, UniqueFunction<void(net::Status)> on_error,
+                               StubPool* stub_pool)
+    : stream_(stream), on_error_(std::move(on_error)), stub_pool_(stub_pool), alive_(std::make_shared<char>()) {}
 
 FragmentWriter::~FragmentWriter() = default;
 
@@ -154,11 +188,12 @@ void FragmentWriter::on_written(net::Status st) {
     }
   }
   for (auto& pdu : done) {
-    // A few spares are enough for the calls a connection has in flight at once; the stub's
-    // capacity is dropped so that a large reply's memory goes back at once.
+    // A written stub's memory goes to the pool (the next call's reassembly buffer) or back to
+    // malloc at once; a few spare PDUs are enough for the calls a connection has in flight.
+    if (stub_pool_) stub_pool_->give(std::move(pdu->stub));
+    Bytes().swap(pdu->stub);
     if (spare_.size() >= 8) continue;
     pdu->clear();
-    Bytes().swap(pdu->stub);
     spare_.push_back(std::move(pdu));
   }
   pump();

@@ -20,6 +20,7 @@
 #include "nca/net/stream.h"
 #include "nca/rpc/cn/pdu.h"
 #include "nca/rpc/function.h"
+#include "stub_pool.h"
 
 namespace nca::rpc::cn::detail {
 
@@ -37,15 +38,25 @@ class FragmentSink {
   virtual void on_read_end(net::Status status) = 0;
 };
 
+// Reads fragments through one receive buffer: each read takes whatever has arrived (several
+// fragments, or a large part of one) with a single read_some, and whole fragments are handed to
+// the sink as views into the buffer, without copying. A fragment split across reads is moved to
+// the buffer's start when it would not fit behind the bytes before it.
+//
+// Memory: the buffer starts at kInitialCapacity and grows to twice the largest frag_length
+// accepted (at most 128 KiB, as frag_length is 16 bits), so one read can take two fragments.
 class FragmentReader {
  public:
+  static constexpr size_t kInitialCapacity = 16 * 1024;
+
   FragmentReader(net::Stream& stream, FragmentSink& sink);
   ~FragmentReader();
   FragmentReader(const FragmentReader&) = delete;
   FragmentReader& operator=(const FragmentReader&) = delete;
 
-  // Starts reading (again, after on_fragment returned false). A start error is returned; the
-  // sink is not called then.
+  // Starts reading (again, after on_fragment returned false): fragments already buffered are
+  // delivered first, from the loop, never inside this call. A start error is returned; the sink
+  // is not called then.
   net::Status start();
   // Ignores every completion from now on (the stream is about to go). The fragment being
   // delivered stays valid until the reader is destroyed: an owner that gives up its connection
@@ -53,18 +64,20 @@ class FragmentReader {
   void abandon();
 
  private:
-  void on_header(net::Status st);
-  void on_body(net::Status st);
-  void deliver();
+  // Delivers every whole fragment buffered; then reads more, unless the sink paused or refused.
+  void process();
+  void on_read(net::Status st, size_t n);
+  // Room for a fragment of `length` bytes from begin_: compacts, or grows the buffer.
+  void make_room(size_t length);
 
   net::Stream& stream_;
   FragmentSink& sink_;
   std::shared_ptr<char> alive_;
-  uint8_t header_[kHeaderSize];
-  // The fragment being read; grown to the largest frag_length accepted so far (at most 64 KiB).
   std::unique_ptr<uint8_t[]> buffer_;
   size_t capacity_ = 0;
-  size_t length_ = 0;
+  size_t begin_ = 0;  // the next fragment starts here
+  size_t end_ = 0;    // bytes received end here
+  bool accepted_ = false;  // the header at begin_ has passed accept_header
 };
 
 // A PDU to send: its headers and the stub they frame, in the order of `buffers`. Writers hand
@@ -95,8 +108,10 @@ struct OutPdu {
 
 class FragmentWriter {
  public:
-  // on_error runs (once) when a write fails for another reason than the stream closing.
-  FragmentWriter(net::Stream& stream, UniqueFunction<void(net::Status)> on_error);
+  // on_error runs (once) when a write fails for another reason than the stream closing. Stubs
+  // that have been written go to `stub_pool` (if not null; it must outlive the writer).
+  FragmentWriter(net::Stream& stream, UniqueFunction<void(net::Status)> on_error,
+                 StubPool* stub_pool = nullptr);
   ~FragmentWriter();
   FragmentWriter(const FragmentWriter&) = delete;
   FragmentWriter& operator=(const FragmentWriter&) = delete;
@@ -119,6 +134,7 @@ class FragmentWriter {
 
   net::Stream& stream_;
   UniqueFunction<void(net::Status)> on_error_;
+  StubPool* stub_pool_;
   std::shared_ptr<char> alive_;
   std::deque<std::unique_ptr<OutPdu>> queue_;
   std::vector<std::unique_ptr<OutPdu>> in_flight_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connection_io.h"
+#include "stub_pool.h"
 #include "nca/epm/mgmt_server.h"
 #include "fragments.h"
 #include "nca/rpc/cn/pdu.h"
@@ -53,6 +54,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::Loop& l, ServerCore& c, ServerConfig cfg) : loop(l), core(c), config(std::move(cfg)) {
     config.max_frag = clamp_frag(config.max_frag);
     if (!config.groups) config.groups = std::make_shared<AssociationGroups>();
+    stub_pool = std::make_shared<detail::StubPool>(config.stub_pool_bytes);
   }
 
   net::Loop& loop;
@@ -65,6 +67,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::map<uint32_t, Group> groups;
   bool closed = false;
   std::unique_ptr<epm::MgmtServer> mgmt;  // the built-in management interface, if served
+  // Written reply stubs, kept as the next requests' reassembly buffers (stub_pool.h); shared
+  // with the connections, which may outlive the Server while they finish closing.
+  std::shared_ptr<detail::StubPool> stub_pool;
 
   // Joins group `id` (0: a new one); nullopt if `id` is unknown everywhere.
   std::optional<uint32_t> join_group(uint32_t id) {
@@ -110,11 +115,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
         config_(server.config),
         core_(server.core),
         id_(id),
+        stub_pool_(server.stub_pool),
         stream_(std::move(stream)),
         reader_(std::make_unique<detail::FragmentReader>(*stream_, static_cast<detail::FragmentSink&>(*this))),
-        writer_(std::make_unique<detail::FragmentWriter>(*stream_, [this](net::Status) {
-          close_after_writes();
-        })),
+        writer_(std::make_unique<detail::FragmentWriter>(
+            *stream_, [this](net::Status) { close_after_writes(); }, stub_pool_.get())),
         transport_(std::move(transport)),
         secondary_(std::move(secondary)) {
     const net::Address& peer = stream_->remote_address();
@@ -414,11 +419,17 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       if (h.has(kPfcLastFrag)) {
         // The usual call: one fragment, dispatched without a stay in the reassembly map.
         if (body.stub.size() > config_.max_request_size) return protocol_error(h.call_id);
+        in.stub = stub_pool_->take(body.stub.size());
         in.stub.assign(body.stub.begin(), body.stub.end());
         return dispatch(h.call_id, std::move(in));
       }
-      // alloc_hint is the client's word only: never reserve beyond our own limit.
-      in.stub.reserve(std::min<size_t>(body.alloc_hint, config_.max_request_size));
+      // alloc_hint is the client's word only: the reservations of all the calls a connection is
+      // reassembling stay within max_request_size together; beyond that a stub grows with the
+      // bytes that actually arrive.
+      size_t reserved = 0;
+      for (const auto& [id, other] : assembling_) reserved += other.stub.capacity();
+      size_t budget = config_.max_request_size > reserved ? config_.max_request_size - reserved : 0;
+      in.stub = stub_pool_->take(std::min<size_t>({body.alloc_hint, config_.max_request_size, budget}));
       it = assembling_.emplace(h.call_id, std::move(in)).first;
     } else if (it == assembling_.end()) {
       return protocol_error(h.call_id);  // a middle or last fragment of no call
@@ -496,6 +507,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   const ServerConfig& config_;
   ServerCore& core_;
   uint64_t id_;
+  std::shared_ptr<detail::StubPool> stub_pool_;  // before the writer, which gives to it
   std::unique_ptr<net::Stream> stream_;
   std::unique_ptr<detail::FragmentReader> reader_;
   std::unique_ptr<detail::FragmentWriter> writer_;

@@ -3,6 +3,8 @@
 //
 //   bench_rpc_cn [--seconds S=1] [--reps N=3] [--max-frag F=65535] [--case NAME] [--clients N]
 //                [--only rpc|raw]   (one side only, for profiling)
+//                [--stub-pool BYTES] (memory kept for reuse per server thread and client handle;
+//                                     0 keeps none, as the engine did before stub_pool.h)
 //
 // Large calls lose much of their time to page faults when glibc hands freed MiB buffers back to
 // the kernel after every call; to see the share of that, run with
@@ -52,7 +54,8 @@ struct ServerThread {
   std::atomic<bool> ready{false};
   uint16_t max_frag;
 
-  explicit ServerThread(uint16_t frag) : max_frag(frag) {
+  size_t stub_pool;
+  ServerThread(uint16_t frag, size_t pool) : max_frag(frag), stub_pool(pool) {
     thread = std::thread([this] { run(); });
     while (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -66,6 +69,7 @@ struct ServerThread {
     cntest::register_echo(core, impl);
     rpc::cn::ServerConfig cfg;
     cfg.max_frag = max_frag;
+    cfg.stub_pool_bytes = stub_pool;
     auto server = std::make_unique<rpc::cn::Server>(l, core, cfg);
     auto any = net::Address::inet("ipv4", "127.0.0.1", 0).value();
     rpc_port = server->listen_tcp(any).value().port();
@@ -110,12 +114,14 @@ struct Sample {
   double cpu_us_per_call = 0;
 };
 
-Sample run_rpc(const Case& c, int clients, double seconds, uint16_t port, uint16_t max_frag) {
+Sample run_rpc(const Case& c, int clients, double seconds, uint16_t port, uint16_t max_frag,
+               size_t stub_pool) {
   net::Loop loop;
   rpc::cn::LoopExecutor ex(loop);
   auto binding = rpc::Binding::parse("ncacn_ip_tcp:127.0.0.1[" + std::to_string(port) + "]").value();
   rpc::cn::ClientConfig cfg;
   cfg.max_frag = max_frag;
+  cfg.stub_pool_bytes = stub_pool;
   std::vector<std::unique_ptr<rpc::cn::ClientHandle>> hs;
   std::vector<uint8_t> payload(c.payload, 0x33);
   rpc::Bytes stub = c.opnum == 0 ? cntest::addone_in(1) : cntest::echodata_in(payload);
@@ -179,6 +185,7 @@ struct Options {
   std::string only_case;  // substring of the case name
   int only_clients = 0;
   std::string only;  // "rpc" or "raw": run one side only (for profiling)
+  long stub_pool = -1;  // bytes kept per server thread and per client handle; -1: the defaults
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -192,6 +199,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--case" && (v = value())) o.only_case = v;
     else if (a == "--clients" && (v = value())) o.only_clients = std::atoi(v);
     else if (a == "--only" && (v = value())) o.only = v;
+    else if (a == "--stub-pool" && (v = value())) o.stub_pool = std::atol(v);
     else return false;
   }
   return o.seconds > 0;
@@ -204,10 +212,13 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: bench_rpc_cn [--seconds S=1] [--reps N=3] [--max-frag F=65535]\n"
-                 "                    [--case NAME-SUBSTRING] [--clients N] [--only rpc|raw]\n");
+                 "                    [--case NAME-SUBSTRING] [--clients N] [--only rpc|raw]\n"
+                 "                    [--stub-pool BYTES]\n");
     return 2;
   }
-  ServerThread server(o.max_frag);
+  size_t server_pool = o.stub_pool < 0 ? rpc::cn::ServerConfig{}.stub_pool_bytes : size_t(o.stub_pool);
+  size_t client_pool = o.stub_pool < 0 ? rpc::cn::ClientConfig{}.stub_pool_bytes : size_t(o.stub_pool);
+  ServerThread server(o.max_frag, server_pool);
   rawbench::RawServer raw_server;
   const Case cases[] = {{"AddOne", 0, 0},
                         {"EchoData 1KiB", 1, 1024},
@@ -229,7 +240,7 @@ int main(int argc, char** argv) {
       for (int r = 0; r < o.reps; ++r) {
         Sample raw, rpc;
         if (o.only != "rpc") raw = run_raw(c, clients, o.seconds, raw_server.port());
-        if (o.only != "raw") rpc = run_rpc(c, clients, o.seconds, server.rpc_port, o.max_frag);
+        if (o.only != "raw") rpc = run_rpc(c, clients, o.seconds, server.rpc_port, o.max_frag, client_pool);
         raw_best.calls_per_s = std::max(raw_best.calls_per_s, raw.calls_per_s);
         rpc_best.calls_per_s = std::max(rpc_best.calls_per_s, rpc.calls_per_s);
         if (raw.cpu_us_per_call > 0) raw_cpu = std::min(raw_cpu, raw.cpu_us_per_call);

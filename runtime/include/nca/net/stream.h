@@ -29,6 +29,8 @@
 namespace nca::net {
 
 using IoCallback = Callback<void(Status)>;
+// A read_some completion: the status and, when ok, how many bytes arrived (at least one).
+using ReadSomeCallback = Callback<void(Status, std::size_t)>;
 
 class Stream {
  public:
@@ -41,6 +43,12 @@ class Stream {
   // Errc::cancelled on disconnect; Errc::system for other errors. Start errors: Errc::busy,
   // Errc::not_connected, Errc::invalid_argument (no bytes asked for).
   virtual Status readv(std::span<const MutableBuffer> bufs, IoCallback cb) = 0;
+  // Reads what has arrived, at least one byte and at most buf.size(), in one completion: the way
+  // to take several small PDUs, or a large one, with as few system calls as the data allows.
+  // Completes as readv, with the count; Errc::eof when the peer closed before any byte. The
+  // default implementation asks pending_bytes() and reads that many (at least one) with readv;
+  // transports override it to read straight into buf.
+  virtual Status read_some(MutableBuffer buf, ReadSomeCallback cb);
   // Hands every byte of bufs to the transport (the kernel for sockets); completes with ok when all
   // are, or with the error that stopped it (writing to a closed peer is Errc::system with EPIPE or
   // ECONNRESET). Start errors as readv; an empty write is allowed and completes ok.

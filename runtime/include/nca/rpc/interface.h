@@ -74,6 +74,9 @@ struct OperationSpec {
   PullFn pull_in = nullptr;   // server: request stub data -> [in] part of a fresh r
   PushFn push_out = nullptr;  // server: [out] part of r -> response stub data
   PullFn pull_out = nullptr;  // client: response stub data -> [out] part of r
+  // A raw operation (raw_operation below): r is a RawArgs and the marshalling handles and the
+  // ServerCore move its stub data in and out instead of calling the entries above, which copy.
+  bool raw = false;
 };
 
 struct InterfaceSpec {
@@ -116,7 +119,8 @@ constexpr OperationSpec raw_operation(std::string_view name, uint16_t opnum) {
           detail::raw_push<&RawArgs::in>,
           detail::raw_pull<&RawArgs::in>,
           detail::raw_push<&RawArgs::out>,
-          detail::raw_pull<&RawArgs::out>};
+          detail::raw_pull<&RawArgs::out>,
+          true};
 }
 
 // The transfer syntax a marshalling handle uses for `client` against a server offering

@@ -59,6 +59,10 @@ struct ClientConfig {
   // a server process points it at its ServerCore's stats(). Null: not counted. Must outlive
   // the handle.
   CallStats* stats = nullptr;
+  // Memory kept for reuse by this handle: the stubs of written requests become the buffers
+  // responses are reassembled into, so large calls do not fault fresh pages in each time.
+  // 0 keeps nothing.
+  size_t stub_pool_bytes = 4 * 1024 * 1024;
 };
 
 class ClientHandle final : public MarshallingHandle {

@@ -97,6 +97,10 @@ struct ServerConfig {
   // connection until everything queued has been written; replies of calls already running are
   // still queued, so a connection holds at most this plus their replies.
   size_t max_write_queue = 4 * 1024 * 1024;
+  // Memory kept for reuse by this Server's thread: the stubs of written replies become the
+  // reassembly buffers of later requests, so large calls do not fault fresh pages in each time
+  // (rpc/cn/stub_pool.h). 0 keeps nothing.
+  size_t stub_pool_bytes = 8 * 1024 * 1024;
   // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
   uint16_t features = 0x0002;  // keep connection on orphan
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
