@@ -492,7 +492,9 @@ void encode_fault(Encoder& enc, uint8_t flags, uint32_t call_id, uint16_t contex
                   uint32_t status, ByteView stub) {
   auto pkt = packet(PduType::fault, uint8_t(flags | kPfcFirstFrag | kPfcLastFrag), call_id);
   auto& f = pkt.u.set_fault();
-  f.alloc_hint = uint32_t(stub.size());
+  // An empty fault still announces 24 bytes, as samba-dcerpcd 4.17 sends and as Samba's
+  // raw_protocol tests (written against Windows) require of every fault: a non-zero alloc_hint.
+  f.alloc_hint = stub.empty() ? 24 : uint32_t(stub.size());
   f.context_id = context_id;
   f.status = static_cast<gen::dcerpc_nca_status>(status);
   f.error_and_verifier.data.assign(stub.begin(), stub.end());

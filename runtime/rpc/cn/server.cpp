@@ -46,6 +46,24 @@ uint16_t clamp_frag(uint32_t v) {
   return uint16_t(std::clamp<uint32_t>(v, kMinFragSize, kMaxFragLimit));
 }
 
+// The fragment size a bind settles on, the same both ways, as Windows answers (Samba's
+// raw_protocol tests, written against Windows: a client's 0 gives 2048, 3199 gives 3192; MS-RPCE
+// 3.3.1.5.2): the smaller of the client's two sizes, raised to 2048, lowered to ours, then
+// rounded down to a multiple of 8. `ours` is at least C706's 1432, itself a multiple of 8.
+uint16_t negotiated_frag(uint16_t client_xmit, uint16_t client_recv, uint16_t ours) {
+  uint32_t v = std::max<uint32_t>(std::min(client_xmit, client_recv), 2048);
+  return uint16_t(std::min<uint32_t>(v, ours) & ~uint32_t(7));
+}
+
+// What a bind carrying an auth trailer is refused with, there being no security provider: an
+// auth level outside connect..privacy (2-6) is not_specified whatever the type, any type at a
+// valid level invalid_auth_type (auth type none included). Checked against samba-dcerpcd 4.17,
+// whose answers for types it has no provider for are these (raw_protocol's test_auth_none_*_bind).
+BindNakReason bind_auth_refusal(const AuthTrailer& a) {
+  bool valid_level = a.auth_level >= 2 && a.auth_level <= 6;
+  return valid_level ? BindNakReason::invalid_auth_type : BindNakReason::not_specified;
+}
+
 }  // namespace
 
 class ServerConnection;
@@ -150,10 +168,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
 
   // A fragment header is checked before anything else is read or allocated: a wrong version or
   // an oversized frag_length is refused at once, even when the body never comes.
+  // The limit stays our own max_frag after the bind, whatever was negotiated, as Windows does
+  // (Samba's raw_protocol test_neg_xmit_*: a 5840-byte fragment is taken after 2048 was agreed,
+  // a 5841-byte one is a protocol error).
   bool accept_header(const Header& h) override {
-    uint16_t limit = bound_ ? max_recv_ : config_.max_frag;
     return h.rpc_vers == 5 && h.rpc_vers_minor <= 1 && h.frag_length >= kHeaderSize &&
-           h.frag_length <= limit;
+           h.frag_length <= config_.max_frag;
   }
 
   void on_refused(const Header& h) override {
@@ -186,6 +206,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   void refuse_header(const Header& h) {
     if (h.type == PduType::bind && h.rpc_vers != 5)
       return bind_nak(h.call_id, BindNakReason::protocol_version_not_supported);
+    if (h.rpc_vers == 5 && h.frag_length > config_.max_frag) {
+      // Too long a fragment: fault without did_not_execute, as Windows (test_neg_xmit_*).
+      send_fault(h.call_id, 0, static_cast<uint32_t>(FaultCode::proto_error), false);
+      return close_after_writes();
+    }
     protocol_error(h.call_id);
   }
 
@@ -332,6 +357,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
           return e;
         }
       } else if (contexts_.size() >= config_.max_contexts) {
+        // The whole negotiation is refused (on_bind/on_alter_context send the bind_nak).
+        over_context_limit_ = true;
         e.reason = uint16_t(ProviderReason::local_limit_exceeded);
         return e;
       }
@@ -345,25 +372,33 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     return e;
   }
 
-  // An auth trailer we cannot honour: any auth type other than none.
-  static bool unsupported_auth(const Pdu& pdu) { return pdu.auth && pdu.auth->auth_type != 0; }
+  // Without a security provider every association is unauthenticated, and an auth trailer on a
+  // request or alter_context, whatever its type (none included), is refused as Samba 4.17
+  // refuses one on an unauthenticated association: fault nca_s_fault_access_denied, then
+  // disconnect (alter_context: did_not_execute and context 0; request: its context, no flag).
+  void refuse_auth(const Pdu& pdu, uint16_t context_id, bool did_not_execute) {
+    send_fault(pdu.header.call_id, context_id,
+               static_cast<uint32_t>(FaultCode::fault_access_denied), did_not_execute);
+    close_after_writes();
+  }
 
   void on_bind(const Pdu& pdu) {
     uint32_t call_id = pdu.header.call_id;
-    if (bound_) return protocol_error(call_id);  // a second bind on a bound connection
+    // A second bind on a bound connection, and a bind offering no context: bind_nak
+    // not_specified, as Windows and Samba answer (raw_protocol's test_no_auth_valid_valid_request
+    // and test_no_auth_no_ctx).
+    if (bound_) return bind_nak(call_id, BindNakReason::not_specified);
     const auto& body = std::get<BindBody>(pdu.body);
-    if (unsupported_auth(pdu)) return bind_nak(call_id, BindNakReason::invalid_auth_type);
+    if (body.contexts.empty()) return bind_nak(call_id, BindNakReason::not_specified);
+    if (pdu.auth) return bind_nak(call_id, bind_auth_refusal(*pdu.auth));
     auto server = server_.lock();
     if (!server) return;
     auto group = server->join_group(body.assoc_group_id);
     if (!group) return bind_nak(call_id, BindNakReason::not_specified);
     group_ = group;
     bound_ = true;
-    // Fragments are symmetric after negotiation, as Samba and Windows do: the smallest of the
-    // client's two sizes and ours, and never below what every implementation must receive.
-    uint16_t frag = clamp_frag(std::min<uint32_t>(
-        {body.max_xmit_frag, body.max_recv_frag, config_.max_frag}));
-    max_xmit_ = max_recv_ = frag;
+    // Fragments are symmetric after negotiation, as Samba and Windows do.
+    max_xmit_ = max_recv_ = negotiated_frag(body.max_xmit_frag, body.max_recv_frag, config_.max_frag);
 
     BindAckBody ack;
     ack.max_xmit_frag = max_xmit_;
@@ -371,6 +406,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     ack.assoc_group_id = *group_;
     ack.secondary_address = secondary_;
     for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, true));
+    // MS-RPCE 3.3.3.5.5: a context beyond the limit refuses the negotiation with a bind_nak.
+    if (over_context_limit_) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
     Encoder enc;
     uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
     if (pdu.header.has(kPfcConcMpx)) flags |= kPfcConcMpx;
@@ -381,13 +418,14 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   void on_alter_context(const Pdu& pdu) {
     uint32_t call_id = pdu.header.call_id;
     if (!bound_) return protocol_error(call_id);
-    if (unsupported_auth(pdu)) return protocol_error(call_id);
+    if (pdu.auth) return refuse_auth(pdu, 0, true);
     const auto& body = std::get<BindBody>(pdu.body);
     BindAckBody ack;
     ack.max_xmit_frag = max_xmit_;
     ack.max_recv_frag = max_recv_;
     ack.assoc_group_id = *group_;
     for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, false));
+    if (over_context_limit_) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
     Encoder enc;
     encode_bind_ack(enc, PduType::alter_context_resp, kPfcFirstFrag | kPfcLastFrag, call_id, ack);
     send(std::move(enc.out));
@@ -397,7 +435,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     const Header& h = pdu.header;
     if (!bound_) return protocol_error(h.call_id);
     const auto& body = std::get<RequestBody>(pdu.body);
-    if (unsupported_auth(pdu)) return protocol_error(h.call_id);
+    if (pdu.auth) return refuse_auth(pdu, body.context_id, false);
 
     auto it = assembling_.find(h.call_id);
     if (h.has(kPfcFirstFrag)) {
@@ -522,6 +560,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   uint16_t max_xmit_ = kMinFragSize;
   uint16_t max_recv_ = kMinFragSize;
   uint16_t features_ = 0;
+  bool over_context_limit_ = false;  // a bind/alter_context asked for more than max_contexts
   std::optional<uint32_t> group_;
   std::map<uint16_t, Context> contexts_;
   std::map<uint32_t, Incoming> assembling_;

@@ -9,6 +9,9 @@ CHECK is one of:
   smbtorture-ncalrpc  the same over ncalrpc
   smbtorture-options  rpc.echo, every sub-test, with [PORT,bigendian], [PORT,validate] and an
                       object UUID
+  smbtorture-ncalrpc-options  the same three over ncalrpc: [NAME,bigendian], [NAME,validate]
+                      and UUID@ncalrpc:[NAME]; the three runs go in parallel (each full run
+                      sleeps ~3 s in echo.sleep)
   samba               Samba's Python bindings calling every operation they can (not TestEnum,
                       not TestDoublePointer: see PEERS.md), over ncacn_ip_tcp and ncalrpc
   client              ncaecho-client (our generated client on the cn engine) over ncacn_ip_tcp
@@ -80,11 +83,18 @@ def smbtorture(server, binding, quick):
         check(status.get(t) == want, "smbtorture %s %s: %s" % (binding, t, status.get(t)))
 
 
-def run_smbtorture(server_bin, listen, make_bindings, quick):
+def run_smbtorture(server_bin, listen, make_bindings, quick, parallel=False):
     s = EchoServer(server_bin, [listen])
     try:
-        for b in make_bindings(s.bindings[0]):
-            smbtorture(s, b, quick)
+        bindings = make_bindings(s.bindings[0])
+        if parallel:
+            # One server, several smbtorture clients at once: each checks its own run.
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(len(bindings)) as pool:
+                list(pool.map(lambda b: smbtorture(s, b, quick), bindings))
+        else:
+            for b in bindings:
+                smbtorture(s, b, quick)
     finally:
         s.stop()
 
@@ -170,6 +180,11 @@ def main():
         run_smbtorture(server_bin, "ncacn_ip_tcp:127.0.0.1[0]",
                        lambda b: [with_option(b, "bigendian"), with_option(b, "validate"),
                                   "01234567-89ab-cdef-0123-456789abcdef@" + b], quick=False)
+    elif what == "smbtorture-ncalrpc-options":
+        run_smbtorture(server_bin, "ncalrpc:[echo]",
+                       lambda b: [with_option(b, "bigendian"), with_option(b, "validate"),
+                                  "01234567-89ab-cdef-0123-456789abcdef@" + b], quick=False,
+                       parallel=True)
     elif what == "samba":
         samba_client(server_bin)
     elif what == "client":

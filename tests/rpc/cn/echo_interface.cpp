@@ -48,6 +48,7 @@ void bad_stub(ServerCall& call) { call.fault(Fault(FaultCode::fault_ndr, "bad rp
 
 void add_one(void* impl, ServerCall call) {
   ++static_cast<EchoImpl*>(impl)->calls;
+  static_cast<EchoImpl*>(impl)->last_object = call.object();
   In in = reader(call);
   uint32_t v = in.u32();
   if (!in.ok) return bad_stub(call);

@@ -33,6 +33,8 @@ struct EchoImpl {
   uint64_t sleeping = 0;
   // Cancels (co_cancel, orphaned) that reached a sleeping TestSleep through its ServerCall.
   uint64_t cancels = 0;
+  // The object UUID of the last AddOne call, as its handler saw it (nil: none).
+  nca::rpc::Uuid last_object;
 };
 
 // Registers both interfaces; `impl` must outlive the registration.

@@ -48,20 +48,37 @@ TEST_CASE("cn_addone_and_echodata", "[cn]") {
 }
 
 TEST_CASE("cn_fragments_at_every_size_from_the_minimum", "[cn]") {
-  // Requests and responses whose stub data fills fragments of every negotiated size from C706's
-  // 1432 up, exactly, one byte short and one byte over, in several fragments.
+  // Requests whose stub data fills fragments of every size from C706's 1432 up, exactly, one byte
+  // short and one byte over, in several fragments; and responses at every size the server can
+  // negotiate (a multiple of 8, as Windows rounds).
   for (uint16_t frag = rpc::cn::kMinFragSize; frag <= rpc::cn::kMinFragSize + 72; ++frag) {
-    rpc::cn::ServerConfig sc;
-    sc.max_frag = frag;
-    Fixture f(sc);
-    rpc::cn::ClientConfig cc;
-    cc.max_frag = 5840;  // the server's smaller size wins
-    auto& c = f.client(cc);
-    // Stub data per request fragment, as both sides compute it.
-    size_t per = (frag - rpc::cn::kRequestHeaderSize) & ~size_t(7);
-    for (size_t n : {per - 8 - 1, per - 8, per - 8 + 1, 3 * per - 8, 3 * per - 7})
-      check_echo(f, c, n, uint8_t(frag));
-    CHECK(c.max_xmit_frag() == frag);
+    INFO("fragment size " << frag);
+    {
+      // The client's own size below the server's 2048 floor: it sends at that size, the server
+      // answers in 2048-byte fragments (what it announced in bind_ack).
+      Fixture f;
+      rpc::cn::ClientConfig cc;
+      cc.max_frag = frag;
+      auto& c = f.client(cc);
+      size_t per = (frag - rpc::cn::kRequestHeaderSize) & ~size_t(7);
+      for (size_t n : {per - 8 - 1, per - 8, per - 8 + 1, 3 * per - 8, 3 * per - 7})
+        check_echo(f, c, n, uint8_t(frag));
+      CHECK(c.max_xmit_frag() == frag);
+      CHECK(c.max_recv_frag() == 2048);
+    }
+    {
+      rpc::cn::ServerConfig sc;
+      sc.max_frag = frag;
+      Fixture f(sc);
+      rpc::cn::ClientConfig cc;
+      cc.max_frag = 5840;  // the server's smaller size wins, rounded down to a multiple of 8
+      auto& c = f.client(cc);
+      uint16_t negotiated = frag & ~7;
+      size_t per = (negotiated - rpc::cn::kResponseHeaderSize) & ~size_t(7);
+      for (size_t n : {per - 4 - 1, per - 4, per - 4 + 1, 3 * per - 4, 3 * per - 3})
+        check_echo(f, c, n, uint8_t(frag));
+      CHECK(c.max_xmit_frag() == negotiated);
+    }
   }
 }
 
@@ -73,7 +90,7 @@ TEST_CASE("cn_large_fragments_and_large_payloads", "[cn]") {
   cc.max_frag = 65535;
   auto& c = f.client(cc);
   check_echo(f, c, 1024 * 1024);
-  CHECK(c.max_xmit_frag() == 65535);
+  CHECK(c.max_xmit_frag() == 65528);  // the largest multiple of 8
   auto r = f.call(c, rpcecho_spec(), 3, sourcedata_in(205000));
   REQUIRE(r.ok());
   auto data = read_conformant_bytes(*r);
@@ -169,13 +186,32 @@ TEST_CASE("cn_unknown_opnum_and_bad_stub_are_faults", "[cn]") {
 }
 
 TEST_CASE("cn_object_uuid_is_carried", "[cn]") {
+  // The handler sees the request's object UUID: given per call, or the binding string's default
+  // object ("UUID@ncacn_ip_tcp:..."), a per-call one taking precedence; nil when there is none.
+  const auto per_call = *rpc::Uuid::parse("01234567-89ab-cdef-0123-456789abcdef");
+  const auto from_binding = *rpc::Uuid::parse("fedcba98-7654-3210-fedc-ba9876543210");
   Fixture f;
   auto& c = f.client();
   rpc::CallOptions o;
-  o.object = *rpc::Uuid::parse("01234567-89ab-cdef-0123-456789abcdef");
+  o.object = per_call;
   auto r = f.call(c, rpcecho_spec(), 0, addone_in(5), o);
   REQUIRE(r.ok());
   CHECK(read_u32(*r) == 6u);
+  CHECK(f.impl.last_object == per_call);
+  REQUIRE(f.call(c, rpcecho_spec(), 0, addone_in(5)).ok());
+  CHECK(f.impl.last_object.is_nil());
+
+  auto addr = f.server->listen(rpc::Binding::parse("ncacn_ip_tcp:127.0.0.1").value());
+  REQUIRE(addr.ok());
+  auto binding = rpc::Binding::parse(from_binding.to_string() + "@ncacn_ip_tcp:127.0.0.1[" +
+                                     std::to_string(addr->port()) + "]");
+  REQUIRE(binding.ok());
+  auto& b = f.client_for(binding.value());
+  f.impl.last_object = {};
+  REQUIRE(f.call(b, rpcecho_spec(), 0, addone_in(1)).ok());
+  CHECK(f.impl.last_object == from_binding);
+  REQUIRE(f.call(b, rpcecho_spec(), 0, addone_in(1), o).ok());
+  CHECK(f.impl.last_object == per_call);
 }
 
 TEST_CASE("cn_timeout_sends_cancel_and_the_connection_keeps_working", "[cn]") {

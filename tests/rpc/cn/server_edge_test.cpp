@@ -2,6 +2,9 @@
 // clients. After each, another client is still served.
 #include "cn_fixture.h"
 
+#include <fstream>
+#include <unistd.h>
+
 using namespace cntest;
 using namespace nca;
 using namespace nca::rpc::cn;
@@ -18,10 +21,11 @@ void still_serving(Fixture& f) {
 }
 
 std::vector<uint8_t> request(uint32_t call_id, uint16_t ctx, uint16_t opnum, const Bytes& stub,
-                             uint8_t flags = kPfcFirstFrag | kPfcLastFrag) {
+                             uint8_t flags = kPfcFirstFrag | kPfcLastFrag,
+                             std::optional<uint32_t> alloc_hint = std::nullopt) {
   Encoder enc;
-  encode_request_head(enc, flags, call_id, uint32_t(stub.size()), ctx, opnum, std::nullopt,
-                      stub.size());
+  encode_request_head(enc, flags, call_id, alloc_hint.value_or(uint32_t(stub.size())), ctx, opnum,
+                      std::nullopt, stub.size());
   enc.bytes(stub);
   return enc.out;
 }
@@ -83,11 +87,57 @@ TEST_CASE("cn_server_bind_answers_per_context", "[cn]") {
 }
 
 TEST_CASE("cn_server_frag_size_negotiation_floor", "[cn]") {
-  Fixture f;
+  // Windows' answers, from Samba's raw_protocol tests (test_neg_xmit_*): min of the client's two
+  // sizes, raised to 2048, lowered to ours (5840), rounded down to a multiple of 8; both fields
+  // of bind_ack the same.
+  struct Case {
+    uint16_t xmit, recv, want;
+  };
+  for (Case c : {Case{0, 0, 2048}, Case{0, 0xffff, 2048}, Case{0xffff, 0, 2048},
+                 Case{3199, 0, 2048}, Case{0, 3199, 2048}, Case{3199, 0xffff, 3192},
+                 Case{0xffff, 3199, 3192}, Case{0xffff, 0xffff, 5840}, Case{1024, 1024, 2048},
+                 Case{2049, 2049, 2048}, Case{5847, 5847, 5840}}) {
+    Fixture f;
+    RawPeer p(f);
+    p.send(bind_pdu({c.xmit, c.recv, 0, {{0, kRpcEcho, {kNdr20}}}}));
+    auto ack = p.receive();
+    INFO("client " << c.xmit << "/" << c.recv);
+    REQUIRE(ack.header.type == PduType::bind_ack);
+    CHECK(std::get<BindAckBody>(ack.body).max_xmit_frag == c.want);
+    CHECK(std::get<BindAckBody>(ack.body).max_recv_frag == c.want);
+    // The negotiated size is what the server then accepts: one fragment of exactly that size.
+    Bytes stub = echodata_in(Bytes(c.want - kRequestHeaderSize - 8, 7));
+    p.send(request(2, 0, 1, stub));
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::response);
+  }
+  {
+    // What we accept stays our own max_frag (5840), whatever was agreed, as Windows: 5840 after
+    // 2048 was negotiated is served, 5841 is a protocol error (fault without did_not_execute).
+    Fixture f;
+    RawPeer p(f);
+    p.send(bind_pdu({0, 0, 0, {{0, kRpcEcho, {kNdr20}}}}));
+    REQUIRE(p.receive().header.type == PduType::bind_ack);
+    p.send(request(2, 0, 1, echodata_in(Bytes(5840 - kRequestHeaderSize - 8, 7))));
+    for (bool last = false; !last;) {  // the reply comes in 2048-byte fragments
+      auto r = p.receive();
+      REQUIRE(r.header.type == PduType::response);
+      last = r.header.has(kPfcLastFrag);
+    }
+    p.send(request(3, 0, 1, echodata_in(Bytes(5841 - kRequestHeaderSize - 8, 7))));
+    auto fault = p.receive();
+    expect_fault(fault, rpc::FaultCode::proto_error);
+    CHECK_FALSE(fault.header.has(kPfcDidNotExecute));
+    CHECK(p.closed_by_server());
+  }
+  // Below 2048 only when our own limit is lower (never below C706's 1432).
+  rpc::cn::ServerConfig sc;
+  sc.max_frag = 1500;
+  Fixture f(sc);
   RawPeer p(f);
-  p.send(bind_pdu({1024, 1024, 0, {{0, kRpcEcho, {kNdr20}}}}));
+  p.send(bind_pdu({0xffff, 0xffff, 0, {{0, kRpcEcho, {kNdr20}}}}));
   auto ack = p.receive();
-  CHECK(std::get<BindAckBody>(ack.body).max_xmit_frag == kMinFragSize);
+  CHECK(std::get<BindAckBody>(ack.body).max_xmit_frag == 1496);
 }
 
 TEST_CASE("cn_server_alter_context_adds_contexts", "[cn]") {
@@ -109,21 +159,106 @@ TEST_CASE("cn_server_alter_context_adds_contexts", "[cn]") {
   CHECK(Bytes(stub.begin(), stub.end()) == Bytes(kNdr64.uuid.bytes.begin(), kNdr64.uuid.bytes.end()));
 }
 
-TEST_CASE("cn_server_unknown_auth_type_gets_bind_nak", "[cn]") {
-  Fixture f;
-  RawPeer p(f);
-  auto pdu = bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}});
-  // NTLMSSP (10) at connect level with a 4-byte token.
-  std::vector<uint8_t> trailer{10, 2, 0, 0, 1, 0, 0, 0, 'N', 'T', 'L', 'M'};
+namespace {
+// Appends an auth trailer (type, level, context 0, the 4-byte token "none") to a PDU and fixes
+// frag_length and auth_length. The PDU's body ends 4-aligned, so no auth padding is needed.
+std::vector<uint8_t> with_auth(std::vector<uint8_t> pdu, uint8_t type, uint8_t level) {
+  REQUIRE(pdu.size() % 4 == 0);
+  std::vector<uint8_t> trailer{type, level, 0, 0, 0, 0, 0, 0, 'n', 'o', 'n', 'e'};
   pdu.insert(pdu.end(), trailer.begin(), trailer.end());
   pdu[8] = uint8_t(pdu.size());
+  pdu[9] = uint8_t(pdu.size() >> 8);
   pdu[10] = 4;
-  p.send(pdu);
-  auto nak = p.receive();
-  REQUIRE(nak.header.type == PduType::bind_nak);
-  CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::invalid_auth_type);
-  CHECK(p.closed_by_server());
-  still_serving(f);
+  return pdu;
+}
+}  // namespace
+
+TEST_CASE("cn_server_unknown_auth_type_gets_bind_nak", "[cn]") {
+  // Samba 4.17's answers (samba-dcerpcd and raw_protocol's test_auth_none_*_bind, which name
+  // Windows' too), for auth types without a security provider here: the level decides.
+  struct Case {
+    uint8_t type, level;
+    BindNakReason want;
+  };
+  for (Case c : {Case{0, 1, BindNakReason::not_specified}, Case{0, 2, BindNakReason::invalid_auth_type},
+                 Case{0, 6, BindNakReason::invalid_auth_type}, Case{1, 0, BindNakReason::not_specified},
+                 Case{1, 3, BindNakReason::invalid_auth_type}, Case{1, 7, BindNakReason::not_specified},
+                 Case{10, 2, BindNakReason::invalid_auth_type}, Case{99, 5, BindNakReason::invalid_auth_type},
+                 Case{10, 255, BindNakReason::not_specified}}) {
+    Fixture f;
+    RawPeer p(f);
+    INFO("auth type " << int(c.type) << " level " << int(c.level));
+    p.send(with_auth(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}}), c.type, c.level));
+    auto nak = p.receive();
+    REQUIRE(nak.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(nak.body).reason == c.want);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
+}
+
+TEST_CASE("cn_server_auth_trailer_on_alter_context_or_request_is_access_denied", "[cn]") {
+  // An unauthenticated association: any auth trailer (type none included) on alter_context or
+  // request is fault nca_s_fault_access_denied, then disconnect, as samba-dcerpcd answers
+  // (raw_protocol's test_auth_none_*_request for requests).
+  for (uint8_t type : {0, 1, 10, 99}) {
+    for (uint8_t level : {1, 2, 6}) {
+      INFO("auth type " << int(type) << " level " << int(level));
+      {
+        Fixture f;
+        RawPeer p(f);
+        p.bind();
+        p.send(with_auth(bind_pdu({5840, 5840, 0, {{1, kRpcEcho, {kNdr20}}}}, PduType::alter_context, 2),
+                         type, level));
+        auto fault = p.receive();
+        const auto& fb = expect_fault(fault, rpc::FaultCode::fault_access_denied);
+        CHECK(fault.header.has(kPfcDidNotExecute));
+        CHECK(fb.context_id == 0);
+        CHECK(fb.alloc_hint != 0);
+        CHECK(p.closed_by_server());
+        still_serving(f);
+      }
+      {
+        Fixture f;
+        RawPeer p(f);
+        p.bind();
+        p.send(with_auth(request(3, 0, 0, addone_in(1)), type, level));
+        auto fault = p.receive();
+        const auto& fb = expect_fault(fault, rpc::FaultCode::fault_access_denied);
+        CHECK(fault.header.flags == (kPfcFirstFrag | kPfcLastFrag));
+        CHECK(fb.context_id == 0);
+        CHECK(fb.alloc_hint != 0);
+        CHECK(p.closed_by_server());
+        still_serving(f);
+      }
+    }
+  }
+}
+
+TEST_CASE("cn_server_second_bind_and_empty_bind_get_bind_nak", "[cn]") {
+  // Windows and Samba (raw_protocol's test_no_auth_valid_valid_request, test_no_auth_no_ctx):
+  // bind_nak not_specified, then disconnect.
+  SECTION("second bind") {
+    Fixture f;
+    RawPeer p(f);
+    p.bind();
+    p.send(bind_pdu({5840, 5840, 0, {{1, kRpcEcho, {kNdr20}}}}, PduType::bind, 2));
+    auto nak = p.receive();
+    REQUIRE(nak.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::not_specified);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
+  SECTION("no context") {
+    Fixture f;
+    RawPeer p(f);
+    p.send(bind_pdu({5840, 5840, 0, {}}));
+    auto nak = p.receive();
+    REQUIRE(nak.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::not_specified);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
 }
 
 TEST_CASE("cn_server_wrong_protocol_version_gets_bind_nak", "[cn]") {
@@ -147,7 +282,6 @@ TEST_CASE("cn_server_protocol_errors_fault_and_disconnect", "[cn]") {
   };
   std::vector<Case> cases{
       {"request before bind", false, [] { return request(1, 0, 0, addone_in(1)); }},
-      {"second bind", true, [] { return bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}}); }},
       {"middle fragment of no call", true, [] { return request(9, 0, 0, addone_in(1), 0); }},
       {"bind_ack from a client", true,
        [] {
@@ -168,7 +302,7 @@ TEST_CASE("cn_server_protocol_errors_fault_and_disconnect", "[cn]") {
          b.resize(30);
          return b;
        }},
-      {"frag_length larger than negotiated", true,
+      {"frag_length beyond our max_frag", true,
        [] { return request(1, 0, 1, echodata_in(Bytes(6000, 1))); }},
   };
   for (auto& c : cases) {
@@ -293,4 +427,137 @@ TEST_CASE("cn_server_fragmented_request_interleaved_with_another_call", "[cn]") 
   }
   CHECK(read_u32(got[2]) == 2u);
   CHECK(read_conformant_bytes(got[1]) == data);
+}
+
+namespace {
+// The process's virtual memory size in bytes (/proc/self/statm), which grows with every
+// allocation the server makes, touched or not.
+size_t virtual_size() {
+  std::ifstream statm("/proc/self/statm");
+  size_t pages = 0;
+  statm >> pages;
+  return pages * size_t(sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+TEST_CASE("cn_server_context_limit_is_bind_nak_local_limit_exceeded", "[cn]") {
+  // MS-RPCE 3.3.3.5.5: a presentation context beyond the server's limit refuses the negotiation
+  // with bind_nak local_limit_exceeded (then the connection closes, as after every bind_nak).
+  rpc::cn::ServerConfig sc;
+  sc.max_contexts = 2;
+  SECTION("bind offering more contexts than allowed") {
+    Fixture f(sc);
+    RawPeer p(f);
+    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}, {1, kRpcEcho, {kNdr20}},
+                                     {2, kNdr64Echo, {kNdr20}}}}));
+    auto nak = p.receive();
+    REQUIRE(nak.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::local_limit_exceeded);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
+  SECTION("alter_context going beyond the limit") {
+    Fixture f(sc);
+    RawPeer p(f);
+    // Two contexts and an unknown interface (rejected, so it takes no slot): accepted.
+    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}, {1, kNdr64Echo, {kNdr20}},
+                                     {2, kUnknownIf, {kNdr20}}}}));
+    auto ack = p.receive();
+    REQUIRE(ack.header.type == PduType::bind_ack);
+    CHECK(std::get<BindAckBody>(ack.body).results[1].result == ContextResult::acceptance);
+    // Offering an existing context again takes no new slot.
+    p.send(bind_pdu({5840, 5840, 0, {{1, kNdr64Echo, {kNdr20}}}}, PduType::alter_context, 2));
+    auto again = p.receive();
+    REQUIRE(again.header.type == PduType::alter_context_resp);
+    CHECK(std::get<BindAckBody>(again.body).results[0].result == ContextResult::acceptance);
+    p.send(request(3, 1, 0, {}));
+    REQUIRE(p.receive().header.type == PduType::response);
+    // A third one does.
+    p.send(bind_pdu({5840, 5840, 0, {{7, kRpcEcho, {kNdr20}}}}, PduType::alter_context, 4));
+    auto nak = p.receive();
+    REQUIRE(nak.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::local_limit_exceeded);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
+}
+
+TEST_CASE("cn_server_connection_limit_closes_extra_connections_at_once", "[cn]") {
+  rpc::cn::ServerConfig sc;
+  sc.max_connections = 2;
+  Fixture f(sc);
+  auto first = std::make_unique<RawPeer>(f);
+  first->bind();
+  RawPeer second(f);
+  second.bind();
+  {
+    RawPeer third(f);  // beyond the limit: closed without a word, before it sends anything
+    CHECK(third.closed_by_server());
+  }
+  CHECK(f.server->connection_count() == 2);
+  for (RawPeer* p : {first.get(), &second}) {
+    p->send(request(2, 0, 0, addone_in(41)));
+    auto r = p->receive();
+    REQUIRE(r.header.type == PduType::response);
+    auto stub = std::get<ResponseBody>(r.body).stub;
+    CHECK(read_u32(Bytes(stub.begin(), stub.end())) == 42u);
+  }
+  // A place freed is taken again.
+  first.reset();
+  f.run_until([&] { return f.server->connection_count() == 1; });
+  RawPeer fourth(f);
+  fourth.bind();
+  fourth.send(request(2, 0, 0, addone_in(1)));
+  CHECK(fourth.receive().header.type == PduType::response);
+}
+
+TEST_CASE("cn_server_huge_alloc_hint_allocates_within_the_request_limit", "[cn]") {
+  // alloc_hint is the client's word only: 0xffffffff on a first fragment must cost the server no
+  // more than max_request_size per call (were it believed, each would reserve 4 GiB).
+  rpc::cn::ServerConfig sc;
+  sc.max_request_size = 1024 * 1024;
+  Fixture f(sc);
+  RawPeer p(f);
+  p.bind();
+  Bytes data(3000, 0x42);
+  Bytes stub = echodata_in(data);
+  Bytes head(stub.begin(), stub.begin() + 1000), tail(stub.begin() + 1000, stub.end());
+  // A single-fragment call with the hint: answered as usual.
+  p.send(request(1, 0, 1, stub, kPfcFirstFrag | kPfcLastFrag, 0xffffffffu));
+  auto r = p.receive();
+  REQUIRE(r.header.type == PduType::response);
+  // 16 fragmented calls left open, each announcing 4 GiB.
+  size_t before = virtual_size();
+  constexpr uint32_t kCalls = 16;
+  for (uint32_t id = 10; id < 10 + kCalls; ++id)
+    p.send(request(id, 0, 1, head, kPfcFirstFrag, 0xffffffffu));
+  p.send(request(99, 0, 0, addone_in(1)));  // a call after them: all 16 were taken in
+  REQUIRE(p.receive().header.call_id == 99);
+  size_t grown = virtual_size() - std::min(before, virtual_size());
+  INFO("virtual memory grew by " << grown << " bytes");
+  CHECK(grown <= kCalls * sc.max_request_size + 32 * 1024 * 1024);
+  // Each completes and echoes right.
+  for (uint32_t id = 10; id < 10 + kCalls; ++id) {
+    p.send(request(id, 0, 1, tail, kPfcLastFrag, 0xffffffffu));
+    Bytes got;
+    while (got.size() < 4 + data.size()) {
+      auto resp = p.receive();
+      REQUIRE(resp.header.type == PduType::response);
+      REQUIRE(resp.header.call_id == id);
+      auto s = std::get<ResponseBody>(resp.body).stub;
+      got.insert(got.end(), s.begin(), s.end());
+    }
+    CHECK(read_conformant_bytes(got) == data);
+  }
+  // A call whose fragments really go beyond the limit: protocol error, disconnect; others served.
+  Bytes big(5000, 1);
+  p.send(request(200, 0, 2, big, kPfcFirstFrag, 0xffffffffu));
+  size_t sent = big.size();
+  while (sent <= sc.max_request_size) {
+    p.send(request(200, 0, 2, big, 0, 0xffffffffu));
+    sent += big.size();
+  }
+  expect_fault(p.receive(), rpc::FaultCode::proto_error);
+  CHECK(p.closed_by_server());
+  still_serving(f);
 }

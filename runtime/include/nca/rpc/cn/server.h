@@ -11,15 +11,20 @@
 // What the server answers (as Windows and Samba do):
 //  - unknown interface / version: the context is rejected in bind_ack (provider_rejection,
 //    abstract_syntax_not_supported); no transfer syntax in common: proposed_transfer_syntaxes_
-//    not_supported; too many contexts: local_limit_exceeded;
-//  - a bind whose auth trailer names any auth type but none (no security provider yet):
-//    bind_nak invalid_auth_type;
-//    protocol version other than 5: bind_nak protocol_version_not_supported; an unknown
-//    association group: bind_nak not_specified; each bind_nak is followed by a disconnect;
+//    not_supported; a bind or alter_context that would take the connection beyond
+//    ServerConfig::max_contexts: bind_nak local_limit_exceeded (MS-RPCE 3.3.3.5.5);
+//  - a bind with an auth trailer (no security provider yet), whatever its auth type (none
+//    included): bind_nak invalid_auth_type when the auth level is connect..privacy, bind_nak
+//    not_specified for any other level; a second bind on a bound connection, a bind with no
+//    context, an unknown association group: bind_nak not_specified; protocol version other than
+//    5: bind_nak protocol_version_not_supported; each bind_nak is followed by a disconnect;
+//  - an auth trailer on an alter_context or a request (the association is unauthenticated):
+//    fault nca_s_fault_access_denied, then disconnect, as Samba answers;
+//  - max_xmit_frag/max_recv_frag: both answered with min(client's two) raised to 2048, lowered
+//    to ServerConfig::max_frag, rounded down to a multiple of 8 (as Windows does);
 //  - a request on an unknown context: fault nca_s_unk_if (did_not_execute); unknown opnum,
 //    bad stub data: the ServerCore's faults; too many calls in flight: nca_s_server_too_busy;
-//  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a second
-//    bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
+//  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
 //    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
 //    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
@@ -82,11 +87,12 @@ class AssociationGroups {
 
 struct ServerConfig {
   // The largest fragment this server sends or accepts; the bind negotiates down from here
-  // (never below C706's 1432). At most 65535, the frag_length field's range.
+  // (never below C706's 1432; see above for the rule). At most 65535, the frag_length field's
+  // range.
   uint16_t max_frag = 5840;
   // A reassembled request's stub data; beyond it the call is a protocol error (Samba: 4 MiB).
   size_t max_request_size = 4 * 1024 * 1024;
-  // Presentation contexts per connection.
+  // Presentation contexts per connection (beyond it: bind_nak local_limit_exceeded).
   size_t max_contexts = 64;
   // Calls being reassembled or executed per connection.
   size_t max_calls_in_flight = 256;
