@@ -64,6 +64,8 @@ void ServerCall::complete() {
   } else if (state_->operation->raw) {
     reply.stub = std::move(static_cast<RawArgs*>(state_->args.get())->out);
   } else {
+    reply.stub = std::move(state_->reply_buffer);
+    reply.stub.clear();
     Status st = state_->operation->push_out(state_->args.get(), *state_->transfer, reply.stub);
     if (!st.ok()) {
       fault(Fault(FaultCode::fault_ndr, "marshalling [out] of " +
@@ -90,6 +92,9 @@ void ServerCall::finish(ServerReply reply) {
   // must not reach a handler that is done.
   auto state = std::move(state_);
   state->cancel->on_request(nullptr);
+  // The request's memory goes back with the reply; a raw handler is done with its RawArgs now.
+  if (state->transfer && state->operation->raw) reply.spent = std::move(static_cast<RawArgs*>(state->args.get())->in);
+  else reply.spent = std::move(state->spent);
   state->reply(std::move(reply));
 }
 
@@ -127,9 +132,10 @@ std::vector<SyntaxId> ServerCore::interface_ids() const {
 
 void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   CallStats::count(stats_.calls_in);
-  auto fail = [&reply](FaultCode code, std::string message) {
+  auto fail = [&reply, &request](FaultCode code, std::string message) {
     ServerReply r;
     r.fault = Fault(code, std::move(message));
+    r.spent = std::move(request.stub);
     reply(std::move(r));
   };
   const ServerInterface* iface = find_interface(request.interface);
@@ -148,8 +154,15 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
       return fail(FaultCode::proto_error, "transfer syntax " + to_string(*request.transfer) +
                                               " not offered by " + std::string(spec.name));
     Status st;
-    if (op.raw) static_cast<RawArgs*>(state->args.get())->in = std::move(request.stub);
-    else st = op.pull_in(request.stub, *request.transfer, request.caller.little_endian, state->args.get());
+    if (op.raw) {
+      auto& raw = *static_cast<RawArgs*>(state->args.get());
+      raw.in = std::move(request.stub);
+      raw.out = std::move(request.reply_buffer);
+    } else {
+      st = op.pull_in(request.stub, *request.transfer, request.caller.little_endian, state->args.get());
+      state->reply_buffer = std::move(request.reply_buffer);
+      state->spent = std::move(request.stub);
+    }
     if (!st.ok())
       return fail(FaultCode::fault_ndr, "unmarshalling [in] of " + std::string(op.name) + ": " + to_string(st));
   } else {

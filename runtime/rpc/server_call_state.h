@@ -16,6 +16,8 @@ struct ServerCallState {
   ArgsBox args;
   ReplySink reply;
   std::shared_ptr<CallCancel> cancel;  // never null
+  Bytes reply_buffer;  // ServerRequest::reply_buffer, until the [out]s are marshalled into it
+  Bytes spent;         // the request's stub memory once unmarshalled (ServerReply::spent)
 };
 
 }  // namespace nca::rpc::detail

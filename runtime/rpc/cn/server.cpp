@@ -505,6 +505,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     req.caller.little_endian = in.little_endian;
     req.transfer = ctx->second.transfer;
     req.stub = std::move(in.stub);
+    // A large call's response is usually large too: it is marshalled into recycled memory.
+    if (req.stub.size() >= detail::StubPool::kMinKept) req.reply_buffer = stub_pool_->take(req.stub.size());
     req.cancel = std::make_shared<CallCancel>();
     if (in.cancelled) req.cancel->request();
     in_flight_.emplace(call_id, req.cancel);
@@ -516,6 +518,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   }
 
   void on_reply(uint32_t call_id, uint16_t context_id, ServerReply reply) {
+    stub_pool_->give(std::move(reply.spent));
     if (closed_ || !in_flight_.erase(call_id)) return;
     if (orphaned_.erase(call_id)) return;
     if (reply.fault) {

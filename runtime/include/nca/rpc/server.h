@@ -72,6 +72,9 @@ struct ServerRequest {
   // Where the engine signals the client's cancel; null when it cannot (the ServerCall then
   // makes its own, never requested).
   std::shared_ptr<CallCancel> cancel;
+  // Optional memory for the response: an empty buffer whose capacity the [out]s are marshalled
+  // into (raw operations: RawArgs::out starts as it). Engines pass recycled stubs here.
+  Bytes reply_buffer;
 };
 
 // How a call ended, for the engine to send: a fault, or the response.
@@ -79,6 +82,9 @@ struct ServerReply {
   std::optional<Fault> fault;
   Bytes stub;    // marshalled calls: the response stub data
   ArgsBox args;  // local calls: the argument struct holding the [out] values
+  // Marshalled calls: the request's stub memory, no longer needed (unmarshalled, or the raw
+  // handler is done with it), handed back so the engine can reuse it. May be empty.
+  Bytes spent;
 };
 // Runs exactly once per dispatched request: possibly inside dispatch() (when the call fails early
 // or the handler completes synchronously), possibly much later. An engine that must not reply
