@@ -268,9 +268,30 @@ TEST_CASE("ndr_gen_constructs: pointers, aliasing and deferral", "[ndr_gen][cons
     CHECK(back.f2.get() == back.f1.get());  // aliasing kept
     CHECK(*back.last == 9);
   }
+  // Equality compares pointees, not addresses (Full<T>): two values pulled from the same bytes
+  // are equal, and equal to the value pushed; a different pointee makes them unequal.
+  {
+    auto a = pulled<c_pointers>(n20, k20), b = pulled<c_pointers>(n20, k20);
+    CHECK(a == b);
+    CHECK(a == v);
+    CHECK_FALSE(a.f1.same_object(b.f1));
+    *b.f1 = 8;  // b.f2 is the same object: both pointees change
+    CHECK(*b.f2 == 8);
+    CHECK_FALSE(a == b);
+    CHECK(a != b);
+    b.f1 = b.f2 = nullptr;
+    CHECK_FALSE(a == b);  // non-null against null
+    a.f1 = a.f2 = nullptr;
+    CHECK(a == b);        // null against null
+    // Copies share the pointee (shallow, as aliasing requires): a change through the copy shows.
+    auto c = pulled<c_pointers>(n20, k20);
+    auto d = c;
+    *d.f1 = 9;
+    CHECK(*c.f1 == 9);
+  }
   // Big-endian ids and pointees.
   auto be = pulled<c_pointers>("00020000 00000002 00000002 00020008 00000005 00000007 0009", k20, false);
-  CHECK((be.u && *be.u == 5 && be.f1 && be.f1 == be.f2 && *be.f1 == 7 && be.last && *be.last == 9));
+  CHECK((be.u && *be.u == 5 && be.f1 && be.f1.same_object(be.f2) && *be.f1 == 7 && be.last && *be.last == 9));
 
   c_pointers null;
   golden(null, k20, "00000000 00000000 00000000 00000000");
