@@ -18,6 +18,8 @@
 
 #include "constructs_ndr.h"
 #include "constructs_types.h"
+#include "dcerpc_ndr.h"
+#include "dcerpc_types.h"
 #include "nca/ndr/ndr.h"
 #include "test_util.h"
 
@@ -644,4 +646,20 @@ TEST_CASE("ndr_gen_constructs: [enum16bit] in NDR64 agrees with Samba", "[ndr_ge
     ++seen;
   }
   CHECK(seen == 4);
+}
+
+TEST_CASE("ndr_gen_constructs: value(strlen...) of a byte string counts its bytes", "[ndr_gen][constructs]") {
+  // dcerpc.idl's bind_ack: [value(strlen_m_term_null(secondary_address))] uint16 size, then
+  // [charset(DOS)] uint8 secondary_address[size]. The string holds the bytes sent; with bytes
+  // that happen to form UTF-8 (d0 90 is one UTF-16 unit) a UTF-16 count (4) disagreed with the
+  // bytes (5) and the push failed with count_too_large (found by fuzz_cn_pdu under libFuzzer).
+  dcerpc::dcerpc_bind_ack b;
+  b.max_xmit_frag = b.max_recv_frag = 0x10b8;
+  b.secondary_address = "\xd0\x90" "135";
+  nca::ndr::Push p;
+  push(p, nca::ndr::kScalarsAndBuffers, b);
+  INFO("push status " << p.status().to_string());
+  REQUIRE(p.ok());
+  // size 6 (5 bytes + NUL) @8, the bytes and NUL @10, num_results 0 @16 (already aligned).
+  CHECK(to_hex(p.bytes()) == to_hex(hex("b810 b810 00000000 0600 d090313335 00 | 00")));
 }
