@@ -169,7 +169,8 @@ class NdrWriter {
     std::smatch mt;
     bool any = t != e.text;
     while (std::regex_search(t, mt, call)) {
-      out += mt.prefix().str() + "ndr_gen_detail::" + mt[1].str() + "(" + s.obj + "." +
+      out += mt.prefix().str() + "ndr_gen_detail::" + mt[1].str() +
+             (is_byte_string(s, mt[2].str()) ? "_bytes" : "") + "(" + s.obj + "." +
              cpp_ident(mt[2].str()) + ")";
       t = mt.suffix().str();
       any = true;
@@ -181,6 +182,19 @@ class NdrWriter {
         out.replace(at, call.size(), local);
     }
     return "(" + out + ")";
+  }
+
+  // A member held as the bytes sent (a char/uint8 string that is not [charset(UTF16)]): the
+  // strlen family counts its bytes, so that the size pushed matches the bytes pushed whatever
+  // they are (a UTF-16 count disagrees with them for non-ASCII bytes; the fuzzer found that).
+  static bool is_byte_string(const Scope& s, const std::string& name) {
+    if (!s.strukt) return false;
+    for (const auto& m : s.strukt->members) {
+      if (m.name != name) continue;
+      const auto* d = std::get_if<ir::DataLevel>(&m.levels.back());
+      return d && d->builtin && d->builtin->size20 == 1 && d->charset != "UTF16";
+    }
+    return false;
   }
 
   // A struct's value() members may call the strlen family or ndr_size on a member, and the sizes
@@ -1856,6 +1870,22 @@ template <class S>
 template <class S>
 [[maybe_unused]] std::size_t strlen_m_term_null(const S& s) {
   std::size_t n = strlen_m(s);
+  return n ? n + 1 : 0;
+}
+
+// The same for a string held as the bytes sent ([charset(DOS)], [charset(UTF8)], char): bytes.
+[[maybe_unused]] std::size_t byte_length(const std::string& s) { return s.size(); }
+[[maybe_unused]] std::size_t byte_length(const nca::ndr::Unique<std::string>& s) { return s ? s->size() : 0; }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m_bytes(const S& s) { return byte_length(s); }
+template <class S>
+[[maybe_unused]] std::size_t strlen_bytes(const S& s) { return byte_length(s); }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m_term_bytes(const S& s) { return byte_length(s) + 1; }
+[[maybe_unused]] std::size_t strlen_m_term_bytes(const nca::ndr::Unique<std::string>& s) { return s ? s->size() + 1 : 0; }
+template <class S>
+[[maybe_unused]] std::size_t strlen_m_term_null_bytes(const S& s) {
+  std::size_t n = byte_length(s);
   return n ? n + 1 : 0;
 }
 

@@ -199,6 +199,8 @@ struct Type {
   std::string discriminant;              // encapsulated: the discriminant's name
   bool nodiscriminant = false;           // pidl's [nodiscriminant]
   uint32_t wire_bits = 0;                // enum_ and bitmap: 8, 16, 32, 64
+  bool widens_in_ndr64 = false;          // enum_: a plain enum (pidl's uint1632) is 16 bits in
+                                         // NDR20 and 32 in NDR64; [enum16bit] stays 16
   std::vector<EnumValue> values;         // enum_ and bitmap
   std::optional<Element> target;         // pipe: the element type; alias: what it names
 };

@@ -729,8 +729,13 @@ void Analyzer::build_enum(TypeEntry& e) {
   static constexpr std::pair<const char*, uint32_t> kWidths[] = {
       {"v1_enum", 32},     {"enum8bit", 8},     {"enum16bit", 16},   {"enum32bit", 32},
       {"bitmap8bit", 8},   {"bitmap16bit", 16}, {"bitmap32bit", 32}, {"bitmap64bit", 64}};
+  bool explicit_width = false;
   for (auto [name, bits] : kWidths)
-    if (type_attr(e, name)) t.wire_bits = bits;
+    if (type_attr(e, name)) t.wire_bits = bits, explicit_width = true;
+  // Only an enum without a width attribute widens in NDR64 (MS-RPCE 2.2.5.2; pidl's uint1632).
+  // pidl maps [enum16bit] to uint16, which Samba pushes as 2 octets in NDR64 too (checked with
+  // Samba's bindings: spoolss_NotifyOptionType's [enum16bit] type is followed directly by u1).
+  t.widens_in_ndr64 = !bitmap && !explicit_width;
   const ir::Int max = (static_cast<ir::Int>(1) << t.wire_bits) - 1;
   const ir::Int min = bitmap ? 0 : -(static_cast<ir::Int>(1) << (t.wire_bits - 1));
   ir::Int next = 0;

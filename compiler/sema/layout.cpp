@@ -113,9 +113,9 @@ class LayoutPass {
       case ir::TypeKind::enum_:
       case ir::TypeKind::bitmap: {
         uint32_t bytes = std::max<uint32_t>(t.wire_bits / 8, 1);
-        // NDR64 carries a 16-bit enum as 32 bits (MS-RPCE 2.2.5.2).
-        // TODO(interop): confirm pidl's enum8bit/enum16bit under NDR64 against a Windows peer.
-        uint32_t bytes64 = (t.kind == ir::TypeKind::enum_ && bytes == 2) ? 4 : bytes;
+        // NDR64 carries a plain (16-bit) enum as 32 bits (MS-RPCE 2.2.5.2); pidl's enum8bit,
+        // enum16bit and enum32bit keep their width, as Samba's NDR64 does.
+        uint32_t bytes64 = t.widens_in_ndr64 ? 4 : bytes;
         return scalar(bytes, bytes64, bytes, bytes64);
       }
       case ir::TypeKind::pipe: {

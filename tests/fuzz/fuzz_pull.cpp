@@ -2,13 +2,28 @@
 // Each input picks a target, a syntax and a byte order; the pull must fail cleanly or succeed,
 // never crash, overrun or allocate past the limits (ASan/UBSan builds check that). A successful
 // pull must re-encode, and the re-encoding must pull back to a value that encodes the same way
-// (push and pull agree on every value pull can produce).
+// (push and pull agree on every value pull can produce). Under ASan the harness also measures the
+// heap a pull uses and aborts when its peak exceeds what Limits::max_alloc allows (kHeapBound).
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 
+#include "alloc_meter.h"
 #include "fuzz_targets.h"
 #include "nca/ndr/ndr.h"
+
+namespace {
+constexpr std::size_t kMaxAlloc = 1 << 20;  // keep the fuzzer's memory bounded
+// Limits::max_alloc charges element sizes (sizeof(T) per element, the pointee of each pointer);
+// the heap also holds what the charge leaves out: shared_ptr control blocks, std::string and
+// vector capacity, the full-pointer table. A few times the limit covers those; a decode that
+// allocates before checking a count goes far past it.
+#ifndef NCA_FUZZ_HEAP_BOUND  // -D to a small value to see the check fire
+constexpr std::size_t kHeapBound = 8 * kMaxAlloc + (1 << 20);
+#else
+constexpr std::size_t kHeapBound = NCA_FUZZ_HEAP_BOUND;
+#endif
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 3) return 0;
@@ -18,12 +33,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   nca::ndr::DataRep rep;
   rep.little_endian = (data[2] & 2) == 0;
   nca::ndr::Limits limits;
-  limits.max_alloc = 1 << 20;  // keep the fuzzer's memory bounded
+  limits.max_alloc = kMaxAlloc;
   std::span<const std::uint8_t> body(data + 3, size - 3);
 
   void* v = t.entry->create();
   nca::ndr::Pull p(body, syntax, rep, limits);
-  if (t.entry->pull(p, t.dir, v)) {
+  fuzz::AllocMeter meter;
+  meter.start();
+  bool pulled = t.entry->pull(p, t.dir, v);
+  meter.stop();
+  if (meter.peak() > kHeapBound) {
+    std::fprintf(stderr, "%s %s %s: a pull of %zu bytes used %zu bytes of heap (bound %zu; charged %zu)\n",
+                 t.file.c_str(), t.name.c_str(), t.kind.c_str(), body.size(), meter.peak(), kHeapBound,
+                 p.allocated());
+    std::abort();
+  }
+  if (pulled) {
     nca::ndr::Push out(syntax);
     t.entry->push(out, t.dir, v);
     // An [out] value whose sizes come from [in] values that this input never set may not

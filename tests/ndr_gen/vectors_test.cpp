@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "epmapper_ndr.h"
+#include "epmapper_types.h"
 #include "module_registry.h"
 #include "nca/ndr/ndr.h"
 
@@ -120,4 +122,42 @@ TEST_CASE("generated code matches Samba's bytes for every vector", "[ndr_gen][in
     e->print(pr, d, val.p);
     CHECK(pr.str().find(function ? v.entry : std::string(v.entry)) != std::string::npos);
   }
+}
+
+TEST_CASE("full pointers compare by value: epm_Map pulled twice from Samba's bytes", "[ndr_gen][interop]") {
+  // epm_Map's [in] object and map_tower and the towers of its [out] are full pointers
+  // (nca::ndr::Full). Two pulls of the same bytes hold different objects with equal pointees.
+  int seen = 0;
+  for (const auto& v : load()) {
+    if (v.file != "epmapper" || v.entry != "epm_Map" || v.order != "le") continue;
+    INFO("vector " << v.label);
+    auto syntax = v.syntax == "ndr64" ? nca::ndr::Syntax::ndr64 : nca::ndr::Syntax::ndr20;
+    const auto& in_bytes = v.dir == "in" ? v.bytes : v.context;
+    auto pull_twice = [&](epmapper::epm_Map& r) {
+      nca::ndr::Pull pi(in_bytes, syntax);
+      REQUIRE(epmapper::pull_in(pi, r));
+      if (v.dir == "out") {
+        nca::ndr::Pull po(v.bytes, syntax);
+        REQUIRE(epmapper::pull_out(po, r));
+      }
+    };
+    epmapper::epm_Map a, b;
+    pull_twice(a);
+    pull_twice(b);
+    CHECK(a == b);
+    if (v.dir == "in" && a.in.map_tower) {
+      CHECK_FALSE(a.in.map_tower.same_object(b.in.map_tower));
+      b.in.map_tower->tower_length ^= 1;  // a differing pointee
+      CHECK_FALSE(a.in == b.in);
+      b.in.map_tower = nullptr;           // non-null against null
+      CHECK_FALSE(a.in == b.in);
+    }
+    if (v.dir == "out" && !a.out.towers.empty()) {
+      REQUIRE(b.out.towers[0].twr);
+      b.out.towers[0].twr->tower_length ^= 1;
+      CHECK_FALSE(a.out == b.out);
+    }
+    ++seen;
+  }
+  CHECK(seen == 8);  // epm_map and epm_map_empty, in and out, NDR20 and NDR64
 }

@@ -3,11 +3,15 @@
 //
 //   ncadump [options] INTERFACE FUNCTION|TYPE in|out|struct [FILE]
 //
+// INTERFACE is a name, an IDL file stem or a UUID (Samba's <pipe|uuid>).
+//
 // It prints the value as ndr_print-like text or JSON, and with --validate re-encodes it and
 // compares the bytes. Exit status: 0 decoded (and validated), 1 the bytes did not decode or
 // re-encode to the same bytes, 2 usage or I/O problems.
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -30,7 +34,7 @@ constexpr int kExitUsage = 2;
 const char kUsage[] = R"(usage: ncadump [options] INTERFACE FUNCTION|TYPE in|out|struct [FILE]
 
 Decodes NDR data (stdin without FILE) with ncarpc's generated code and prints it.
-INTERFACE is an interface name (rpcecho) or IDL file stem; FUNCTION a name or an opnum.
+INTERFACE is an interface name (rpcecho), IDL file stem or UUID; FUNCTION a name or an opnum.
 
 options:
   --hex                  the input is hexadecimal text (whitespace ignored)
@@ -84,11 +88,22 @@ std::optional<std::vector<std::uint8_t>> read_input(const std::string& path, boo
   return out;
 }
 
+// INTERFACE as Samba's ndrdump takes it (<pipe|uuid>): the interface's name, its IDL file's
+// stem, or its UUID in any letter case.
+bool names_interface(const ncadump::Module& m, const ncadump::Interface& i, const std::string& iface) {
+  if (i.name == iface || m.file == iface) return true;
+  std::string_view u = i.uuid;
+  return !u.empty() && u.size() == iface.size() &&
+         std::equal(u.begin(), u.end(), iface.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
 const ncadump::Entry* find(const std::vector<const ncadump::Module*>& mods, const std::string& iface,
                            const std::string& name, bool function) {
   for (const auto* m : mods) {
     for (const auto& i : m->interfaces) {
-      if (i.name != iface && m->file != iface) continue;
+      if (!names_interface(*m, i, iface)) continue;
       const auto& table = function ? i.functions : i.types;
       for (size_t k = 0; k < table.size(); ++k) {
         if (table[k].name == name) return &table[k];

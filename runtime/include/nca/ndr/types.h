@@ -5,7 +5,8 @@
 //   [ref] T *p (embedded or top-level)       T                      (never null on the wire)
 //   [unique] T *p                            std::optional<T> when T cannot contain itself,
 //                                            else Unique<T>         (nullable, deep-copying box)
-//   [ptr] T *p  (full pointer)               Full<T> = std::shared_ptr<T>  (aliasing preserved)
+//   [ptr] T *p  (full pointer)               Full<T>: a std::shared_ptr<T> (aliasing preserved)
+//                                            comparing pointees
 //   [size_is(n)] T *p / T a[]                std::vector<T>, in std::optional<> when unique
 //   T a[N]                                   std::array<T, N>
 //   [string] char *, charset(DOS/UTF8/ASCII) std::string (bytes as sent)
@@ -19,6 +20,7 @@
 
 #include <array>
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -124,9 +126,30 @@ class Unique<T> {
 };
 
 // [ptr] full pointers: two pointers to the same object marshal as one referent id, and pull gives
-// back two shared_ptrs to one object.
+// back two pointers to one object. A Full<T> is a std::shared_ptr<T> (shared ownership, so that
+// aliasing survives) with value equality:
+//  - Copies are shallow: copying a value that holds a Full<T> shares the pointee, and a change
+//    through one copy is seen through the other (as with the aliases of one pulled value).
+//  - `a == b` compares pointees: both null, the same object, or both non-null with equal
+//    pointees. Two values pulled from the same bytes compare equal. `same_object()` asks for
+//    identity. Comparison recurses into the pointees; it does not terminate on a cyclic graph,
+//    which pull never produces (pointer_cycle) but a program can build.
 template <class T>
-using Full = std::shared_ptr<T>;
+class Full : public std::shared_ptr<T> {
+ public:
+  using std::shared_ptr<T>::shared_ptr;
+  Full() noexcept = default;
+  Full(std::shared_ptr<T> p) noexcept : std::shared_ptr<T>(std::move(p)) {}  // NOLINT: implicit
+
+  bool same_object(const Full& o) const noexcept { return this->get() == o.get(); }
+
+  friend bool operator==(const Full& a, const Full& b) {
+    if (a.get() == b.get()) return true;
+    if (!a || !b) return false;
+    return *a == *b;
+  }
+  friend bool operator==(const Full& a, std::nullptr_t) noexcept { return !a; }
+};
 
 // A GUID in its NDR layout (C706 appendix A: u32, u16, u16, then 8 bytes).
 struct Guid {
