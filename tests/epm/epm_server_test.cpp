@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 
+#include "epmapper_client.h"
 #include "epmapper_rpc.h"
 #include "mgmt_client.h"
 #include "nca/epm/database.h"
@@ -116,6 +117,38 @@ TEST_CASE("epm_server_registrant_association_owns_its_entries", "[epm][cn]") {
     registrant.reset();
     REQUIRE(loop.run_until([&] { return mapper.db.size() == 0; }));
     CHECK(dump(loop, ex, mapper.port).empty());
+  }
+  finish(loop);
+}
+
+// ept_mgmt_delete over the wire, as an administrator's tool uses it: look the entries up, hand
+// one tower back; only that entry goes, and a second delete finds nothing.
+TEST_CASE("epm_mgmt_delete_over_the_wire_removes_one_entry", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::cn::LoopExecutor ex(loop);
+    Mapper mapper(loop);
+    rpc::cn::ClientHandle registrant(ex, tcp(mapper.port));
+    REQUIRE(insert(loop, registrant, {mgmt_entry(4321), mgmt_entry(4322)}) == kEptOk);
+    rpc::cn::ClientHandle admin(ex, tcp(mapper.port));
+    epmapper::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
+    epmapper::Client client(admin, drive);
+    auto found = client.epm_Lookup(epmapper::RPC_C_EP_ALL_ELTS, nullptr, nullptr, epmapper::epm_VersionOption(1),
+                                   ndr::ContextHandle{}, 10);
+    REQUIRE(found);
+    REQUIRE(found->entries.size() == 2);
+    REQUIRE(found->entries[0].tower);
+    auto before = dump(loop, ex, mapper.port);  // the same stable order as the lookup's
+    REQUIRE(before.size() == 2);
+    auto deleted = client.epm_MgmtDelete(0, nullptr, found->entries[0].tower);
+    REQUIRE(deleted);
+    CHECK(*deleted == kEptOk);
+    auto left = dump(loop, ex, mapper.port);
+    REQUIRE(left.size() == 1);
+    CHECK(binding_from_tower(left[0].tower)->binding.endpoint() == binding_from_tower(before[1].tower)->binding.endpoint());
+    auto again = client.epm_MgmtDelete(0, nullptr, found->entries[0].tower);
+    REQUIRE(again);
+    CHECK(*again == kEptNoMoreEntries);  // ept_s_not_registered
   }
   finish(loop);
 }
