@@ -143,9 +143,6 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
       return 1;
     }
   }
-  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
-  std::cout.flush();
-
   // SIGINT / SIGTERM: deregister, then (once this loop has nothing left) close every thread's
   // Server and wait for them; each thread's loop finishes its disconnects and pending TestSleep
   // timers (a few seconds at most) before it ends.
@@ -156,6 +153,9 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
       executor.post([&] { mapper.reset(); });
     }, epm_call);
   });
+  // Printed once the signals are watched: whoever reads them may stop us at once.
+  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
+  std::cout.flush();
   loop.run();
   if (pool.size() > 1) {
     // Where the kernel sent the connections (SO_REUSEPORT hashes the 4-tuple), for whoever
