@@ -479,15 +479,25 @@ class UvListener final : public Listener {
 Result<std::unique_ptr<Listener>> listen_on(Loop& loop, Kind kind, const Address& local,
                                             AcceptCallback cb, const ListenOptions& options) {
   auto* core = new ListenerCore(loop, kind, std::move(cb), options);
-  if (Status s = init_handle(loop, kind, core->h); !s) {
+  sockaddr_storage ss;
+  if (kind == Kind::tcp) local.to_sockaddr(ss);
+  // SO_REUSEPORT must be set before bind(). libuv 1.44 has no flag for it (UV_TCP_REUSEPORT
+  // came in 1.49), so the socket is created now (uv_tcp_init_ex) and the option set on its fd.
+  Status init = kind == Kind::tcp && options.reuse_port
+                    ? Status::from_uv(uv_tcp_init_ex(loop.uv(), &core->h.tcp, ss.ss_family))
+                    : init_handle(loop, kind, core->h);
+  if (!init) {
     delete core;
-    return s;
+    return init;
   }
   int rc = 0;
   if (kind == Kind::tcp) {
-    sockaddr_storage ss;
-    local.to_sockaddr(ss);
-    rc = uv_tcp_bind(&core->h.tcp, reinterpret_cast<sockaddr*>(&ss), 0);
+    if (options.reuse_port) {
+      int one = 1;
+      if (::setsockopt(detail::handle_fd(&core->h.handle), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+        rc = uv_translate_sys_error(errno);
+    }
+    if (rc == 0) rc = uv_tcp_bind(&core->h.tcp, reinterpret_cast<sockaddr*>(&ss), 0);
   } else {
     rc = uv_pipe_bind(&core->h.pipe, local.path().c_str());
   }
@@ -566,6 +576,7 @@ Result<std::unique_ptr<Listener>> tcp_listen(Loop& loop, const Address& local, A
 Result<std::unique_ptr<Listener>> unix_listen(Loop& loop, const Address& path, AcceptCallback cb,
                                               const ListenOptions& options) {
   if (!path.is_unix()) return Status(Errc::invalid_argument, 0, "unix_listen needs a unix path");
+  if (options.reuse_port) return Status(Errc::invalid_argument, 0, "reuse_port is for TCP only");
   return listen_on(loop, Kind::pipe, path, std::move(cb), options);
 }
 

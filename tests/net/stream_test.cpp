@@ -36,6 +36,47 @@ TEST_CASE("tcp_listen_port_zero_reports_bound_port", "[stream][tcp]") {
   require_clean_close(loop);
 }
 
+TEST_CASE("tcp_listen_reuse_port_shares_one_port", "[stream][tcp]") {
+  Loop loop;
+  {
+    ListenOptions reuse;
+    reuse.reuse_port = true;
+    int accepted[2] = {0, 0};
+    auto first = tcp_listen(loop, Address::inet("ipv4", "127.0.0.1", 0).value(),
+                            [&](Status st, std::unique_ptr<Stream> s) { accepted[0] += st.ok() && s; }, reuse);
+    REQUIRE(first.ok());
+    Address where = first.value()->local_address();
+    REQUIRE(where.port() != 0);
+    // Without SO_REUSEPORT the port is taken.
+    auto plain = tcp_listen(loop, where, [](Status, std::unique_ptr<Stream>) {});
+    CHECK(plain.status() == Errc::system);
+    CHECK(plain.status().sys_code() == UV_EADDRINUSE);
+    auto second = tcp_listen(loop, where,
+                             [&](Status st, std::unique_ptr<Stream> s) { accepted[1] += st.ok() && s; }, reuse);
+    REQUIRE(second.ok());
+    CHECK(second.value()->local_address() == where);
+    // Every connection is accepted by one of the two (which one: the kernel's 4-tuple hash).
+    std::vector<std::unique_ptr<Stream>> clients;
+    for (int i = 0; i < 16; ++i) {
+      auto c = sync::tcp_connect(loop, where);
+      REQUIRE(c.ok());
+      clients.push_back(std::move(c).value());
+    }
+    REQUIRE(loop.run_until([&] { return accepted[0] + accepted[1] == 16; }, 5000));
+  }
+  require_clean_close(loop);
+}
+
+TEST_CASE("unix_listen_refuses_reuse_port", "[stream][unix]") {
+  Loop loop;
+  ListenOptions reuse;
+  reuse.reuse_port = true;
+  auto l = unix_listen(loop, Address::unix_path("/tmp/nca-net-reuse-port.sock").value(),
+                       [](Status, std::unique_ptr<Stream>) {}, reuse);
+  CHECK(l.status() == Errc::invalid_argument);
+  require_clean_close(loop);
+}
+
 TEST_CASE("tcp_connect_accept_exchange", "[stream][tcp]") {
   Loop loop;
   {

@@ -10,12 +10,19 @@
 // --self-test, answers one loopback call of every operation in process. Every server also
 // serves the management interface (built into nca::rpc::cn::Server).
 //
-// usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--epm BINDING] --listen BINDING...
+// With `--threads N` (default 1, 0: one per core) it serves on N threads, each with its own
+// loop, ServerCore, EchoService and Server (nca::rpc::cn::ServerPool): the TCP listeners share
+// their port (SO_REUSEPORT), ncalrpc is served by the first thread only; the bindings are
+// printed once, and at exit the connections each thread served, on stderr.
+//
+// usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--threads N] [--epm BINDING] --listen BINDING...
 //        ncaecho-server [--self-test]
 // exit status: 0 stopped by a signal (or self-test passed), 1 cannot listen / self-test failed,
 // 2 usage
 #include <chrono>
 #include <cstdlib>
+#include <future>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -32,12 +39,13 @@
 #include "nca/rpc/cn/client.h"
 #include "nca/rpc/cn/endpoint_resolver.h"
 #include "nca/rpc/cn/server.h"
+#include "nca/rpc/cn/server_pool.h"
 #include "nca/rpc/in_process_handle.h"
 #include "server_tool.h"
 
 namespace {
 
-const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--epm BINDING] --listen BINDING...
+const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N] [--threads N] [--epm BINDING] --listen BINDING...
        ncaecho-server [--self-test]
 
   --listen BINDING...  serve rpcecho on each binding, e.g. ncacn_ip_tcp:127.0.0.1[5000],
@@ -48,6 +56,9 @@ const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N
                        bindings; deregister on SIGINT/SIGTERM
   --ncalrpc-dir DIR    directory of ncalrpc sockets (default /tmp)
   --max-frag N         largest fragment (1432-65535, default 5840)
+  --threads N          serve on N threads, one event loop each (default 1; 0: one per core):
+                       TCP listeners share their port (SO_REUSEPORT), ncalrpc is served by the
+                       first thread, association groups span threads, context handles do not
   --self-test          without --listen: one in-process call of every operation
 )";
 
@@ -62,26 +73,38 @@ std::vector<nca::epm::Entry> epm_entries(const std::vector<nca::tools::Listening
   return entries;
 }
 
-int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig config,
-          const std::optional<std::string>& epm) {
+int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig config,
+          const std::optional<std::string>& epm, size_t threads) {
   using namespace nca;
-  net::Loop loop;
-  rpc::cn::LoopExecutor executor(loop);
-  rpc::ServerCore core;
-  ncaecho::EchoService service(executor);
-  if (!core.register_interface(rpcecho::server_interface(service))) {
-    std::cerr << "ncaecho-server: cannot register rpcecho\n";
-    return 1;
-  }
-  rpc::cn::Server server(loop, core, config);
-  std::vector<tools::Listening> listening;
+  std::vector<rpc::Binding> bindings;
   std::string error;
-  bool usage = false;
-  if (!tools::listen_all(server, bindings, listening, error, usage)) {
+  if (!tools::parse_listen_all(texts, bindings, error)) {
     std::cerr << "ncaecho-server: " << error << '\n';
-    return usage ? 2 : 1;
+    return 2;
   }
 
+  // The serving threads: each its own loop, ServerCore, EchoService and Server (ServerPool);
+  // this thread keeps a loop of its own for the signals and the endpoint mapper's connection.
+  rpc::cn::ServerPoolConfig pool_config;
+  pool_config.threads = threads;
+  pool_config.server = config;
+  rpc::cn::ServerPool pool(pool_config, [](rpc::cn::ServerPool::Thread& t) {
+    auto service = std::make_shared<ncaecho::EchoService>(t.executor);
+    t.state = service;
+    if (t.core.register_interface(rpcecho::server_interface(*service))) return true;
+    std::cerr << "ncaecho-server: cannot register rpcecho\n";
+    return false;
+  });
+  auto bound = pool.start(bindings);
+  if (!bound) {
+    std::cerr << "ncaecho-server: cannot listen: " << bound.status().message() << '\n';
+    return 1;
+  }
+  std::vector<tools::Listening> listening;
+  for (size_t i = 0; i < bindings.size(); ++i) listening.push_back(tools::reachable(bindings[i], (*bound)[i]));
+
+  net::Loop loop;
+  rpc::cn::LoopExecutor executor(loop);
   // --epm: register with the endpoint mapper over a connection kept open while serving (the
   // mapper drops our entries when it closes, see nca/epm/epmapper_server.h); deregister on stop.
   // No replace (RpcEpRegisterNoReplace): several instances may serve rpcecho side by side, and a
@@ -101,7 +124,11 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
       mb.set_endpoint(mb.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
     rpc::cn::ClientConfig cc;
     cc.ncalrpc_dir = config.ncalrpc_dir;
-    cc.stats = &core.stats();  // the registration calls are this server's calls out (mgmt inq_stats)
+    // The registration calls are this server's calls out (mgmt inq_stats), counted on thread 0's
+    // core, which lives until the pool is closed, after the mapper connection is gone.
+    std::promise<rpc::CallStats*> stats;
+    pool.post(0, [&stats](rpc::cn::ServerPool::Thread& t) { stats.set_value(&t.core.stats()); });
+    cc.stats = stats.get_future().get();
     mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
     std::optional<rpc::Result<uint32_t>> inserted;
     epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); },
@@ -116,20 +143,36 @@ int serve(const std::vector<std::string>& bindings, nca::rpc::cn::ServerConfig c
       return 1;
     }
   }
-  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
-  std::cout.flush();
-
-  // SIGINT / SIGTERM: deregister, stop listening, disconnect, let the loop finish (pending
-  // TestSleep timers still fire into the closed server, harmlessly, within their few seconds).
+  // SIGINT / SIGTERM: deregister, then (once this loop has nothing left) close every thread's
+  // Server and wait for them; each thread's loop finishes its disconnects and pending TestSleep
+  // timers (a few seconds at most) before it ends.
   tools::SignalWatch stop(loop, [&] {
-    server.close();
     if (!mapper) return;
     epm::delete_entries(*mapper, entries, [&](rpc::Result<uint32_t> r) {
       if (!r) std::cerr << "ncaecho-server: ept_delete: " << rpc::to_string(r.error()) << '\n';
       executor.post([&] { mapper.reset(); });
     }, epm_call);
   });
+  // Printed once the signals are watched: whoever reads them may stop us at once.
+  for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
+  std::cout.flush();
   loop.run();
+  if (pool.size() > 1) {
+    // Where the kernel sent the connections (SO_REUSEPORT hashes the 4-tuple), for whoever
+    // watches the load: one count per thread.
+    std::cerr << "ncaecho-server: connections per thread:";
+    for (size_t i = 0; i < pool.size(); ++i) {
+      std::promise<uint64_t> n;
+      pool.post(i, [&n](rpc::cn::ServerPool::Thread& t) { n.set_value(t.server->connections_accepted()); });
+      std::cerr << ' ' << n.get_future().get();
+    }
+    std::cerr << '\n';
+  }
+  pool.close();
+  if (net::Status st = pool.join(); !st) {
+    std::cerr << "ncaecho-server: a serving thread did not close cleanly: " << st.message() << '\n';
+    return 1;
+  }
   return 0;
 }
 
@@ -160,6 +203,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> bindings;
   std::optional<std::string> epm;
   nca::rpc::cn::ServerConfig config;
+  size_t threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--self-test") {
@@ -177,6 +221,14 @@ int main(int argc, char** argv) {
         return 2;
       }
       config.max_frag = uint16_t(n);
+    } else if (a == "--threads" && i + 1 < argc) {
+      char* end = nullptr;
+      long n = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || n < 0 || n > 1024) {
+        std::cerr << "ncaecho-server: --threads must be 0-1024\n";
+        return 2;
+      }
+      threads = size_t(n);
     } else if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return 0;
@@ -191,6 +243,6 @@ int main(int argc, char** argv) {
     std::cerr << "ncaecho-server: --listen needs at least one binding\n" << kUsage;
     return 2;
   }
-  if (listen) return serve(bindings, config, epm);
+  if (listen) return serve(bindings, config, epm, threads);
   return self_test(run_self_test);
 }

@@ -80,7 +80,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   ServerConfig config;
   std::vector<std::unique_ptr<net::Listener>> listeners;
   std::map<uint64_t, std::shared_ptr<ServerConnection>> connections;
-  uint64_t next_connection = 1;
+  uint64_t next_connection = 1;  // also counts the connections accepted (minus one)
   // The groups this Server has connections in: the shared id, this core's association.
   std::map<uint32_t, Group> groups;
   bool closed = false;
@@ -658,11 +658,14 @@ net::Result<net::Address> Server::listen(const Binding& binding) {
 net::Result<net::Address> Server::listen_tcp(const net::Address& local) {
   std::weak_ptr<Impl> weak = impl_;
   auto port = std::make_shared<std::string>();
+  net::ListenOptions options;
+  options.reuse_port = impl_->config.reuse_port;
   auto l = net::tcp_listen(impl_->loop, local,
                            [weak, port](net::Status st, std::unique_ptr<net::Stream> s) {
                              auto impl = weak.lock();
                              if (impl && st.ok() && s) impl->accept(std::move(s), "ncacn_ip_tcp", *port);
-                           });
+                           },
+                           options);
   if (!l) return l.status();
   net::Address bound = (*l)->local_address();
   *port = std::to_string(bound.port());
@@ -700,6 +703,7 @@ void Server::close() {
 }
 
 size_t Server::connection_count() const { return impl_->connections.size(); }
+uint64_t Server::connections_accepted() const { return impl_->next_connection - 1; }
 size_t Server::queued_write_bytes() const {
   size_t n = 0;
   for (auto& [id, c] : impl_->connections) n += c->queued_write_bytes();

@@ -12,6 +12,8 @@ CHECK is one of:
   smbtorture-ncalrpc-options  the same three over ncalrpc: [NAME,bigendian], [NAME,validate]
                       and UUID@ncalrpc:[NAME]; the three runs go in parallel (each full run
                       sleeps ~3 s in echo.sleep)
+  smbtorture-threads  ncaecho-server --threads 2 (one TCP port, two loops): rpc.echo quick and
+                      full, four echo.sleep runs at once; both threads must have served
   samba               Samba's Python bindings calling every operation they can (not TestEnum,
                       not TestDoublePointer: see PEERS.md), over ncacn_ip_tcp and ncalrpc
   client              ncaecho-client (our generated client on the cn engine) over ncacn_ip_tcp
@@ -43,10 +45,12 @@ def check(cond, what):
 class EchoServer:
     """ncaecho-server --listen BINDING...: prints one reachable binding per line, stops on SIGTERM."""
 
-    def __init__(self, binary, bindings):
+    def __init__(self, binary, bindings, options=(), capture_stderr=False):
         self.dir = tempfile.mkdtemp(prefix="ncaecho_interop_")
-        self.proc = subprocess.Popen([binary, "--ncalrpc-dir", self.dir, "--listen", *bindings],
-                                     stdout=subprocess.PIPE, text=True)
+        self.stderr = ""
+        self.proc = subprocess.Popen([binary, "--ncalrpc-dir", self.dir, *options, "--listen", *bindings],
+                                     stdout=subprocess.PIPE, text=True,
+                                     stderr=subprocess.PIPE if capture_stderr else None)
         self.bindings = [self.proc.stdout.readline().strip() for _ in bindings]
         if not all(self.bindings):
             self.proc.kill()
@@ -56,7 +60,9 @@ class EchoServer:
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout=15)
+            _, err = self.proc.communicate(timeout=15)
+            self.stderr = err or ""
+            rc = self.proc.returncode
         except subprocess.TimeoutExpired:
             self.proc.kill()
             rc = "killed"
@@ -81,6 +87,41 @@ def smbtorture(server, binding, quick):
     for t in SUBTESTS:
         want = "skip" if quick and t == "echo.sleep" else "success"
         check(status.get(t) == want, "smbtorture %s %s: %s" % (binding, t, status.get(t)))
+
+
+def sleep_only(binding):
+    """smbtorture rpc.echo.echo.sleep alone: TestSleep on two connections of one association group."""
+    cmd = ["smbtorture", binding, "-U%", "-k", "no", "rpc.echo.echo.sleep"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    verdicts = re.findall(r"^(success|failure|skip|error|xfail|uxsuccess): (\S+)", p.stdout, re.M)
+    ok = p.returncode == 0 and verdicts == [("success", "echo.sleep")]
+    if not ok:
+        print(p.stdout[-4000:], p.stderr[-2000:], flush=True)
+    check(ok, "smbtorture %s echo.sleep alone: %r (rc %d)" % (binding, verdicts, p.returncode))
+
+
+def threads(server_bin):
+    """ncaecho-server --threads 2: rpc.echo quick and full, then four echo.sleep runs at once (each
+    joins an association group from a second connection, which the kernel's SO_REUSEPORT hash
+    sends to either thread). 11 connections in all: the server's per-thread counts must show both
+    threads served (the chance that the hash picks one thread for all 11 is 2^-10)."""
+    from concurrent.futures import ThreadPoolExecutor
+    s = EchoServer(server_bin, ["ncacn_ip_tcp:127.0.0.1[0]"], options=["--threads", "2"], capture_stderr=True)
+    try:
+        b = s.bindings[0]
+        smbtorture(s, b, quick=True)
+        smbtorture(s, b, quick=False)
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(sleep_only, [b] * 4))
+    finally:
+        s.stop()
+    print(s.stderr, end="", flush=True)
+    m = re.search(r"connections per thread: (\d+) (\d+)$", s.stderr, re.M)
+    check(m is not None, "server reports connections per thread")
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        check(a + b == 11, "11 connections served (%d + %d)" % (a, b))
+        check(a > 0 and b > 0, "both threads served connections (%d, %d)" % (a, b))
 
 
 def run_smbtorture(server_bin, listen, make_bindings, quick, parallel=False):
@@ -185,6 +226,8 @@ def main():
                        lambda b: [with_option(b, "bigendian"), with_option(b, "validate"),
                                   "01234567-89ab-cdef-0123-456789abcdef@" + b], quick=False,
                        parallel=True)
+    elif what == "smbtorture-threads":
+        threads(server_bin)
     elif what == "samba":
         samba_client(server_bin)
     elif what == "client":

@@ -83,6 +83,12 @@ class Listener {
 struct ListenOptions {
   int backlog = 128;
   bool nodelay = true;  // TCP_NODELAY on accepted TCP streams
+  // TCP only: SO_REUSEPORT, set before bind, so that several listeners (each on its own loop and
+  // thread) bind the same address and port and the kernel spreads new connections among them
+  // (Linux hashes the 4-tuple). Every one of them must set it, and they must belong to the same
+  // effective user; any other process of that user that sets it may join them. unix_listen
+  // refuses it (Errc::invalid_argument): a unix path cannot be bound twice.
+  bool reuse_port = false;
 };
 
 // Listens on an inet address (port 0: the kernel chooses; see local_address()).

@@ -33,7 +33,8 @@
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
 // several cores, run one Server (with its own ServerCore and listeners) per thread and loop, all
-// given the same AssociationGroups so that a client's connections may land on any of them.
+// given the same AssociationGroups so that a client's connections may land on any of them, and
+// ServerConfig::reuse_port so that they share one TCP port; ServerPool (server_pool.h) does that.
 // Lifetime: the Loop and the ServerCore must outlive the Server. Destroying the Server (or
 // close()) stops its listeners and disconnects every connection; calls still held by handlers
 // then complete harmlessly (their replies are dropped).
@@ -119,6 +120,11 @@ struct ServerConfig {
   std::function<bool(const CallerContext&)> allow_remote_stop;
   // Groups shared with the Servers of other threads; null: this Server's own.
   std::shared_ptr<AssociationGroups> groups;
+  // ncacn_ip_tcp listeners set SO_REUSEPORT (net::ListenOptions::reuse_port), so that the
+  // Servers of several threads listen on one address and port and the kernel spreads the
+  // connections among them (ServerPool sets it when it runs more than one thread). Any process of
+  // the same user that sets it too may share the port. No effect on ncalrpc.
+  bool reuse_port = false;
 };
 
 class Server {
@@ -129,7 +135,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Listens on a string binding: "ncacn_ip_tcp:[host][port]" (empty host: 0.0.0.0; an IPv6
-  // literal such as "::" or "::1" listens on IPv6; no port or port 0: the kernel chooses) or
+  // literal such as "::" or "::1" listens on IPv6; no port or port 0: the kernel chooses; with
+  // ServerConfig::reuse_port, a port another Server of this process listens on is shared) or
   // "ncalrpc:[NAME]" (a unix socket at ncalrpc_dir/NAME). Returns the bound address (with the
   // chosen port). Errc::invalid_argument for other protocol sequences or a missing ncalrpc name.
   net::Result<net::Address> listen(const Binding& binding);
@@ -147,6 +154,9 @@ class Server {
   void close();
 
   size_t connection_count() const;
+  // Connections served since the Server was made (accepted, or given to serve()); refused ones
+  // (max_connections, after close()) are not counted.
+  uint64_t connections_accepted() const;
   // Reply bytes queued on all connections, not yet taken by the transport.
   size_t queued_write_bytes() const;
   // Association groups this Server's connections are in.
