@@ -123,6 +123,20 @@ TEST_CASE("cn_interleaved_calls_on_one_connection", "[cn]") {
   }
 }
 
+TEST_CASE("cn_calls_on_two_interfaces_before_the_bind", "[cn]") {
+  // A server accepts one new presentation context per bind or alter_context (Windows, Samba,
+  // ours): the client negotiates the second interface in an alter_context of its own.
+  Fixture f;
+  auto& c = f.client();
+  auto a = f.start(c, rpcecho_spec(), 0, addone_in(1));
+  auto b = f.start(c, ndr64echo_spec(), 0, {});
+  f.run_until([&] { return a->has_value() && b->has_value(); });
+  REQUIRE((*a)->ok());
+  CHECK(read_u32(***a) == 2u);
+  REQUIRE((*b)->ok());
+  CHECK(c.transfer_syntax(kNdr64Echo) == rpc::kNdr64);
+}
+
 TEST_CASE("cn_calls_complete_out_of_order", "[cn]") {
   Fixture f;
   auto& c = f.client();
