@@ -261,7 +261,10 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     return out;
   }
 
-  // Proposes contexts for every waiting call's interface that has none yet.
+  // Proposes contexts for the first waiting call's interface that has none yet; the others
+  // follow in alter_contexts of their own, since servers accept at most one new presentation
+  // context per bind or alter_context (Windows, Samba and ours refuse the rest with
+  // proposed_transfer_syntaxes_not_supported).
   void send_bind(PduType type) {
     BindBody body;
     body.max_xmit_frag = config.max_frag;
@@ -274,7 +277,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
       const InterfaceSpec& spec = *w.request.interface;
       if (contexts.count(spec.id) || !seen.insert(spec.id).second) continue;
       auto& list = contexts[spec.id];
-      // One context per transfer syntax, as Windows proposes them: the server may accept each.
+      // One context per transfer syntax, as Windows proposes them: the server accepts one.
       for (const SyntaxId& ts : offered_syntaxes(spec)) {
         uint16_t id = next_context++;
         list.push_back(CtxState{CtxState::proposed, id, ts, {}});
@@ -284,7 +287,9 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
       if (list.empty()) {
         list.push_back(CtxState{CtxState::rejected, 0, {}, Status::ndr(0, "interface " +
             std::string(spec.name) + " offers no transfer syntax this engine speaks")});
+        continue;
       }
+      break;
     }
     if (type == PduType::bind && config.features) {
       uint16_t id = next_context++;
@@ -519,7 +524,9 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     // A reply to an abandoned call: dropped.
     if (it == active.end()) return;
     Active& a = it->second;
-    if (pdu.header.has(kPfcFirstFrag) == a.started || body.context_id != a.context_id)
+    // Windows and Samba answer with the low 8 bits of the context id (context 0xffff: 0xff).
+    bool same_context = body.context_id == a.context_id || body.context_id == (a.context_id & 0xff);
+    if (pdu.header.has(kPfcFirstFrag) == a.started || !same_context)
       return protocol_failure("response fragments out of order for call " +
                               std::to_string(pdu.header.call_id));
     if (!a.started) {

@@ -286,7 +286,16 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   void handle_fragment(ByteView frag) {
     // accept_header() checked version and frag_length already.
     auto decoded = decode(frag);
-    if (!decoded) return protocol_error(decoded.error().call_id);
+    if (!decoded) {
+      // A bind whose auth_length points outside it: bind_nak protocol_version_not_supported, as
+      // Windows and Samba answer a bind that fails their header checks (raw_protocol's
+      // test_invalid_auth_noctx); any other undecodable PDU is a protocol error.
+      auto h = peek_header(frag);
+      if (h && h->type == PduType::bind && h->auth_length != 0 &&
+          size_t(kHeaderSize) + kAuthTrailerSize + h->auth_length > frag.size())
+        return bind_nak(h->call_id, BindNakReason::protocol_version_not_supported);
+      return protocol_error(decoded.error().call_id);
+    }
     Pdu& pdu = *decoded;
 
     switch (pdu.header.type) {
@@ -304,9 +313,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
         return;
       }
       case PduType::orphaned:
-        // The client will not read the reply: the handler is told, the reply dropped.
+        // The client will not read the reply of a running call: the handler is told, the reply
+        // dropped. A call still being reassembled goes on as after a co_cancel (advisory): its
+        // remaining fragments are taken and it is answered, as Windows and Samba do
+        // (raw_protocol's test_orphaned_request_after_first_last); an orphaned for no call is
+        // ignored.
         if (!bound_) return protocol_error(pdu.header.call_id);
-        assembling_.erase(pdu.header.call_id);
         if (in_flight_.count(pdu.header.call_id)) orphaned_.insert(pdu.header.call_id);
         cancel_call(pdu.header.call_id);
         return;
@@ -329,47 +341,66 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     }
   }
 
-  // One presentation context: the entry of bind_ack/alter_context_resp that answers it.
-  ContextResultEntry negotiate(const PresentationContext& pc, bool allow_features) {
-    ContextResultEntry e;
-    e.result = ContextResult::provider_rejection;
-    if (allow_features && !pc.transfer_syntaxes.empty()) {
-      if (auto offered = bind_time_features(pc.transfer_syntaxes.front())) {
-        e.result = ContextResult::negotiate_ack;
-        e.reason = uint16_t(*offered & config_.features);
-        features_ = e.reason;
-        return e;
-      }
-    }
-    auto existing = contexts_.find(pc.context_id);
-    const ServerInterface* iface = core_.find_interface(pc.abstract_syntax);
-    if (!iface) {
-      e.reason = uint16_t(ProviderReason::abstract_syntax_not_supported);
-      return e;
-    }
-    const auto& ours = iface->spec->transfer_syntaxes;
-    for (const SyntaxId& ts : pc.transfer_syntaxes) {
-      if (std::find(ours.begin(), ours.end(), ts) == ours.end()) continue;
-      if (existing != contexts_.end()) {
-        // C706: a context id, once accepted, keeps its syntaxes for the association's lifetime.
-        if (existing->second.abstract != pc.abstract_syntax || existing->second.transfer != ts) {
-          e.reason = uint16_t(ProviderReason::not_specified);
-          return e;
+  // How a bind or alter_context's list of presentation contexts ends.
+  enum class Negotiation {
+    ok,               // answer with the results
+    protocol_error,   // a context without transfer syntaxes, or changing an accepted one
+    second_features,  // a second bind-time feature context in one bind
+    over_limit,       // a new context beyond max_contexts
+  };
+
+  // Answers a bind's or alter_context's contexts, as Windows does (Samba's raw_protocol tests,
+  // checked against samba-dcerpcd 4.17): at most one presentation context per PDU is accepted,
+  // the first (in the client's order) whose abstract syntax we serve with a transfer syntax in
+  // common, whether it is new or one accepted before; every later one is rejected with
+  // proposed_transfer_syntaxes_not_supported (an existing context so rejected stays usable).
+  // A context with no transfer syntax, or one that names an accepted context id with another
+  // abstract or transfer syntax (C706: a context keeps its syntaxes for the association's life),
+  // fails the whole PDU. Only a bind may carry the bind-time feature context (MS-RPCE
+  // 3.3.1.5.3), at most one.
+  Negotiation negotiate(const std::vector<PresentationContext>& offered, bool is_bind,
+                        std::vector<ContextResultEntry>& results) {
+    bool accepted_one = false;
+    bool features_seen = false;
+    for (const PresentationContext& pc : offered) {
+      if (pc.transfer_syntaxes.empty()) return Negotiation::protocol_error;
+      ContextResultEntry& e = results.emplace_back();
+      e.result = ContextResult::provider_rejection;
+      if (is_bind) {
+        if (auto offer = bind_time_features(pc.transfer_syntaxes.front())) {
+          if (features_seen) return Negotiation::second_features;
+          features_seen = true;
+          e.result = ContextResult::negotiate_ack;
+          e.reason = uint16_t(*offer & config_.features);
+          features_ = e.reason;
+          continue;
         }
-      } else if (contexts_.size() >= config_.max_contexts) {
-        // The whole negotiation is refused (on_bind/on_alter_context send the bind_nak).
-        over_context_limit_ = true;
-        e.reason = uint16_t(ProviderReason::local_limit_exceeded);
-        return e;
       }
-      contexts_[pc.context_id] = Context{pc.abstract_syntax, ts};
+      const ServerInterface* iface = core_.find_interface(pc.abstract_syntax);
+      if (!iface) {
+        e.reason = uint16_t(ProviderReason::abstract_syntax_not_supported);
+        continue;
+      }
+      e.reason = uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported);
+      const auto& ours = iface->spec->transfer_syntaxes;
+      auto ts = std::find_first_of(pc.transfer_syntaxes.begin(), pc.transfer_syntaxes.end(),
+                                   ours.begin(), ours.end());
+      if (ts == pc.transfer_syntaxes.end()) continue;
+      auto existing = contexts_.find(pc.context_id);
+      if (existing != contexts_.end() &&
+          (existing->second.abstract != pc.abstract_syntax || existing->second.transfer != *ts))
+        return Negotiation::protocol_error;
+      if (accepted_one) continue;
+      if (existing == contexts_.end()) {
+        if (contexts_.size() >= config_.max_contexts) return Negotiation::over_limit;
+        contexts_[pc.context_id] = Context{pc.abstract_syntax, *ts};
+      }
+      accepted_one = true;
       e.result = ContextResult::acceptance;
       e.reason = 0;
-      e.transfer_syntax = ts;
-      return e;
+      e.transfer_syntax = *ts;
     }
-    e.reason = uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported);
-    return e;
+    return Negotiation::ok;
   }
 
   // Without a security provider every association is unauthenticated, and an auth trailer on a
@@ -391,26 +422,35 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     const auto& body = std::get<BindBody>(pdu.body);
     if (body.contexts.empty()) return bind_nak(call_id, BindNakReason::not_specified);
     if (pdu.auth) return bind_nak(call_id, bind_auth_refusal(*pdu.auth));
+    BindAckBody ack;
+    switch (negotiate(body.contexts, true, ack.results)) {
+      case Negotiation::ok:
+        break;
+      case Negotiation::over_limit:
+        // MS-RPCE 3.3.3.5.5: a context beyond the limit refuses the negotiation.
+        return bind_nak(call_id, BindNakReason::local_limit_exceeded);
+      default:  // raw_protocol's test_no_auth_presentation_ctx_invalid2, _bind_time_twice
+        return bind_nak(call_id, BindNakReason::not_specified);
+    }
     auto server = server_.lock();
     if (!server) return;
     auto group = server->join_group(body.assoc_group_id);
     if (!group) return bind_nak(call_id, BindNakReason::not_specified);
     group_ = group;
     bound_ = true;
+    conc_mpx_ = pdu.header.has(kPfcConcMpx);
     // Fragments are symmetric after negotiation, as Samba and Windows do.
     max_xmit_ = max_recv_ = negotiated_frag(body.max_xmit_frag, body.max_recv_frag, config_.max_frag);
 
-    BindAckBody ack;
     ack.max_xmit_frag = max_xmit_;
     ack.max_recv_frag = max_recv_;
     ack.assoc_group_id = *group_;
     ack.secondary_address = secondary_;
-    for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, true));
-    // MS-RPCE 3.3.3.5.5: a context beyond the limit refuses the negotiation with a bind_nak.
-    if (over_context_limit_) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
     Encoder enc;
-    uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
-    if (pdu.header.has(kPfcConcMpx)) flags |= kPfcConcMpx;
+    // CONC_MPX and SUPPORT_HEADER_SIGN (the bind's meaning of 0x04) are echoed when asked for,
+    // as Windows does (raw_protocol's test_no_auth_request_bind_pfc_*).
+    uint8_t flags = kPfcFirstFrag | kPfcLastFrag |
+                    (pdu.header.flags & (kPfcConcMpx | kPfcSupportHeaderSign));
     encode_bind_ack(enc, PduType::bind_ack, flags, call_id, ack);
     send(std::move(enc.out));
   }
@@ -421,13 +461,19 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     if (pdu.auth) return refuse_auth(pdu, 0, true);
     const auto& body = std::get<BindBody>(pdu.body);
     BindAckBody ack;
+    // No context at all, a context without transfer syntaxes, one changing an accepted context:
+    // fault nca_s_proto_error (did_not_execute, context 0), then disconnect, as Windows and
+    // Samba (raw_protocol's test_alter_no_auth_no_ctx, test_no_auth_presentation_ctx_invalid3).
+    Negotiation n = body.contexts.empty() ? Negotiation::protocol_error
+                                          : negotiate(body.contexts, false, ack.results);
+    if (n == Negotiation::over_limit) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
+    if (n != Negotiation::ok) return protocol_error(call_id);
     ack.max_xmit_frag = max_xmit_;
     ack.max_recv_frag = max_recv_;
     ack.assoc_group_id = *group_;
-    for (const auto& pc : body.contexts) ack.results.push_back(negotiate(pc, false));
-    if (over_context_limit_) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
     Encoder enc;
-    encode_bind_ack(enc, PduType::alter_context_resp, kPfcFirstFrag | kPfcLastFrag, call_id, ack);
+    uint8_t flags = kPfcFirstFrag | kPfcLastFrag | (pdu.header.flags & kPfcSupportHeaderSign);
+    encode_bind_ack(enc, PduType::alter_context_resp, flags, call_id, ack);
     send(std::move(enc.out));
   }
 
@@ -441,6 +487,23 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     if (h.has(kPfcFirstFrag)) {
       // A call id is in use until its reply is sent.
       if (it != assembling_.end() || in_flight_.count(h.call_id)) return protocol_error(h.call_id);
+      if (!assembling_.empty()) {
+        // A new call while another is being reassembled, as Windows answers it (raw_protocol's
+        // test_orphaned_request_after_first_*no_last): without concurrent multiplexing the call
+        // being reassembled is faulted (its context, not did_not_execute); with it, the new
+        // call's fragments may interleave, but one on an unknown context is a protocol error
+        // (context 0), not the unk_if it would get alone. Then disconnect.
+        if (!conc_mpx_) {
+          const auto& [pending_id, pending] = *assembling_.begin();
+          send_fault(pending_id, pending.context_id, static_cast<uint32_t>(FaultCode::proto_error),
+                     false);
+          return close_after_writes();
+        }
+        if (!contexts_.count(body.context_id)) {
+          send_fault(h.call_id, 0, static_cast<uint32_t>(FaultCode::proto_error), false);
+          return close_after_writes();
+        }
+      }
       if (assembling_.size() + in_flight_.size() >= config_.max_calls_in_flight) {
         if (h.has(kPfcLastFrag))
           send_fault(h.call_id, body.context_id,
@@ -490,7 +553,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   void dispatch(uint32_t call_id, Incoming in) {
     auto ctx = contexts_.find(in.context_id);
     if (ctx == contexts_.end()) {
-      send_fault(call_id, in.context_id, static_cast<uint32_t>(FaultCode::unk_if), true);
+      // Context 0 in the fault: the request's context id names nothing (Windows, Samba;
+      // raw_protocol's test_no_auth_presentation_ctx_invalid1, test_assoc_group_ok1).
+      send_fault(call_id, 0, static_cast<uint32_t>(FaultCode::unk_if), true);
       return;
     }
     auto server = server_.lock();
@@ -532,13 +597,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     send_response(call_id, context_id, std::move(reply.stub));
   }
 
-  // Headers and stub go out in one gathered write, without copying the stub.
+  // Headers and stub go out in one gathered write, without copying the stub. A response carries
+  // the low 8 bits of the request's context id, as Windows and Samba 4.17 answer (a request on
+  // context 0xffff is answered on 0xff: raw_protocol's test_orphaned_*; faults keep all 16).
   void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
     if (closed_) return;
     auto pdu = writer_->make();
     detail::fragment(*pdu, std::move(stub), max_xmit_, kResponseHeaderSize,
                      [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                       encode_response_head(enc, flags, call_id, alloc_hint, context_id, n);
+                       encode_response_head(enc, flags, call_id, alloc_hint, context_id & 0xff, n);
                      });
     CallStats::count(core_.stats().pkts_out, pdu->fragments);
     writer_->send(std::move(pdu));
@@ -563,7 +630,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   uint16_t max_xmit_ = kMinFragSize;
   uint16_t max_recv_ = kMinFragSize;
   uint16_t features_ = 0;
-  bool over_context_limit_ = false;  // a bind/alter_context asked for more than max_contexts
+  bool conc_mpx_ = false;  // the bind asked for concurrent multiplexing (PFC_CONC_MPX)
   std::optional<uint32_t> group_;
   std::map<uint16_t, Context> contexts_;
   std::map<uint32_t, Incoming> assembling_;

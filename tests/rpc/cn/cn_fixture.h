@@ -122,10 +122,11 @@ struct RawPeer {
     if (pdu.ok()) UNSCOPED_INFO("unexpected PDU type " << int(pdu->data()[2]));
     return !pdu.ok() && (pdu.status() == net::Errc::eof || pdu.status() == net::Errc::system);
   }
-  void bind(const rpc::SyntaxId& iface = kRpcEcho, uint32_t call_id = 1) {
+  // `flags`: the bind's pfc_flags; add rpc::cn::kPfcConcMpx to interleave calls' fragments.
+  void bind(const rpc::SyntaxId& iface = kRpcEcho, uint32_t call_id = 1, uint8_t flags = 3) {
     rpc::cn::Encoder enc;
     rpc::cn::BindBody b{5840, 5840, 0, {{0, iface, {rpc::kNdr20}}}};
-    rpc::cn::encode_bind(enc, rpc::cn::PduType::bind, 3, call_id, b);
+    rpc::cn::encode_bind(enc, rpc::cn::PduType::bind, flags, call_id, b);
     send(enc.out);
     auto ack = receive();
     REQUIRE(ack.header.type == rpc::cn::PduType::bind_ack);

@@ -42,8 +42,8 @@ TEST_CASE("cn_addone_and_echodata", "[cn]") {
   CHECK(c.bound());
   CHECK(c.assoc_group_id() != 0);
   CHECK(c.transfer_syntax(kRpcEcho) == rpc::kNdr20);
-  // We offered both features; the server keeps connections on orphan, nothing else.
-  CHECK(c.features() == rpc::cn::kFeatureKeepConnectionOnOrphan);
+  // We offered both features; the server accepts both, as Windows does.
+  CHECK(c.features() == (rpc::cn::kFeatureKeepConnectionOnOrphan | 1));
   for (size_t n : {0, 1, 7, 8, 1000, 5000, 70000}) check_echo(f, c, n);
 }
 
@@ -121,6 +121,20 @@ TEST_CASE("cn_interleaved_calls_on_one_connection", "[cn]") {
     REQUIRE((*slot)->ok());
     CHECK(read_conformant_bytes(***slot) == data);
   }
+}
+
+TEST_CASE("cn_calls_on_two_interfaces_before_the_bind", "[cn]") {
+  // A server accepts one new presentation context per bind or alter_context (Windows, Samba,
+  // ours): the client negotiates the second interface in an alter_context of its own.
+  Fixture f;
+  auto& c = f.client();
+  auto a = f.start(c, rpcecho_spec(), 0, addone_in(1));
+  auto b = f.start(c, ndr64echo_spec(), 0, {});
+  f.run_until([&] { return a->has_value() && b->has_value(); });
+  REQUIRE((*a)->ok());
+  CHECK(read_u32(***a) == 2u);
+  REQUIRE((*b)->ok());
+  CHECK(c.transfer_syntax(kNdr64Echo) == rpc::kNdr64);
 }
 
 TEST_CASE("cn_calls_complete_out_of_order", "[cn]") {

@@ -69,11 +69,14 @@ TEST_CASE("cn_server_bind_answers_per_context", "[cn]") {
   CHECK(b.results[1].reason == uint16_t(ProviderReason::abstract_syntax_not_supported));
   CHECK(b.results[2].result == ContextResult::provider_rejection);
   CHECK(b.results[2].reason == uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported));
-  CHECK(b.results[3].result == ContextResult::acceptance);
-  CHECK(b.results[3].transfer_syntax == kNdr20);
-  CHECK(b.results[4].transfer_syntax == kNdr64);
+  // One presentation context per bind, as Windows and Samba: the later ones are refused with
+  // proposed_transfer_syntaxes_not_supported, however acceptable.
+  for (size_t i : {3, 4}) {
+    CHECK(b.results[i].result == ContextResult::provider_rejection);
+    CHECK(b.results[i].reason == uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported));
+  }
   CHECK(b.results[5].result == ContextResult::negotiate_ack);
-  CHECK(b.results[5].reason == kFeatureKeepConnectionOnOrphan);
+  CHECK(b.results[5].reason == 3);  // both features, as Windows accepts them
   // A request on a rejected context: fault nca_s_unk_if, did not execute, connection stays.
   p.send(request(2, 1, 0, addone_in(1)));
   auto fault = p.receive();
@@ -392,6 +395,119 @@ TEST_CASE("cn_server_orphaned_call_gets_no_reply", "[cn]") {
   CHECK(r.header.call_id == 2);  // call 1's reply never came
 }
 
+TEST_CASE("cn_server_answers_as_windows_in_raw_protocol_edge_cases", "[cn]") {
+  // What Samba's raw_protocol tests (written against Windows) and samba-dcerpcd 4.17 answer.
+  Fixture f;
+  RawPeer p(f);
+  Encoder orphaned;
+  encode_empty(orphaned, PduType::orphaned, kPfcFirstFrag | kPfcLastFrag, 1);
+  SECTION("an orphaned during reassembly is advisory: the call is answered") {
+    p.bind();
+    p.send(request(1, 0, 0, addone_in(1), kPfcFirstFrag));
+    p.send(orphaned.out);
+    p.send(request(1, 0, 0, {}, kPfcLastFrag));
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::response);
+    CHECK(r.header.call_id == 1);
+  }
+  SECTION("without concurrent multiplexing, a new call during reassembly faults the pending one") {
+    p.bind();
+    p.send(request(1, 0, 0, addone_in(1), kPfcFirstFrag));
+    p.send(request(2, 0, 0, addone_in(1)));
+    auto r = p.receive();
+    const auto& fb = expect_fault(r, rpc::FaultCode::proto_error);
+    CHECK(r.header.call_id == 1);
+    CHECK_FALSE(r.header.has(kPfcDidNotExecute));
+    CHECK(fb.context_id == 0);
+    CHECK(p.closed_by_server());
+  }
+  SECTION("with it, a new call on an unknown context during reassembly is a protocol error") {
+    p.bind(kRpcEcho, 1, 3 | kPfcConcMpx);
+    p.send(request(1, 0, 0, addone_in(1), kPfcFirstFrag));
+    p.send(request(2, 9, 0, addone_in(1)));
+    auto r = p.receive();
+    expect_fault(r, rpc::FaultCode::proto_error);
+    CHECK(r.header.call_id == 2);
+    CHECK(p.closed_by_server());
+  }
+  SECTION("a request on an unknown context: unk_if on context 0, the connection stays") {
+    p.bind();
+    p.send(request(2, 0x1234, 0, addone_in(1)));
+    auto r = p.receive();
+    CHECK(expect_fault(r, rpc::FaultCode::unk_if).context_id == 0);
+    p.send(request(3, 0, 0, addone_in(1)));
+    CHECK(p.receive().header.type == PduType::response);
+  }
+  SECTION("a response carries the low 8 bits of the context id") {
+    p.send(bind_pdu({5840, 5840, 0, {{0xffff, kRpcEcho, {kNdr20}}}}));
+    REQUIRE(p.receive().header.type == PduType::bind_ack);
+    p.send(request(2, 0xffff, 0, addone_in(1)));
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::response);
+    CHECK(std::get<ResponseBody>(r.body).context_id == 0xff);
+  }
+  SECTION("one new context per alter_context; an existing one refused there stays usable") {
+    p.bind();
+    p.send(bind_pdu({5840, 5840, 0, {{1, kRpcEcho, {kNdr20}}, {0, kRpcEcho, {kNdr20}}}},
+                    PduType::alter_context, 2));
+    auto a = p.receive();
+    REQUIRE(a.header.type == PduType::alter_context_resp);
+    const auto& b = std::get<BindAckBody>(a.body);
+    CHECK(b.results[0].result == ContextResult::acceptance);
+    CHECK(b.results[1].reason == uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported));
+    for (uint16_t ctx : {0, 1}) {
+      p.send(request(3 + ctx, ctx, 0, addone_in(1)));
+      CHECK(p.receive().header.type == PduType::response);
+    }
+  }
+  SECTION("an alter_context without contexts, or changing one: proto_error, disconnect") {
+    p.bind();
+    bool empty = GENERATE(true, false);
+    BindBody body{5840, 5840, 0, {}};
+    if (!empty) body.contexts.push_back({0, kNdr64Echo, {kNdr20}});
+    p.send(bind_pdu(body, PduType::alter_context, 2));
+    auto r = p.receive();
+    expect_fault(r, rpc::FaultCode::proto_error);
+    CHECK(r.header.has(kPfcDidNotExecute));
+    CHECK(p.closed_by_server());
+  }
+  SECTION("bind: a context without transfer syntaxes, two feature contexts: bind_nak") {
+    bool no_ts = GENERATE(true, false);
+    BindBody body{5840, 5840, 0, {}};
+    if (no_ts) {
+      body.contexts.push_back({0, kRpcEcho, {}});
+    } else {
+      body.contexts.push_back({0, rpc::SyntaxId{}, {bind_time_feature_syntax(2)}});
+      body.contexts.push_back({1, rpc::SyntaxId{}, {bind_time_feature_syntax(1)}});
+    }
+    p.send(bind_pdu(body));
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(r.body).reason == BindNakReason::not_specified);
+    CHECK(p.closed_by_server());
+  }
+  SECTION("a bind whose auth_length points outside it: bind_nak protocol version") {
+    auto pdu = bind_pdu({5840, 5840, 0, {}});
+    pdu[10] = 8;  // auth_length
+    p.send(pdu);
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::bind_nak);
+    CHECK(std::get<BindNakBody>(r.body).reason == BindNakReason::protocol_version_not_supported);
+  }
+  SECTION("SUPPORT_HEADER_SIGN is echoed in bind_ack and alter_context_resp") {
+    Encoder e;
+    encode_bind(e, PduType::bind, kPfcSupportHeaderSign, 1, {5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}});
+    p.send(e.out);
+    auto r = p.receive();
+    CHECK(r.header.flags == (kPfcFirstFrag | kPfcLastFrag | kPfcSupportHeaderSign));
+    Encoder a;
+    encode_bind(a, PduType::alter_context, 0xff, 2, {5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}});
+    p.send(a.out);
+    r = p.receive();
+    CHECK(r.header.flags == (kPfcFirstFrag | kPfcLastFrag | kPfcSupportHeaderSign));
+  }
+}
+
 TEST_CASE("cn_server_big_endian_client", "[cn]") {
   Fixture f;
   RawPeer p(f);
@@ -410,7 +526,7 @@ TEST_CASE("cn_server_big_endian_client", "[cn]") {
 TEST_CASE("cn_server_fragmented_request_interleaved_with_another_call", "[cn]") {
   Fixture f;
   RawPeer p(f);
-  p.bind();
+  p.bind(kRpcEcho, 1, 3 | kPfcConcMpx);  // without concurrent multiplexing: a protocol error
   Bytes data(3000, 0x5a);
   Bytes stub = echodata_in(data);
   // Call 1 in two fragments with call 2 (AddOne) between them.
@@ -445,26 +561,28 @@ TEST_CASE("cn_server_context_limit_is_bind_nak_local_limit_exceeded", "[cn]") {
   // with bind_nak local_limit_exceeded (then the connection closes, as after every bind_nak).
   rpc::cn::ServerConfig sc;
   sc.max_contexts = 2;
-  SECTION("bind offering more contexts than allowed") {
+  SECTION("bind offering a context beyond the limit") {
+    sc.max_contexts = 0;
     Fixture f(sc);
     RawPeer p(f);
-    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}, {1, kRpcEcho, {kNdr20}},
-                                     {2, kNdr64Echo, {kNdr20}}}}));
+    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}}}));
     auto nak = p.receive();
     REQUIRE(nak.header.type == PduType::bind_nak);
     CHECK(std::get<BindNakBody>(nak.body).reason == BindNakReason::local_limit_exceeded);
     CHECK(p.closed_by_server());
-    still_serving(f);
   }
   SECTION("alter_context going beyond the limit") {
     Fixture f(sc);
     RawPeer p(f);
-    // Two contexts and an unknown interface (rejected, so it takes no slot): accepted.
-    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {kNdr20}}, {1, kNdr64Echo, {kNdr20}},
-                                     {2, kUnknownIf, {kNdr20}}}}));
+    // An unknown interface (rejected, so it takes no slot) and a context; then a second one.
+    p.send(bind_pdu({5840, 5840, 0, {{2, kUnknownIf, {kNdr20}}, {0, kRpcEcho, {kNdr20}}}}));
     auto ack = p.receive();
     REQUIRE(ack.header.type == PduType::bind_ack);
     CHECK(std::get<BindAckBody>(ack.body).results[1].result == ContextResult::acceptance);
+    p.send(bind_pdu({5840, 5840, 0, {{1, kNdr64Echo, {kNdr20}}}}, PduType::alter_context, 5));
+    auto second = p.receive();
+    REQUIRE(second.header.type == PduType::alter_context_resp);
+    CHECK(std::get<BindAckBody>(second.body).results[0].result == ContextResult::acceptance);
     // Offering an existing context again takes no new slot.
     p.send(bind_pdu({5840, 5840, 0, {{1, kNdr64Echo, {kNdr20}}}}, PduType::alter_context, 2));
     auto again = p.receive();
@@ -518,7 +636,7 @@ TEST_CASE("cn_server_huge_alloc_hint_allocates_within_the_request_limit", "[cn]"
   sc.max_request_size = 1024 * 1024;
   Fixture f(sc);
   RawPeer p(f);
-  p.bind();
+  p.bind(kRpcEcho, 1, 3 | kPfcConcMpx);  // calls reassembled side by side
   Bytes data(3000, 0x42);
   Bytes stub = echodata_in(data);
   Bytes head(stub.begin(), stub.begin() + 1000), tail(stub.begin() + 1000, stub.end());

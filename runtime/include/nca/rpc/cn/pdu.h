@@ -57,6 +57,7 @@ std::string_view to_string(PduType type);
 inline constexpr uint8_t kPfcFirstFrag = 0x01;
 inline constexpr uint8_t kPfcLastFrag = 0x02;
 inline constexpr uint8_t kPfcPendingCancel = 0x04;  // on bind/alter: support header signing
+inline constexpr uint8_t kPfcSupportHeaderSign = 0x04;  // the same bit on bind, alter and their acks
 inline constexpr uint8_t kPfcConcMpx = 0x10;
 inline constexpr uint8_t kPfcDidNotExecute = 0x20;
 inline constexpr uint8_t kPfcMaybe = 0x40;

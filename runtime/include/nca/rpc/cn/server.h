@@ -6,7 +6,10 @@
 // Calls are dispatched to a nca::rpc::ServerCore (the interface registry); its handlers may
 // complete now or later. A presentation context is accepted for an abstract syntax the core
 // serves and the first of the client's transfer syntaxes that the interface's
-// InterfaceSpec::transfer_syntaxes lists.
+// InterfaceSpec::transfer_syntaxes lists. At most one presentation context per bind or
+// alter_context is accepted, the first acceptable one in the client's order (new or accepted
+// before); the later ones are rejected with proposed_transfer_syntaxes_not_supported, as Windows
+// and Samba answer (an earlier context so rejected stays usable).
 //
 // What the server answers (as Windows and Samba do):
 //  - unknown interface / version: the context is rejected in bind_ack (provider_rejection,
@@ -16,20 +19,30 @@
 //  - a bind with an auth trailer (no security provider yet), whatever its auth type (none
 //    included): bind_nak invalid_auth_type when the auth level is connect..privacy, bind_nak
 //    not_specified for any other level; a second bind on a bound connection, a bind with no
-//    context, an unknown association group: bind_nak not_specified; protocol version other than
-//    5: bind_nak protocol_version_not_supported; each bind_nak is followed by a disconnect;
+//    context, a context without transfer syntaxes, two bind-time feature contexts, an unknown
+//    association group: bind_nak not_specified; protocol version other than 5, an auth_length
+//    pointing outside the bind: bind_nak protocol_version_not_supported; each bind_nak is
+//    followed by a disconnect;
+//  - an alter_context with no context, a context without transfer syntaxes, or one that changes
+//    an accepted context's syntaxes: fault nca_s_proto_error (did_not_execute), then disconnect;
+//  - bind_ack echoes PFC_CONC_MPX and PFC_SUPPORT_HEADER_SIGN, alter_context_resp the latter;
 //  - an auth trailer on an alter_context or a request (the association is unauthenticated):
 //    fault nca_s_fault_access_denied, then disconnect, as Samba answers;
 //  - max_xmit_frag/max_recv_frag: both answered with min(client's two) raised to 2048, lowered
 //    to ServerConfig::max_frag, rounded down to a multiple of 8 (as Windows does);
-//  - a request on an unknown context: fault nca_s_unk_if (did_not_execute); unknown opnum,
-//    bad stub data: the ServerCore's faults; too many calls in flight: nca_s_server_too_busy;
+//  - a request on an unknown context: fault nca_s_unk_if (did_not_execute, context 0); unknown
+//    opnum, bad stub data: the ServerCore's faults; too many calls in flight:
+//    nca_s_server_too_busy; a response carries the low 8 bits of the request's context id;
+//  - a new call while another is being reassembled: without PFC_CONC_MPX in the bind, fault
+//    nca_s_proto_error for the one being reassembled, then disconnect; with it the fragments may
+//    interleave, but a new call on an unknown context is then nca_s_proto_error and disconnect;
 //  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
 //    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
 //    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
-//    are advisory, so the reply is still sent after co_cancel); orphaned also drops the call's
-//    reassembly or its reply.
+//    are advisory, so the reply is still sent after co_cancel); orphaned drops the reply of a
+//    running call, and is advisory like co_cancel for a call still being reassembled (its
+//    fragments are taken and it is answered, as Windows and Samba do).
 //
 // Threading: the Server, its connections and the ServerCore belong to one Loop's thread. To use
 // several cores, run one Server (with its own ServerCore and listeners) per thread and loop, all
@@ -109,7 +122,10 @@ struct ServerConfig {
   // (rpc/cn/stub_pool.h). 0 keeps nothing.
   size_t stub_pool_bytes = 8 * 1024 * 1024;
   // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
-  uint16_t features = 0x0002;  // keep connection on orphan
+  // Both, as Windows and Samba answer (raw_protocol's test_no_auth_bind_time_sec_ctx_*): keep
+  // connection on orphan, and security context multiplexing, which costs nothing while there is
+  // at most one security context (none: no security provider yet).
+  uint16_t features = 0x0003;
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
   // The management interface (mgmt, C706 appendix Q) is served on the core without user code
