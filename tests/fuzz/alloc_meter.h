@@ -19,7 +19,16 @@
 #endif
 
 #ifdef NCA_FUZZ_HAVE_ASAN
+#if __has_include(<sanitizer/allocator_interface.h>)
 #include <sanitizer/allocator_interface.h>
+#else
+// GCC 12 ships no allocator_interface.h, but its libasan has the same entry points.
+extern "C" {
+std::size_t __sanitizer_get_allocated_size(const volatile void* p);
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
+                                              void (*free_hook)(const volatile void*));
+}
+#endif
 #endif
 
 namespace fuzz {
