@@ -13,6 +13,7 @@
 #include "constructs_ndr.h"
 #include "constructs_types.h"
 #include "nca/ndr/ndr.h"
+#include "gen_codec.h"
 #include "test_util.h"
 
 namespace {
@@ -32,14 +33,8 @@ T through_json(const T& v) {
   return back;
 }
 
-template <class T>
-std::string push_hex(const T& v, Syntax s) {
-  nca::ndr::Push p(s);
-  push(p, nca::ndr::kScalarsAndBuffers, v);
-  INFO("push status " << p.status().to_string());
-  REQUIRE(p.ok());
-  return to_hex(p.bytes());
-}
+using ndr_gen_test::pulled;
+using ndr_gen_test::pushed;
 
 // JSON -> value -> bytes -> value, for a type with push/pull of its own.
 template <class T>
@@ -47,13 +42,9 @@ void round_trip(const T& v) {
   T back = through_json(v);
   CHECK(back == v);
   for (Syntax s : {Syntax::ndr20, Syntax::ndr64}) {
-    auto bytes = push_hex(back, s);
-    CHECK(bytes == push_hex(v, s));
-    auto raw = ndr_test::hex(bytes);
-    nca::ndr::Pull p(raw, s);
-    T again{};
-    REQUIRE(pull(p, nca::ndr::kScalarsAndBuffers, again));
-    CHECK(again == v);
+    auto bytes = pushed(back, s);
+    CHECK(bytes == pushed(v, s));
+    CHECK(pulled<T>(bytes, s) == v);
   }
 }
 

@@ -21,6 +21,7 @@
 #include "dcerpc_ndr.h"
 #include "dcerpc_types.h"
 #include "nca/ndr/ndr.h"
+#include "gen_codec.h"
 #include "test_util.h"
 
 namespace {
@@ -33,28 +34,8 @@ constexpr Syntax k64 = Syntax::ndr64;
 using ndr_test::hex;
 using ndr_test::to_hex;
 
-template <class T>
-std::string pushed(const T& v, Syntax syntax) {
-  nca::ndr::Push p(syntax);
-  push(p, nca::ndr::kScalarsAndBuffers, v);
-  INFO("push status " << p.status().to_string());
-  REQUIRE(p.ok());
-  return to_hex(p.bytes());
-}
-
-template <class T>
-T pulled(const std::string& h, Syntax syntax, bool little_endian = true) {
-  auto bytes = hex(h);
-  nca::ndr::DataRep rep;
-  rep.little_endian = little_endian;
-  nca::ndr::Pull p(bytes, syntax, rep);
-  T v{};
-  bool ok = pull(p, nca::ndr::kScalarsAndBuffers, v);
-  INFO("pull status " << p.status().to_string());
-  REQUIRE(ok);
-  CHECK(p.trailing() == 0);
-  return v;
-}
+using ndr_gen_test::pulled;
+using ndr_gen_test::pushed;
 
 // Push gives `h`, pull of `h` gives `v` back.
 template <class T>
