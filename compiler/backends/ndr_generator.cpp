@@ -225,12 +225,14 @@ class NdrWriter {
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
-      if (p->kind == ir::PointerKind::relative_short) unsupported_ = "relative_short pointers";
-      if (p->kind == ir::PointerKind::relative) {
-        // pidl's [relative]: a 32-bit offset from the relative base (the stream's or the
-        // subcontext's start) to the pointee, which travels in the buffers pass; the placeholder
-        // is patched when the pointee is written (Samba's ndr_push_relative_ptr1/2).
-        if (mode & kScalars) w_.emit("p.relative_ptr(&$v$, static_cast<bool>($v$));\n", {{"v", v}});
+      if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short) {
+        // pidl's [relative]: a 32-bit offset from the relative base (the innermost
+        // [relative_base] value's start, else the stream's or the subcontext's) to the pointee,
+        // which travels in the buffers pass; the placeholder is patched when the pointee is
+        // written (Samba's ndr_push_relative_ptr1/2). [relative_short]: a 16-bit offset.
+        if (mode & kScalars)
+          w_.emit("p.$f$(&$v$, static_cast<bool>($v$));\n",
+                  {{"v", v}, {"f", p->kind == ir::PointerKind::relative ? "relative_ptr" : "short_relative_ptr"}});
         if (mode & kBuffers) {
           w_.emit("if ($v$) {\n", {{"v", v}});
           w_.indent();
@@ -320,6 +322,7 @@ class NdrWriter {
   // One DATA level in either direction: the two differ only in the verb of the calls they emit
   // and in what surrounds a builtin (push: value(); pull: range()).
   void data_level(bool push, const ir::DataLevel& d, const std::string& v0, int mode, const Scope& s) {
+    check_relative_reverse(d.flags);
     if (!engine_flags(d.flags, "p.flags()").empty() && (mode & kScalars)) {
       int n = ++tmp_;
       w_.emit("{\n");
@@ -638,12 +641,14 @@ class NdrWriter {
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       bool null_ok = p->kind != ir::PointerKind::ref;
       std::string pointee = null_ok ? "(*" + v + ")" : v;
-      if (p->kind == ir::PointerKind::relative) {
+      if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short) {
         // The offset is read with the scalars; the pointee is read where it points, and the
         // stream continues after whichever ended later (Samba's relative_highest_offset).
         if (mode & kScalars)
-          w_.emit("if (std::uint32_t rel = 0; p.relative_ptr(&$v$, rel) && rel != 0) {\n  $v$.emplace();\n} else {\n  $v$.reset();\n}\n",
-                  {{"v", v}});
+          w_.emit("if (std::$t$ rel = 0; p.$f$(&$v$, rel) && rel != 0) {\n  $v$.emplace();\n} else {\n  $v$.reset();\n}\n",
+                  {{"v", v},
+                   {"t", p->kind == ir::PointerKind::relative ? "uint32_t" : "uint16_t"},
+                   {"f", p->kind == ir::PointerKind::relative ? "relative_ptr" : "short_relative_ptr"}});
         if (mode & kBuffers) {
           w_.emit("if (std::size_t saved = 0; $v$ && p.relative_ptr_seek(&$v$, saved)) {\n", {{"v", v}});
           w_.indent();
@@ -1127,6 +1132,34 @@ class NdrWriter {
     }
   }
 
+  // pidl's [relative_base]: relative offsets inside the value count from its start (after its
+  // alignment; for a union, after the arm's), in both passes (Samba's
+  // ndr_*_setup_relative_base_offset1/2); the enclosing base comes back after the value.
+  void relative_base_begin(const ir::Type& t, bool has_buffers) {
+    if (t.relative_base)
+      w_.emit("const std::size_t saved_base = p.relative_base_begin(&v, $b$);\n", {{"b", has_buffers ? "true" : "false"}});
+  }
+  void relative_base_resume(const ir::Type& t) {
+    if (t.relative_base) w_.emit("const std::size_t saved_base = p.relative_base_resume(&v);\n");
+  }
+  void relative_base_end(const ir::Type& t) {
+    if (t.relative_base) w_.emit("p.set_relative_base(saved_base);\n");
+  }
+  void union_arm_relative_base(const ir::Type& t, const ir::Element& e) {
+    if (!t.relative_base) return;
+    w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n(void)p.relative_base_begin(&v, $b$);\n",
+            {{"a64", std::to_string(member_align(e.levels, 0, true))},
+             {"a20", std::to_string(member_align(e.levels, 0, false))},
+             {"b", m_.needs_buffers(e.levels, 0) ? "true" : "false"}});
+  }
+  // LIBNDR_FLAG_RELATIVE_REVERSE (spoolss's buffers written backwards from the end) is not
+  // generated: the bytes would differ from Samba's without a diagnostic.
+  void check_relative_reverse(const std::vector<std::string>& flags) {
+    for (const auto& f : flags)
+      if (f.find("RELATIVE_REVERSE") != std::string::npos)
+        unsupported_ = "flag '" + f + "' (the reversed relative layout)";
+  }
+
   // ---- per type ---------------------------------------------------------------------------
   void struct_(const ir::Type& t) {
     std::string n = cpp_ident(t.cpp_name);
@@ -1170,15 +1203,19 @@ class NdrWriter {
       }
     }
     w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", a64}, {"a20", a20}});
+    relative_base_begin(t, m_.needs_buffers(t));
     for (const auto& m : t.members) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, ps);
+    relative_base_end(t);
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
       w_.emit("if (pass & nca::ndr::kBuffers) {\n");
       w_.indent();
+      relative_base_resume(t);
       for (const auto& m : t.members)
         if (m_.needs_buffers(m.levels, 0)) push_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, ps);
+      relative_base_end(t);
       w_.outdent();
       w_.emit("}\n");
     }
@@ -1195,17 +1232,21 @@ class NdrWriter {
     w_.indent();
     if (hoist) w_.emit("std::uint64_t hoisted = 0;\np.conformance(hoisted);\n");
     w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", a64}, {"a20", a20}});
+    relative_base_begin(t, m_.needs_buffers(t));
     for (const auto& m : t.members)
       pull_levels(m.levels, 0, "v." + cpp_ident(m.name), kScalars, s,
                   hoist && &m == last ? "hoisted" : "");
+    relative_base_end(t);
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
       w_.emit("if (pass & nca::ndr::kBuffers) {\n");
       w_.indent();
+      relative_base_resume(t);
       for (const auto& m : t.members)
         if (m_.needs_buffers(m.levels, 0)) pull_levels(m.levels, 0, "v." + cpp_ident(m.name), kBuffers, s);
+      relative_base_end(t);
       w_.outdent();
       w_.emit("}\n");
     }
@@ -1244,6 +1285,7 @@ class NdrWriter {
     const ir::Level& l = L[i];
     if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
       if (p->kind == ir::PointerKind::relative) return 4;  // always a 32-bit offset
+      if (p->kind == ir::PointerKind::relative_short) return 2;  // always a 16-bit offset
       return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, i + 1, ndr64) : (ndr64 ? 8 : 4);
     }
     if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
@@ -1358,34 +1400,42 @@ class NdrWriter {
     if (enc) w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n", {{"a64", enc64}, {"a20", enc20}});
     if (!t.nodiscriminant) w_.emit(switch_push(t));
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    if (t.relative_base) w_.emit("const std::size_t saved_base = p.relative_base();\n");
     w_.emit("switch (switch_value) {\n");
     for (const auto& a : t.arms) {
       w_.emit("$c$\n", {{"c", case_labels(a)}});
       w_.indent();
       w_.emit("if (v.arm() != $n$::Arm::$a$) {\n  p.fail(nca::ndr::Error::bad_switch_value);\n  break;\n}\n",
               {{"n", n}, {"a", arm_name(a)}});
-      if (a.element) push_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kScalars, s);
+      if (a.element) {
+        union_arm_relative_base(t, *a.element);
+        push_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kScalars, s);
+      }
       w_.emit("break;\n");
       w_.outdent();
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    relative_base_end(t);
     if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
       w_.emit("if (pass & nca::ndr::kBuffers) {\n");
       w_.indent();
+      if (t.relative_base) w_.emit("const std::size_t saved_base = p.relative_base();\n");
       w_.emit("switch (v.arm()) {\n");
       for (const auto& a : t.arms) {
         if (!a.element || !m_.needs_buffers(a.element->levels, 0)) continue;
         w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
         w_.indent();
+        if (t.relative_base) w_.emit("(void)p.relative_base_resume(&v);\n");
         push_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kBuffers, s);
         w_.emit("break;\n");
         w_.outdent();
       }
       w_.emit("default:\n  break;\n}\n");
+      relative_base_end(t);
       w_.outdent();
       w_.emit("}\n");
     }
@@ -1409,12 +1459,14 @@ class NdrWriter {
       w_.emit(switch_pull(t));
     }
     w_.emit("if (p.ndr64()) p.align($a64$);\n", {{"a64", a64}});
+    if (t.relative_base) w_.emit("const std::size_t saved_base = p.relative_base();\n");
     w_.emit("switch (switch_value) {\n");
     for (const auto& a : t.arms) {
       w_.emit("$c$ {\n", {{"c", case_labels(a)}});
       w_.indent();
       if (a.element) {
         w_.emit("auto& arm = v.set_$a$();\n", {{"a", arm_name(a)}});
+        union_arm_relative_base(t, *a.element);
         pull_levels(a.element->levels, 0, "arm", kScalars, s);
       } else {
         w_.emit("v.set_$a$();\n", {{"a", arm_name(a)}});
@@ -1425,22 +1477,26 @@ class NdrWriter {
     }
     if (!has_default) w_.emit("default:\n  p.fail(nca::ndr::Error::bad_switch_value);\n");
     w_.emit("}\n");
+    relative_base_end(t);
     if (enc) w_.emit("if (p.ndr64()) p.align($a$);\n", {{"a", enc64}});
     w_.outdent();
     w_.emit("}\n");
     if (m_.needs_buffers(t)) {
       w_.emit("if (pass & nca::ndr::kBuffers) {\n");
       w_.indent();
+      if (t.relative_base) w_.emit("const std::size_t saved_base = p.relative_base();\n");
       w_.emit("switch (v.arm()) {\n");
       for (const auto& a : t.arms) {
         if (!a.element || !m_.needs_buffers(a.element->levels, 0)) continue;
         w_.emit("case $n$::Arm::$a$:\n", {{"n", n}, {"a", arm_name(a)}});
         w_.indent();
+        if (t.relative_base) w_.emit("(void)p.relative_base_resume(&v);\n");
         pull_levels(a.element->levels, 0, "v." + arm_name(a) + "()", kBuffers, s);
         w_.emit("break;\n");
         w_.outdent();
       }
       w_.emit("default:\n  break;\n}\n");
+      relative_base_end(t);
       w_.outdent();
       w_.emit("}\n");
     }
@@ -1652,6 +1708,7 @@ class NdrWriter {
   void type(const ir::Type& t) {
     if (m_.well_known(t) != WellKnown::none) return;
     unsupported_.clear();
+    check_relative_reverse(t.flags);
     switch (t.kind) {
       case ir::TypeKind::struct_: struct_(t); break;
       case ir::TypeKind::union_: union_(t); break;

@@ -188,6 +188,8 @@ struct Type {
   size_t file = 0;        // index into Program::files
   std::string scope;      // enclosing interface, empty at file level
   bool is_public = false; // pidl's [public]
+  bool relative_base = false;  // pidl's [relative_base] (struct_, union_): [relative] offsets
+                               // inside count from the start of this value
   std::vector<std::string> flags;  // pidl's flag(...) on the type
   Layout layout;
 

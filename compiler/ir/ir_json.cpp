@@ -118,6 +118,7 @@ Json type_json(const Type& t, const Program& p) {
   j["file"] = t.file < p.files.size() ? p.files[t.file].path : "";
   if (!t.scope.empty()) j["interface"] = t.scope;
   if (t.is_public) j["public"] = true;
+  if (t.relative_base) j["relative_base"] = true;
   if (!t.flags.empty()) j["flags"] = t.flags;
   j["ndr20"] = layout_json(t.layout.align20, t.layout.size20);
   j["ndr64"] = layout_json(t.layout.align64, t.layout.size64);

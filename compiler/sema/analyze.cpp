@@ -579,6 +579,7 @@ void Analyzer::ensure_built(TypeEntry& e) {
 
 void Analyzer::read_type_flags(TypeEntry& e) {
   e.type->is_public = type_attr(e, "public") != nullptr;
+  e.type->relative_base = type_attr(e, "relative_base") != nullptr;
   for (const ast::AttributeList* l : e.attrs)
     for (const ast::Attribute& a : *l)
       if (a.name == "flag")

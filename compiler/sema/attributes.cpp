@@ -107,6 +107,7 @@ constexpr std::array kTable = {
   AttrInfo{"bitmap32bit",       kBitmap, ArgKind::none, 0, 0, kBitmapWidthGroup, true},
   AttrInfo{"bitmap64bit",       kBitmap, ArgKind::none, 0, 0, kBitmapWidthGroup, true},
   AttrInfo{"nodiscriminant",    kUnion, ArgKind::none, 0, 0, 0, true},
+  AttrInfo{"relative_base",     kAggregate, ArgKind::none, 0, 0, 0, true},
   AttrInfo{"decode",            kAnyType | kOperation | kInterface, ArgKind::none, 0, 0, 0, false},
   AttrInfo{"encode",            kAnyType | kOperation | kInterface, ArgKind::none, 0, 0, 0, false},
 

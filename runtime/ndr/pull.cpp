@@ -221,9 +221,12 @@ bool Pull::relative_ptr_seek(const void* key, std::size_t& saved) {
   saved = pos_;
   for (auto it = relative_.begin(); it != relative_.end(); ++it) {
     if (it->first != key) continue;
-    std::uint32_t rel = it->second;
+    std::uint64_t target = it->second;
     relative_.erase(it);
-    return relative_ptr_seek(rel, saved);
+    if (!ok()) return false;
+    if (target > end_) return fail(Error::bad_relative_offset);
+    pos_ = static_cast<std::size_t>(target);
+    return true;
   }
   return fail(Error::bad_relative_offset);
 }

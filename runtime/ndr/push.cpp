@@ -35,6 +35,7 @@ void Push::clear() noexcept {
   status_ = {};
   full_.reset();
   relative_.clear();
+  relative_bases_.clear();
 }
 
 void Push::fail(Error e) noexcept {
@@ -153,13 +154,33 @@ void Push::relative_ptr_target(std::size_t placeholder) {
   std::memcpy(buf_.get() + placeholder, &v, 4);
 }
 
+void Push::short_relative_ptr(const void* key, bool present) {
+  align(2);
+  relative_.push_back({key, size_, relative_base_, 2});
+  u16(0);
+  (void)present;
+}
+
 void Push::relative_ptr_target(const void* key) {
   // Pointees are pushed in the order their pointers were, so the match is nearly always first.
   for (auto it = relative_.begin(); it != relative_.end(); ++it) {
-    if (it->first != key) continue;
-    std::size_t at = it->second;
+    if (it->key != key) continue;
+    RelativePlaceholder r = *it;
     relative_.erase(it);
-    return relative_ptr_target(at);
+    if (r.at + r.width > size_ || size_ < r.base) return fail(Error::bad_relative_offset);
+    std::uint64_t rel = size_ - r.base;
+    if (r.width == 4) {
+      if (rel > 0xffffffffu) return fail(Error::count_too_large);
+      std::uint32_t v = static_cast<std::uint32_t>(rel);
+      if (swap_) v = detail::byteswap(v);
+      std::memcpy(buf_.get() + r.at, &v, 4);
+    } else {
+      if (rel > 0xffffu) return fail(Error::count_too_large);
+      std::uint16_t v = static_cast<std::uint16_t>(rel);
+      if (swap_) v = detail::byteswap(v);
+      std::memcpy(buf_.get() + r.at, &v, 2);
+    }
+    return;
   }
   fail(Error::bad_relative_offset);
 }

@@ -58,3 +58,11 @@ foreach(want "^stamp:" "good.idl" "inc/defs.h" "inc/dep.idl")
     message(FATAL_ERROR "depfile lacks '${want}':\n${deps}")
   endif()
 endforeach()
+
+# pidl's LIBNDR_FLAG_RELATIVE_REVERSE (spoolss's backwards relative layout) is refused by name, not
+# generated with the forward layout.
+file(WRITE ${OUT}/reverse.idl "interface rev {\n  typedef [public,relative_base,flag(NDR_RELATIVE_REVERSE)] struct {\n    [relative] long *a;\n  } rev_t;\n}\n")
+expect(1 -o ${OUT}/rev_out reverse.idl)
+if(NOT last_err MATCHES "cannot generate NDR code for 'rev_t': flag 'NDR_RELATIVE_REVERSE'")
+  message(FATAL_ERROR "RELATIVE_REVERSE printed '${last_err}'")
+endif()

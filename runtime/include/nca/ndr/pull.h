@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <iterator>
 #include <vector>
 
 #include "nca/ndr/data_rep.h"
@@ -324,14 +325,45 @@ class Pull {
   // Keyed forms for generated code (separate scalars and buffers calls): the scalars pass reads the
   // offset and, when it is not 0, records it under `key` (the address of the pointer's value); the
   // buffers pass takes it back and seeks (bad_relative_offset when nothing was recorded).
+  // The offset counts from the relative base current in the scalars pass (as Samba's
+  // ndr_pull_relative_ptr1 adds it there).
   bool relative_ptr(const void* key, std::uint32_t& rel) {
     if (!get(rel)) return false;
-    if (rel) relative_.emplace_back(key, rel);
+    if (rel) relative_.emplace_back(key, std::uint64_t{relative_base_} + rel);
+    return true;
+  }
+  // pidl's [relative_short]: a 16-bit offset (aligned to 2), followed like relative_ptr's.
+  bool short_relative_ptr(const void* key, std::uint16_t& rel) {
+    if (!get(rel)) return false;
+    if (rel) relative_.emplace_back(key, std::uint64_t{relative_base_} + rel);
     return true;
   }
   bool relative_ptr_seek(const void* key, std::size_t& saved);
   std::size_t relative_base() const noexcept { return relative_base_; }
   void set_relative_base(std::size_t offset) noexcept { relative_base_ = offset; }
+  // pidl's [relative_base] in generated code, whose passes are separate calls. Scalars pass, after
+  // the value's alignment: relative_base_begin(&v, has_buffers) makes the current offset the
+  // base (remembered under `key` when a buffers pass follows); buffers pass:
+  // relative_base_resume(&v) makes it the base again (bad_relative_offset when nothing was
+  // remembered). Both return the base to restore with set_relative_base() after the value
+  // (Samba's ndr_*_setup_relative_base_offset1/2 and _save_relative_base_offset).
+  std::size_t relative_base_begin(const void* key, bool has_buffers) {
+    std::size_t saved = relative_base_;
+    relative_base_ = pos_;
+    if (has_buffers) relative_bases_.emplace_back(key, pos_);
+    return saved;
+  }
+  std::size_t relative_base_resume(const void* key) {
+    std::size_t saved = relative_base_;
+    for (auto it = relative_bases_.rbegin(); it != relative_bases_.rend(); ++it) {
+      if (it->first != key) continue;
+      relative_base_ = it->second;
+      relative_bases_.erase(std::next(it).base());
+      return saved;
+    }
+    fail(Error::bad_relative_offset);
+    return saved;
+  }
 
   // --- pidl [subcontext(n)] --------------------------------------------------------------------
   // Reads an n-octet size header (n = 2 or 4), or takes `size` when n is 0, and narrows the Pull
@@ -446,7 +478,8 @@ class Pull {
   Limits limits_;
   Status status_;
   std::unique_ptr<FullTable> full_;
-  std::vector<std::pair<const void*, std::uint32_t>> relative_;  // keyed offsets not yet followed
+  std::vector<std::pair<const void*, std::uint64_t>> relative_;  // keyed targets (absolute) not yet followed
+  std::vector<std::pair<const void*, std::size_t>> relative_bases_;  // [relative_base] values' starts
 };
 
 }  // namespace nca::ndr

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <iterator>
 #include <vector>
 
 #include "nca/ndr/data_rep.h"
@@ -216,12 +217,42 @@ class Push {
   // The same for generated code, whose scalars and buffers passes are separate calls: `key` is the
   // address of the pointer's value, the same in both passes. A key with no placeholder recorded
   // fails with bad_relative_offset.
-  void relative_ptr(const void* key, bool present) { relative_.emplace_back(key, relative_ptr(present)); }
+  // The offset counts from the relative base current when the placeholder is written (the
+  // scalars pass), which is the one Samba's buffers pass restores for the same value.
+  void relative_ptr(const void* key, bool present) {
+    relative_.push_back({key, relative_ptr(present), relative_base_, 4});
+  }
+  // pidl's [relative_short]: the same with a 16-bit placeholder (aligned to 2); an offset above
+  // 0xffff fails with count_too_large (Samba's ndr_push_short_relative_ptr1/2).
+  void short_relative_ptr(const void* key, bool present);
   void relative_ptr_target(const void* key);
   std::size_t relative_base() const noexcept { return relative_base_; }
-  // For [relative_base] structs: generated code saves the base, sets it to the struct's offset,
-  // and restores it after the struct.
+  // For [relative_base] structs and unions: generated code saves the base, sets it to the
+  // value's offset (after its alignment) in the scalars pass, and restores it after the value.
   void set_relative_base(std::size_t offset) noexcept { relative_base_ = offset; }
+  // pidl's [relative_base] in generated code, whose passes are separate calls. Scalars pass, after
+  // the value's alignment: relative_base_begin(&v, has_buffers) makes the current offset the
+  // base (remembered under `key` when a buffers pass follows); buffers pass:
+  // relative_base_resume(&v) makes it the base again (bad_relative_offset when nothing was
+  // remembered). Both return the base to restore with set_relative_base() after the value
+  // (Samba's ndr_*_setup_relative_base_offset1/2 and _save_relative_base_offset).
+  std::size_t relative_base_begin(const void* key, bool has_buffers) {
+    std::size_t saved = relative_base_;
+    relative_base_ = size_;
+    if (has_buffers) relative_bases_.emplace_back(key, size_);
+    return saved;
+  }
+  std::size_t relative_base_resume(const void* key) {
+    std::size_t saved = relative_base_;
+    for (auto it = relative_bases_.rbegin(); it != relative_bases_.rend(); ++it) {
+      if (it->first != key) continue;
+      relative_base_ = it->second;
+      relative_bases_.erase(std::next(it).base());
+      return saved;
+    }
+    fail(Error::bad_relative_offset);
+    return saved;
+  }
 
   // --- pidl [subcontext(n)] ------------------------------------------------------------------
   // The content is written in place after an n-octet size header (n = 0, 2 or 4; 0 means the
@@ -303,7 +334,14 @@ class Push {
   bool swap_ = false;
   Status status_;
   std::unique_ptr<FullTable> full_;
-  std::vector<std::pair<const void*, std::size_t>> relative_;  // keyed placeholders not yet patched
+  struct RelativePlaceholder {
+    const void* key;
+    std::size_t at;    // where the placeholder is
+    std::size_t base;  // the relative base when it was written
+    std::uint8_t width;  // 4, or 2 for [relative_short]
+  };
+  std::vector<RelativePlaceholder> relative_;  // keyed placeholders not yet patched
+  std::vector<std::pair<const void*, std::size_t>> relative_bases_;  // [relative_base] values' starts
 };
 
 }  // namespace nca::ndr
