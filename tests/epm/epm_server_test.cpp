@@ -362,3 +362,35 @@ TEST_CASE("epm_server_survives_garbage_stubs_on_every_opnum", "[epm][cn]") {
   }
   finish(loop);
 }
+
+// Issue 18: the mapper lists and maps its own endpoints (as Samba's does; rpcclient maps the
+// epmapper interface before it connects): epmapper v3.0, annotation "epmapper", nobody's entry;
+// IPv6 bindings have no tower and are skipped.
+TEST_CASE("epm_server_maps_its_own_endpoints", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::cn::LoopExecutor ex(loop);
+    Mapper mapper(loop);
+    const rpc::SyntaxId epm_if{rpc::Uuid::from_literal("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+    std::vector<rpc::Binding> own{tcp(mapper.port), rpc::Binding::parse("ncalrpc:[EPMAPPER]").value(),
+                                  rpc::Binding::parse("ncacn_ip_tcp:[::1][135]").value()};
+    REQUIRE(mapper.epm.register_own_endpoints(own) == kEptOk);
+    auto listed = dump(loop, ex, mapper.port);
+    REQUIRE(listed.size() == 2);
+    for (const Entry& e : listed) {
+      CHECK(e.annotation == "epmapper");
+      CHECK(e.tower.interface_id() == epm_if);
+    }
+    CHECK(binding_from_tower(listed[1].tower)->binding.to_string() == "ncalrpc:[EPMAPPER]");
+
+    rpc::cn::ClientHandle h(ex, tcp(mapper.port));
+    std::optional<rpc::Result<MapAnswer>> r;
+    map_endpoints(h, tcp(0), epm_if, {}, [&](rpc::Result<MapAnswer> x) { r.emplace(std::move(x)); });
+    auto got = wait(loop, r);
+    REQUIRE(got);
+    CHECK(got->status == kEptOk);
+    CHECK(got->endpoints == std::vector<std::string>{std::to_string(mapper.port)});
+    CHECK(mapper.db.size() == 2);  // owned by nobody: no association's end removes them
+  }
+  finish(loop);
+}

@@ -7,9 +7,7 @@
 #include <random>
 #include <set>
 
-#include "call_maker.h"
-#include "nca/epm/service.h"
-#include "tower_cases.h"
+#include "service_fixture.h"
 
 using namespace nca::epm;
 using namespace epmtest;
@@ -18,40 +16,7 @@ using nca::rpc::WireContextHandle;
 
 namespace {
 
-const Uuid kIf = Uuid::from_literal("11111111-2222-3333-4444-555555555555");
-
-nca::rpc::Bytes tcp_octets(uint16_t port) {
-  Binding b;
-  b.set_protseq(nca::rpc::Protseq::kNcacnIpTcp);
-  if (port) b.set_endpoint(std::to_string(port));
-  return tower_from_binding(b, {kIf, 1, 0}).value().encode();
-}
-
-struct Fixture {
-  EndpointDatabase db;
-  EpmService svc{db};
-  CallMaker calls;
-  nca::rpc::AssociationId assoc = calls.core.open_association();
-
-  void fill(int n) {
-    std::vector<nca::rpc::Bytes> towers;
-    for (int i = 0; i < n; ++i) towers.push_back(tcp_octets(uint16_t(6000 + i)));
-    std::vector<WireEntry> entries;
-    for (const auto& t : towers) entries.push_back({{}, t, "svc"});
-    auto call = calls.call(assoc);
-    REQUIRE(svc.insert(call.caller(), entries, false) == kEptOk);
-    call.complete();
-  }
-  EpmService::LookupReply lookup(const WireContextHandle& h, uint32_t vers, uint32_t max,
-                                 nca::rpc::AssociationId a = 0) {
-    auto call = calls.call(a ? a : assoc);
-    auto r = svc.lookup(call, 0, std::nullopt, std::nullopt, vers, h, max);
-    call.complete();
-    REQUIRE(r.ok());
-    return std::move(r).value();
-  }
-  size_t open_handles() { return calls.core.context_handles().size(); }
-};
+const Uuid kIf = kServiceIf;
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 // ncaepmd: the endpoint mapper daemon. Serves epmapper (nca::epm::EpmapperServer over an
 // EndpointDatabase) and, like every nca server, mgmt, on ncacn_ip_tcp port 135 and
-// ncalrpc:[EPMAPPER] by default, or on the --listen bindings. Prints each binding it listens on,
-// one per line, then serves until SIGINT or SIGTERM.
+// ncalrpc:[EPMAPPER] by default, or on the --listen bindings. Its own endpoints are entries of
+// the map (epmapper v3.0, annotation "epmapper"), as in Samba's mapper. Prints each binding it
+// listens on, one per line, then serves until SIGINT or SIGTERM.
 //
 // Registrations are owned by the association they arrived on: when a registrant's connection
 // closes (it stopped, or was killed and the kernel closed its socket) its entries are dropped,
@@ -27,7 +28,7 @@ namespace {
 const char kUsage[] = R"(usage: ncaepmd [--listen BINDING...] [--ncalrpc-dir DIR] [--lookup-end auto|windows|samba|deferred]
                [--keep-network-entries]
 
-Serves the endpoint mapper (epmapper v3) and mgmt.
+Serves the endpoint mapper (epmapper v3) and mgmt; its own endpoints are entries of the map.
   --listen BINDING...      listen on each binding (default: ncacn_ip_tcp:0.0.0.0[135] ncalrpc:[EPMAPPER]);
                            e.g. ncacn_ip_tcp:127.0.0.2[135], ncacn_ip_tcp:127.0.0.1[0] (the kernel
                            picks the port), ncacn_ip_tcp:[::1][135]
@@ -101,6 +102,13 @@ int main(int argc, char** argv) {
       break;
     }
   epm::EpmapperServer mapper(core, db, options);
+  // The mapper answers for itself (ept_map of epmapper, ept_lookup), as Samba's does.
+  std::vector<rpc::Binding> own;
+  for (const auto& l : listening) own.push_back(l.binding);
+  if (uint32_t st = mapper.register_own_endpoints(own); st != epm::kEptOk) {
+    std::cerr << "ncaepmd: cannot register its own endpoints (status 0x" << std::hex << st << ")\n";
+    return 1;
+  }
   for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
   std::cout.flush();
 

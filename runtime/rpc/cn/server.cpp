@@ -385,8 +385,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       const auto& ours = iface->spec->transfer_syntaxes;
       auto ts = std::find_first_of(pc.transfer_syntaxes.begin(), pc.transfer_syntaxes.end(),
                                    ours.begin(), ours.end());
-      if (ts == pc.transfer_syntaxes.end()) continue;
       auto existing = contexts_.find(pc.context_id);
+      if (ts == pc.transfer_syntaxes.end()) {
+        // An accepted context offered again without its transfer syntax but with another one
+        // the runtime knows (NDR64 for an NDR context) would change it: Windows answers that
+        // as a protocol error, while unknown syntaxes alone are only rejected (raw_protocol's
+        // test_no_auth_presentation_ctx_invalid4 and _valid2).
+        if (existing != contexts_.end() && offers_known_transfer(pc)) return Negotiation::protocol_error;
+        continue;
+      }
       if (existing != contexts_.end() &&
           (existing->second.abstract != pc.abstract_syntax || existing->second.transfer != *ts))
         return Negotiation::protocol_error;
@@ -401,6 +408,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       e.transfer_syntax = *ts;
     }
     return Negotiation::ok;
+  }
+
+  static bool offers_known_transfer(const PresentationContext& pc) {
+    return std::any_of(pc.transfer_syntaxes.begin(), pc.transfer_syntaxes.end(),
+                       [](const SyntaxId& s) { return s == kNdr20 || s == kNdr64; });
   }
 
   // Without a security provider every association is unauthenticated, and an auth trailer on a

@@ -7,7 +7,9 @@ parallel. Needs root; without it the check fails (it never skips).
   epm_interop_test.py NCAEPMD NCAEPMDUMP NCAECHO_SERVER NCAECHO_CLIENT CHECK
 
 CHECK is one of: rpcclient, smbtorture-epmapper, smbtorture-mgmt, impacket, resolve-ours,
-resolve-samba, killed, deregister.
+resolve-samba, killed, deregister, small-smbtorture-epmapper, small-smbtorture-bind,
+small-rpcclient, lookup-counts. The small-* checks use issue 18's setup: ncaepmd on
+127.0.0.2[135] only, ncaecho-server on 127.0.0.2[0] registered with --epm.
 """
 import json
 import os
@@ -87,10 +89,20 @@ class Setup:
         d = d or self.echo
         return re.search(r"\[(\d+)\]", d.lines[0]).group(1)
 
-    def dump_json(self):
-        rc, out = run([self.dump, "--json", "ncacn_ip_tcp:127.0.0.1"])
+    def start_small(self):
+        """Issue 18's setup: the mapper on 127.0.0.2[135] alone, one registered tcp endpoint."""
+        self.mapper = Daemon([self.epmd, "--ncalrpc-dir", self.dir, "--listen", "ncacn_ip_tcp:127.0.0.2[135]"], 1)
+        self.echo = Daemon([self.echo_server, "--ncalrpc-dir", self.dir, "--listen", "ncacn_ip_tcp:127.0.0.2[0]",
+                            "--epm", "ncacn_ip_tcp:127.0.0.2[135]"], 1)
+
+    def dump_json(self, host="127.0.0.1"):
+        rc, out = run([self.dump, "--json", "ncacn_ip_tcp:" + host])
         check(rc == 0, "ncaepmdump --json exits 0", out)
         return json.loads(out) if rc == 0 else {"entries": []}
+
+    def registered(self):
+        """The entries servers registered: every entry but the mapper's own (epmapper)."""
+        return [e for e in self.dump_json()["entries"] if e.get("interface", {}).get("uuid") != EPM_UUID]
 
     def close(self):
         if self.echo:
@@ -122,8 +134,8 @@ def check_rpcclient(s):
           "ept_s_not_registered", out)
 
 
-def smbtorture(suite):
-    rc, out = run(["smbtorture", "ncacn_ip_tcp:127.0.0.1", "-U%", "-k", "no", suite], timeout=120)
+def smbtorture(suite, binding="ncacn_ip_tcp:127.0.0.1"):
+    rc, out = run(["smbtorture", binding, "-U%", "-k", "no", suite], timeout=120)
     results = re.findall(r"^(success|failure|error|skip|xfail): (\S+)", out, re.M)
     return rc, out, results
 
@@ -179,11 +191,12 @@ print(json.dumps(out))
         return
     imp = json.loads(out.strip().splitlines()[-1])
     ours = s.dump_json()["entries"]
-    check(len(imp) == 2, "Impacket sees both registered entries", out)
+    check(len(imp) == 4, "Impacket sees both registered entries and the mapper's own two", out)
     check(sorted((e["binding"], e["annotation"]) for e in imp) ==
           sorted((e["binding"], e["annotation"]) for e in ours),
           "Impacket's bindings and annotations equal ncaepmdump --json's", "%r\n%r" % (imp, ours))
-    check(all(e["interface"] == ECHO_UUID for e in imp), "Impacket decodes the interface floor", out)
+    check(sorted(e["interface"] for e in imp) == sorted([ECHO_UUID] * 2 + [EPM_UUID] * 2),
+          "Impacket decodes the interface floor", out)
     rc, text = run([s.dump, "ncacn_ip_tcp:127.0.0.1"])
     check(rc == 0 and ("UUID    : %s v1.0" % ECHO_UUID.upper()) in text and
           "ncacn_ip_tcp:127.0.0.1[%s]" % s.echo_port() in text and "ncalrpc:[echo]" in text,
@@ -261,12 +274,12 @@ def check_killed(s):
                      "--listen", "ncacn_ip_tcp:127.0.0.1[0]", "ncalrpc:[victim]"], 2)
     vport = s.echo_port(victim)
     kport = s.echo_port(keep)
-    before = [e["binding"] for e in s.dump_json()["entries"]]
+    before = [e["binding"] for e in s.registered()]
     check("ncacn_ip_tcp:127.0.0.1[%s]" % vport in before and "ncalrpc:[victim]" in before and
           "ncacn_ip_tcp:127.0.0.1[%s]" % kport in before, "both servers' entries are listed", repr(before))
     victim.kill()
     time.sleep(0.3)  # the kernel closes the victim's socket; the mapper sees the association end
-    after = [e["binding"] for e in s.dump_json()["entries"]]
+    after = [e["binding"] for e in s.registered()]
     check(after == ["ncacn_ip_tcp:127.0.0.1[%s]" % kport],
           "a killed server's entries are gone; the live server's stay", repr(after))
     rc, out = run(["rpcclient", "-U%", "ncacn_ip_tcp:127.0.0.1", "-c", "epmmap rpcecho ncacn_ip_tcp"])
@@ -277,8 +290,8 @@ def check_killed(s):
     rc, out = run([s.echo_client, "--ncalrpc-dir", s.dir, "ncacn_ip_tcp:127.0.0.1"], timeout=60)
     check(rc != 0 and "knows no endpoint" in out,
           "with every server gone the client's resolution fails cleanly", out[-2000:])
-    after = s.dump_json()["entries"]
-    check(after == [], "no entry is left once both servers are gone", repr(after))
+    after = s.registered()
+    check(after == [], "no registered entry is left once both servers are gone", repr(after))
 
 
 def check_deregister(s):
@@ -286,19 +299,206 @@ def check_deregister(s):
     # mapper after SIGTERM shows that ncaecho-server deregistered.
     s.start_mapper("--keep-network-entries")
     s.start_echo()
-    before = s.dump_json()["entries"]
+    before = s.registered()
     check(len(before) == 2, "ncaecho-server --epm registered its two endpoints", repr(before))
     s.echo.stop("ncaecho-server")
     s.echo = None
-    after = s.dump_json()["entries"]
+    after = s.registered()
     check(after == [], "ncaecho-server deregistered (ept_delete) when it stopped", repr(after))
     victim = Daemon([s.echo_server, "--ncalrpc-dir", s.dir, "--epm", "ncacn_ip_tcp:127.0.0.1",
                      "--listen", "ncacn_ip_tcp:127.0.0.1[0]"], 1)
     victim.kill()
     time.sleep(0.3)
-    kept = s.dump_json()["entries"]
+    kept = s.registered()
     check(len(kept) == 1, "with --keep-network-entries a killed TCP registrant's entry stays (the "
           "documented opt-out)", repr(kept))
+
+
+EPM_SUBTESTS = {"epmapper.Map_simple", "epmapper.Map_full", "epmapper.Lookup_simple",
+                "epmapper.Lookup_terminate_search", "epmapper.Insert_noreplace"}
+
+
+def check_small_smbtorture_epmapper(s):
+    # Issue 18: with one registered endpoint Lookup_terminate_search (max_ents 2) failed; the
+    # mapper's own entry makes two, and the deferred end answers a full last batch with status 0
+    # and an open handle.
+    s.start_small()
+    rc, out, results = smbtorture("rpc.epmapper", "ncacn_ip_tcp:127.0.0.2[135]")
+    passed = {name for kind, name in results if kind == "success"}
+    check(rc == 0, "smbtorture rpc.epmapper exits 0 (issue 18 setup)", out)
+    for t in sorted(EPM_SUBTESTS):
+        check(t in passed, "smbtorture " + t + " (issue 18 setup)", out if t not in passed else "")
+
+
+# rpc.bind's subtests other than assoc_group_handles_external bind with NTLMSSP or SPNEGO
+# (sign/seal): ncarpc has no security provider, so the bind is refused (bind_nak
+# invalid_auth_type) and those fail by design.
+BIND_AUTH_SUBTESTS = {"ntlm,sign", "ntlm,sign,seal", "spnego,sign", "spnego,sign,seal"}
+
+
+def check_small_smbtorture_bind(s):
+    s.start_small()
+    rc, out, results = smbtorture("rpc.bind", "ncacn_ip_tcp:127.0.0.2")
+    kinds = {name: kind for kind, name in results}
+    check(kinds.get("bind.assoc_group_handles_external") == "success",
+          "smbtorture rpc.bind assoc_group_handles_external (issue 18 setup)", out)
+    authed = {"bind." + t for t in BIND_AUTH_SUBTESTS} | {"bind.bigendian," + t for t in BIND_AUTH_SUBTESTS}
+    others = {n: k for n, k in kinds.items() if n not in authed and n != "bind.assoc_group_handles_external"}
+    check(not others, "rpc.bind has no subtest but the authenticated ones and assoc_group_handles_external",
+          repr(others))
+    check(all(kinds.get(n) in ("failure", "error") for n in authed),
+          "rpc.bind's NTLMSSP/SPNEGO subtests are refused (no security provider)", out)
+
+
+def check_small_rpcclient(s):
+    s.start_small()
+    port = s.echo_port()
+    rc, out = run(["rpcclient", "ncacn_ip_tcp:127.0.0.2", "-U%", "-c", "epmmap epmapper ncacn_ip_tcp"])
+    check(rc == 0 and "num_tower[1]" in out and "tower[0] ncacn_ip_tcp:127.0.0.2[135," in out,
+          "rpcclient epmmap epmapper ncacn_ip_tcp answers with the mapper's own endpoint", out)
+    rc, out = run(["rpcclient", "ncacn_ip_tcp:127.0.0.2", "-U%", "-c", "epmlookup"])
+    lines = [l for l in out.splitlines() if re.match(r"^[0-9a-f]{8}-", l)]
+    check(rc == 0 and len(lines) == 2 and "no more entries" in out,
+          "rpcclient epmlookup prints both entries, then ends on ept_s_not_registered", out)
+    check(any(("ncacn_ip_tcp:127.0.0.2[135,abstract_syntax=%s/0x00000003]: epmapper" % EPM_UUID) in l
+              for l in lines), "rpcclient epmlookup shows the mapper's own endpoint as Samba's does", out)
+    check(any(("ncacn_ip_tcp:127.0.0.2[%s," % port) in l and ECHO_UUID in l for l in lines),
+          "rpcclient epmlookup shows the registered echo endpoint", out)
+    rc, text = run([s.dump, "ncacn_ip_tcp:127.0.0.2"])
+    check(rc == 0 and ("UUID    : %s v3.0" % EPM_UUID.upper()) in text and "ncacn_ip_tcp:127.0.0.2[135]" in text,
+          "ncaepmdump lists the mapper's own endpoint", text)
+
+
+# Lookups of a mapper holding 0, 1, max_ents and max_ents + 1 entries that match (each count
+# registered for an interface of its own, matched by interface), with the loops of the peers:
+# smbtorture's Lookup_simple (max_ents 10) and Lookup_terminate_search (2) and rpcclient's
+# epmlookup (1) through Samba's python client (vers_option 0, Samba's RPC_C_VERS_ALL), and
+# Impacket's hept_lookup (500; vers_option 1). Printed as one JSON object.
+COUNTS_CLIENT = r"""
+import json, struct, sys, uuid
+from samba.param import LoadParm
+from samba.credentials import Credentials
+from samba.dcerpc import epmapper, misc
+from samba.ndr import ndr_unpack
+from impacket.dcerpc.v5 import epm as iepm
+from impacket.uuid import uuidtup_to_bin
+
+def iface(n):
+    return "5ca1ab1e-0000-4000-8000-%012d" % n
+
+def tower(u, port):
+    # ncacn_ip_tcp 127.0.0.1[port] for interface u v1.0 over NDR (C706 appendix L).
+    def uuid_floor(s, major):
+        return struct.pack("<H", 19) + b"\x0d" + uuid.UUID(s).bytes_le + struct.pack("<HHH", major, 2, 0)
+    t = struct.pack("<H", 5) + uuid_floor(u, 1) + uuid_floor("8a885d04-1ceb-11c9-9fe8-08002b104860", 2)
+    t += struct.pack("<HBH", 1, 0x0b, 2) + b"\0\0"
+    t += struct.pack("<HBH", 1, 0x07, 2) + struct.pack(">H", port)
+    t += struct.pack("<HBH", 1, 0x09, 4) + bytes([127, 0, 0, 1])
+    return ndr_unpack(epmapper.epm_twr_t, struct.pack("<II", len(t), len(t)) + t)
+
+lp = LoadParm()
+creds = Credentials()
+creds.set_anonymous()
+c = epmapper.epmapper("ncacn_ip_tcp:127.0.0.1[135]", lp, creds)
+counts = [int(a) for a in sys.argv[1:]]
+for n in counts:
+    entries = []
+    for i in range(n):
+        e = epmapper.epm_entry_t()
+        e.object = misc.GUID()
+        e.tower = tower(iface(n), 2000 + i)
+        e.annotation = "count %d" % n
+        entries.append(e)
+    if entries:
+        assert c.epm_Insert(entries, 0) == 0
+
+def by_if(n):
+    i = epmapper.rpc_if_id_t()
+    i.uuid = misc.GUID(iface(n))
+    i.vers_major = 1
+    return i
+
+def empty(h):
+    return h.uuid == misc.GUID() and h.handle_type == 0
+
+def lookup_simple(n):
+    h, got, rounds = misc.policy_handle(), 0, 0
+    while True:
+        h, ents, st = c.epm_Lookup(epmapper.RPC_C_EP_MATCH_BY_IF, None, by_if(n), 0, h, 10)
+        rounds += 1
+        if st != 0:
+            break
+        got += len(ents)
+        if not (len(ents) == 10 and not empty(h)) or rounds > 100:
+            break
+    return {"entries": got, "status": st, "null_handle": empty(h)}
+
+def terminate(n):
+    h, ents, st = c.epm_Lookup(epmapper.RPC_C_EP_MATCH_BY_IF, None, by_if(n), 0, misc.policy_handle(), 2)
+    r = {"entries": len(ents), "status": st, "null_handle": empty(h)}
+    if not empty(h):
+        h, r["free_status"] = c.epm_LookupHandleFree(h)
+    return r
+
+def rpcclient(n):
+    h, printed, rounds = misc.policy_handle(), 0, 0
+    while rounds < 100:
+        h, ents, st = c.epm_Lookup(epmapper.RPC_C_EP_MATCH_BY_IF, None, by_if(n), 0, h, 1)
+        rounds += 1
+        if st != 0:
+            break
+        printed += len(ents)
+    return {"printed": printed, "status": st, "rounds": rounds}
+
+def impacket(n):
+    try:
+        es = iepm.hept_lookup("127.0.0.1", inquiry_type=iepm.RPC_C_EP_MATCH_BY_IF,
+                              ifId=uuidtup_to_bin((iface(n), "1.0")))
+        return {"entries": len(es)}
+    except Exception as ex:
+        return {"error": str(ex)}
+
+print(json.dumps({str(n): {"lookup_simple": lookup_simple(n), "terminate": terminate(n),
+                           "rpcclient": rpcclient(n), "impacket": impacket(n)} for n in counts}))
+"""
+
+NOT_REGISTERED = 0x16c9a0d6
+
+
+def check_lookup_counts(s):
+    # Entries inserted over TCP by a client that then leaves: kept with --keep-network-entries.
+    s.start_mapper("--keep-network-entries")
+    counts = [0, 1, 2, 3, 10, 11, 500, 501]
+    rc, out = run(["/usr/bin/python3", "-c", COUNTS_CLIENT] + [str(n) for n in counts], timeout=240)
+    check(rc == 0, "the lookup client ran", out)
+    if rc != 0:
+        return
+    r = json.loads(out.strip().splitlines()[-1])
+    for n in (0, 1, 10, 11):  # Lookup_simple: max_ents 10
+        ls = r[str(n)]["lookup_simple"]
+        check(ls == {"entries": n, "status": NOT_REGISTERED, "null_handle": True},
+              "Lookup_simple's loop over %d matching entries gets them all and ends as it asserts" % n, repr(ls))
+    for n in (2, 3):  # Lookup_terminate_search: max_ents 2
+        t = r[str(n)]["terminate"]
+        check(t == {"entries": 2, "status": 0, "null_handle": False, "free_status": 0},
+              "Lookup_terminate_search over %d matching entries: status 0, an open handle, freed" % n, repr(t))
+    for n in (0, 1):
+        # Fewer entries than its max_ents: no answer satisfies both it and Lookup_simple (which
+        # asserts ept_s_not_registered and a null handle on the same partial batch); we answer
+        # Lookup_simple's way, as Samba's own mapper does.
+        t = r[str(n)]["terminate"]
+        check(t == {"entries": n, "status": NOT_REGISTERED, "null_handle": True},
+              "a max_ents 2 lookup over %d matching entries ends at once, as Lookup_simple needs" % n, repr(t))
+    for n in (0, 1, 2):  # rpcclient epmlookup: max_ents 1
+        rp = r[str(n)]["rpcclient"]
+        check(rp == {"printed": n, "status": NOT_REGISTERED, "rounds": n + 1},
+              "rpcclient's epmlookup loop over %d matching entries prints them all and ends" % n, repr(rp))
+    for n in (1, 500, 501):  # Impacket: max_ents 500, vers_option 1
+        im = r[str(n)]["impacket"]
+        check(im == {"entries": n}, "Impacket's hept_lookup over %d matching entries gets them all" % n, repr(im))
+    im = r["0"]["impacket"]
+    check("ept_s_not_registered" in im.get("error", ""),
+          "Impacket's hept_lookup with nothing matching gets ept_s_not_registered (as from Windows)", repr(im))
 
 
 CHECKS = {
@@ -310,6 +510,10 @@ CHECKS = {
     "resolve-samba": check_resolve_samba,
     "killed": check_killed,
     "deregister": check_deregister,
+    "small-smbtorture-epmapper": check_small_smbtorture_epmapper,
+    "small-smbtorture-bind": check_small_smbtorture_bind,
+    "small-rpcclient": check_small_rpcclient,
+    "lookup-counts": check_lookup_counts,
 }
 
 

@@ -5,9 +5,10 @@ network namespace of its own (the tests talk to port 135 and expect "135" as the
 address; they bind the mgmt interface, which every cn::Server serves).
 
 usage: samba_raw_protocol.py CN_ECHO_SERVER
-Needs root (unshare -n); re-executes itself inside the namespace. Runs the tests listed in TESTS,
-each of which also passes against samba-dcerpcd 4.17 standalone; exit status 1 if any fails.
-The tests Samba passes but we do not yet are listed in NOT_YET (see NOTES.md, issue 6).
+Needs root (unshare -n); re-executes itself inside the namespace. Runs every test of
+TestDCERPC_BIND except those in EXCLUDED (each with the reason it cannot run against an
+anonymous endpoint without SMB or netlogon); exit status 1 if any fails. A test added to
+raw_protocol.py runs without being listed here.
 """
 import io
 import os
@@ -16,39 +17,35 @@ import sys
 import tempfile
 import unittest
 
-TESTS = """
-test_alloc_hint test_alter_no_auth_no_ctx test_assoc_group_diff1 test_assoc_group_fail1
-test_assoc_group_fail2 test_assoc_group_ok1 test_auth_none_0_bind test_auth_none_255_bind
-test_auth_none_7_bind test_auth_none_call_bind test_auth_none_call_request
-test_auth_none_connect_bind test_auth_none_connect_request test_auth_none_integrity_bind
-test_auth_none_none_bind test_auth_none_none_request test_auth_none_packet_bind
-test_auth_none_packet_request test_auth_none_privacy_bind test_co_cancel_no_request
-test_co_cancel_request_after_first test_invalid_auth_noctx test_neg_xmit_0_0 test_neg_xmit_0_3199
-test_neg_xmit_0_ffff test_neg_xmit_3199_0 test_neg_xmit_3199_ffff test_neg_xmit_ffff_0
-test_neg_xmit_ffff_3199 test_neg_xmit_ffff_ffff
-test_no_auth_bind_time_keep_on_orphan_ignore_additional
-test_no_auth_bind_time_keep_on_orphan_simple test_no_auth_bind_time_none_ignore_additional
-test_no_auth_bind_time_none_simple test_no_auth_bind_time_only_first
-test_no_auth_bind_time_sec_ctx_ignore_additional test_no_auth_bind_time_twice
-test_no_auth_invalid_valid_request test_no_auth_no_ctx test_no_auth_presentation_ctx_invalid1
-test_no_auth_presentation_ctx_invalid2 test_no_auth_presentation_ctx_invalid3
-test_no_auth_presentation_ctx_no_ndr64 test_no_auth_presentation_ctx_valid1
-test_no_auth_presentation_ctx_valid2 test_no_auth_request test_no_auth_request_alter_pfc_00
-test_no_auth_request_alter_pfc_08 test_no_auth_request_alter_pfc_CONC_MPX
-test_no_auth_request_alter_pfc_DID_NOT_EXECUTE test_no_auth_request_alter_pfc_FIRST
-test_no_auth_request_alter_pfc_HDR_SIGNING test_no_auth_request_alter_pfc_LAST
-test_no_auth_request_alter_pfc_MAYBE test_no_auth_request_alter_pfc_OBJECT_UUID
-test_no_auth_request_alter_pfc_ff test_no_auth_request_bind_pfc_00 test_no_auth_request_bind_pfc_08
-test_no_auth_request_bind_pfc_CONC_MPX test_no_auth_request_bind_pfc_DID_NOT_EXECUTE
-test_no_auth_request_bind_pfc_FIRST test_no_auth_request_bind_pfc_HDR_SIGNING
-test_no_auth_request_bind_pfc_LAST test_no_auth_request_bind_pfc_MAYBE
-test_no_auth_request_bind_pfc_OBJECT_UUID test_no_auth_valid_valid_request test_orphaned_no_request
-test_orphaned_request_after_first_last test_orphaned_request_after_first_mpx_last
-test_orphaned_request_after_first_mpx_no_last test_orphaned_request_after_first_no_last
+# Prefixes of the authenticated tests: they need a security provider (NTLMSSP, SPNEGO,
+# Kerberos) and a user's credentials; ncarpc has no security provider.
+AUTH_PREFIXES = ("test_ntlmssp_", "test_spnego_", "test_ntlm_", "test_krb5_", "test_lsa_multi_auth_")
+
+# The tests below bind netlogon, which they look up through port 135 (ept_map) and then send
+# netr_ServerReqChallenge to; cn_echo_server serves no netlogon. samba-dcerpcd 4.17 standalone
+# fails them the same way (the lookup finds no netlogon: "0 not greater than or equal to 1"),
+# and Samba's own selftest marks _fragmented_requests01-03 and 05 knownfail.
+NETLOGON = """
+test_fragmented_requests01 test_fragmented_requests02 test_fragmented_requests03
+test_fragmented_requests04 test_fragmented_requests05 test_first_only_requests
+test_none_only_requests test_last_only_requests test_first_maybe_requests
+test_first_didnot_requests test_first_cmpx_requests test_first_08_requests
+test_first_cancel_requests test_2nd_cancel_requests test_last_cancel_requests test_mix_requests
 """.split()
 
-NOT_YET = """
-""".split()
+EXCLUDED = {name: "binds netlogon (not served; samba-dcerpcd standalone fails it too)" for name in NETLOGON}
+EXCLUDED.update({
+    # An SMB connection to \pipe\lsarpc with a user's credentials (no SMB server here).
+    "test_assoc_group_ok2": "SMB named pipe with user credentials",
+    "test_assoc_group_fail3": "SMB named pipe with user credentials",
+    # NTLMSSP binds with a user's credentials.
+    "test_multiple_auth_limit": "authenticated (NTLMSSP)",
+})
+
+
+def selected(names):
+    """The anonymous tests: every name but the authenticated families and EXCLUDED."""
+    return [n for n in names if not n.startswith(AUTH_PREFIXES) and n not in EXCLUDED]
 
 
 def main():
@@ -69,9 +66,10 @@ def main():
         if line.strip() == "ready":
             break
     from samba.tests.dcerpc.raw_protocol import TestDCERPC_BIND
+    tests = selected(unittest.TestLoader().getTestCaseNames(TestDCERPC_BIND))
     failed = []
     try:
-        for name in TESTS:
+        for name in tests:
             result = unittest.TestResult()
             saved, sys.stderr = sys.stderr, io.StringIO()  # the tests' hexdumps
             try:
@@ -89,7 +87,7 @@ def main():
         rc = srv.wait(timeout=10)
     if rc != 0:
         failed.append("server exit status %d" % rc)
-    print("%d of %d passed; %s" % (len(TESTS) - len(failed), len(TESTS), failed or "all good"))
+    print("%d of %d passed; %s" % (len(tests) - len(failed), len(tests), failed or "all good"))
     return 1 if failed else 0
 
 
