@@ -118,6 +118,17 @@ uint32_t EndpointDatabase::remove(std::span<const Entry> entries) {
   return status;
 }
 
+uint32_t EndpointDatabase::insert_own_endpoints(std::span<const rpc::Binding> endpoints) {
+  std::vector<Entry> own;
+  for (const rpc::Binding& b : endpoints) {
+    if (b.host().find(':') != std::string::npos) continue;  // IPv6: towers have no IPv6 floor
+    auto tower = tower_from_binding(b, kEpmapperInterface);
+    if (!tower) continue;
+    own.push_back(Entry{rpc::Uuid{}, std::move(tower).value(), "epmapper"});
+  }
+  return insert(own, false, kNoOwner);
+}
+
 uint32_t EndpointDatabase::mgmt_delete(std::optional<rpc::Uuid> object, const Tower& tower) {
   size_t n = std::erase_if(entries_, [&](const auto& kv) {
     return kv.second.entry.tower == tower && (!object || kv.second.entry.object == *object);

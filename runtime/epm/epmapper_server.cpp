@@ -221,15 +221,4 @@ EpmapperServer::~EpmapperServer() {
 
 bool EpmapperServer::registered() const { return impl_->registered; }
 
-uint32_t EpmapperServer::register_own_endpoints(std::span<const rpc::Binding> endpoints) {
-  std::vector<Entry> own;
-  for (const rpc::Binding& b : endpoints) {
-    if (b.host().find(':') != std::string::npos) continue;  // IPv6: no tower form
-    auto tower = tower_from_binding(b, epmapper::kInterface.id);
-    if (!tower) continue;  // a protseq without a tower form
-    own.push_back(Entry{rpc::Uuid{}, std::move(tower).value(), "epmapper"});
-  }
-  return impl_->db.insert(own, false, kNoOwner);
-}
-
 }  // namespace nca::epm

@@ -372,10 +372,11 @@ TEST_CASE("epm_server_maps_its_own_endpoints", "[epm][cn]") {
     rpc::cn::LoopExecutor ex(loop);
     Mapper mapper(loop);
     const rpc::SyntaxId epm_if{rpc::Uuid::from_literal("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+    REQUIRE(kEpmapperInterface == epm_if);
     rpc::Binding v6;
     v6.set_protseq(rpc::Protseq::kNcacnIpTcp).set_host("::1").set_endpoint("135");
     std::vector<rpc::Binding> own{tcp(mapper.port), rpc::Binding::parse("ncalrpc:[EPMAPPER]").value(), v6};
-    REQUIRE(mapper.epm.register_own_endpoints(own) == kEptOk);
+    REQUIRE(mapper.db.insert_own_endpoints(own) == kEptOk);
     auto listed = dump(loop, ex, mapper.port);
     REQUIRE(listed.size() == 2);
     for (const Entry& e : listed) {

@@ -102,10 +102,10 @@ int main(int argc, char** argv) {
       break;
     }
   epm::EpmapperServer mapper(core, db, options);
-  // The mapper answers for itself (ept_map of epmapper, ept_lookup), as Samba's does.
+  // The mapper lists and maps its own endpoints, as Samba's does.
   std::vector<rpc::Binding> own;
   for (const auto& l : listening) own.push_back(l.binding);
-  if (uint32_t st = mapper.register_own_endpoints(own); st != epm::kEptOk) {
+  if (uint32_t st = db.insert_own_endpoints(own); st != epm::kEptOk) {
     std::cerr << "ncaepmd: cannot register its own endpoints (status 0x" << std::hex << st << ")\n";
     return 1;
   }

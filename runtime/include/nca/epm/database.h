@@ -39,6 +39,9 @@ inline constexpr uint32_t kEptNoMemory = 0x16c9a012;
 // DCE ept_s_not_registered: nothing (more) matches. Windows sends this DCE value, not 1753.
 inline constexpr uint32_t kEptNoMoreEntries = 0x16c9a0d6;
 
+// The endpoint mapper's own interface (C706 appendix O): epmapper v3.0.
+inline constexpr rpc::SyntaxId kEpmapperInterface{rpc::Uuid::from_literal("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+
 using OwnerId = uint64_t;
 inline constexpr OwnerId kNoOwner = 0;
 
@@ -158,6 +161,13 @@ class EndpointDatabase {
   uint32_t remove(std::span<const Entry> entries);
   // ept_mgmt_delete: removes entries with this tower (and this object, if given).
   uint32_t mgmt_delete(std::optional<rpc::Uuid> object, const Tower& tower);
+
+  // Enters a mapper's own endpoints (the bindings it listens on, as clients reach them):
+  // kEpmapperInterface over NDR, nil object, annotation "epmapper", owned by nobody. So ept_map
+  // of the epmapper interface answers with them and ept_lookup lists them, as Samba's mapper
+  // does (rpcclient maps the epmapper interface before it connects). IPv6 bindings and protseqs
+  // without a tower form are skipped. Returns insert()'s status word.
+  uint32_t insert_own_endpoints(std::span<const rpc::Binding> endpoints);
 
   // ept_lookup. begin_lookup() takes kAuto as kWindows (EpmService resolves kAuto from the
   // client's numbering of vers_option).

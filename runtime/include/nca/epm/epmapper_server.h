@@ -17,11 +17,9 @@
 #pragma once
 
 #include <memory>
-#include <span>
 
 #include "nca/epm/database.h"
 #include "nca/epm/service.h"
-#include "nca/rpc/binding.h"
 #include "nca/rpc/server.h"
 
 namespace nca::epm {
@@ -44,14 +42,6 @@ class EpmapperServer {
 
   // False if the core already served an epmapper interface (nothing was registered).
   bool registered() const;
-
-  // Enters the mapper's own endpoints (the bindings it listens on, as clients reach them) in the
-  // database: epmapper v3.0 over NDR, nil object, annotation "epmapper", owned by nobody. So
-  // ept_map of the epmapper interface answers with them and ept_lookup lists them, as Samba's
-  // mapper does (rpcclient's epmmap/epmlookup need it: rpcclient maps the epmapper interface
-  // before it connects). IPv6 bindings are skipped (towers have no IPv6 floor). Returns the
-  // insert's status word (kEptOk).
-  uint32_t register_own_endpoints(std::span<const rpc::Binding> endpoints);
 
   struct Impl;
 
