@@ -57,7 +57,8 @@ enum class VersOption : uint32_t { kAll = 1, kCompatible = 2, kExact = 3, kMajor
 // How the last batch of a lookup ends.
 //  kWindows: the batch that holds the last entries has status 0 and closes the handle (a null
 //            handle comes back); a further call on a live handle that finds nothing gets
-//            kEptNoMoreEntries. Impacket's rpcdump and Windows clients need this.
+//            kEptNoMoreEntries. Impacket's rpcdump and Windows clients need this. It is the DCE
+//            reference mapper's end (rpcd's rpcdepdb.c) and, per Impacket, Windows'.
 //  kSamba:   the batch that holds the last entries has status kEptNoMoreEntries and a null handle,
 //            as Samba's server does and smbtorture rpc.epmapper's Lookup_simple asserts.
 //  kDeferred: for Samba's clients. A last batch that is full (max_ents entries) has status 0
@@ -67,7 +68,11 @@ enum class VersOption : uint32_t { kAll = 1, kCompatible = 2, kExact = 3, kMajor
 //            does not print the entries of a batch whose status is non-zero: against kSamba
 //            (Samba's own server) it drops the last entry, against kWindows it loops for ever.
 //            smbtorture rpc.epmapper Lookup_simple (max_ents 10) loops while batches are full
-//            and then asserts kEptNoMoreEntries and a null handle. kDeferred satisfies both.
+//            and then asserts kEptNoMoreEntries and a null handle. kDeferred satisfies both, and
+//            Lookup_terminate_search (max_ents 2) and rpc.bind's assoc_group_handles_external
+//            (max_ents 1, two batches) once 2 entries match; with fewer no end can, since
+//            Lookup_simple and Lookup_terminate_search assert opposite answers to the same
+//            partial batch (tests/epm/lookup_end_test.cpp). kSamba needs 3.
 //  kAuto:    kDeferred for clients that number RPC_C_VERS_ALL 0 (Samba's epmapper.idl; C706 and
 //            Windows number it 1, so only Samba-generated clients send 0), kWindows otherwise.
 enum class LookupEnd { kAuto, kWindows, kSamba, kDeferred };
