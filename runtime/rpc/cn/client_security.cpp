@@ -24,9 +24,8 @@ Status ClientSecurity::check() const {
   if (!auth::is_valid(uint8_t(request_->level)))
     return refused("cannot authenticate at " + describe());
   if (!providers_ || !providers_->find(request_->auth_type))
-    return refused("the binding asks for " + describe() +
-                   ", but no security provider for that auth type is registered; "
-                   "nothing was sent");
+    return refused(describe() + " was asked for, but no security provider for that auth "
+                   "type is registered; nothing was sent");
   return {};
 }
 

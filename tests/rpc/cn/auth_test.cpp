@@ -186,8 +186,8 @@ TEST_CASE("cn_auth_security_no_provider_can_give_fails_before_sending", "[cn][au
     CHECK(r.error().kind == rpc::StatusKind::protocol);
     CHECK(r.error().code == uint32_t(rpc::FaultCode::unsupported_authn_level));
     CHECK(r.error().message ==
-          "the binding asks for security level privacy with auth type 0x09, but no security "
-          "provider for that auth type is registered; nothing was sent");
+          "security level privacy with auth type 0x09 was asked for, but no security provider "
+          "for that auth type is registered; nothing was sent");
     // Not even a connection: no plaintext call left.
     CHECK(f.server->connections_accepted() == 0);
     CHECK(f.impl.calls == 0);

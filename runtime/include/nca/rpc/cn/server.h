@@ -39,7 +39,8 @@
 //    nca_s_proto_error for the one being reassembled, then disconnect; with it the fragments may
 //    interleave, but a new call on an unknown context is then nca_s_proto_error and disconnect;
 //  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
-//    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
+//    client never sends, an auth3 when no handshake awaits it or that the provider refuses):
+//    fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
 //    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
 //    are advisory, so the reply is still sent after co_cancel); orphaned drops the reply of a
