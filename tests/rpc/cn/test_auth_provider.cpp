@@ -24,8 +24,9 @@ uint32_t get_u32(const uint8_t* p) {
 }
 
 Bytes token(std::string_view tag, ByteView payload) {
-  Bytes t(tag.begin(), tag.end());
-  t.insert(t.end(), payload.begin(), payload.end());
+  Bytes t(tag.size() + payload.size());
+  std::memcpy(t.data(), tag.data(), tag.size());
+  if (!payload.empty()) std::memcpy(t.data() + tag.size(), payload.data(), payload.size());
   return t;
 }
 bool has_tag(ByteView t, std::string_view tag) {

@@ -44,7 +44,7 @@ struct CallerContext {
   auth::Level auth_level = auth::Level::none;
   auth::AuthType auth_type = auth::kAuthTypeNone;
   uint32_t auth_context_id = 0;
-  auth::Identity identity;  // the client's principal, from the provider
+  auth::Identity identity{};  // the client's principal, from the provider
 };
 
 // A client's request to cancel a call being served (a co_cancel or orphaned PDU): the engine
