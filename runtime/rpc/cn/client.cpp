@@ -9,30 +9,22 @@
 #include <utility>
 #include <vector>
 
+#include "client_negotiation.h"
+#include "client_security.h"
 #include "connection_io.h"
 #include "stub_pool.h"
 #include "fragments.h"
+#include "nca/rpc/auth/binding_security.h"
 #include "nca/rpc/cn/pdu.h"
 
 namespace nca::rpc::cn {
 
 namespace {
 
-enum class State { idle, connecting, binding, ready, lost };
+// binding: the bind is sent; authenticating: a security handshake's alter_context leg is.
+enum class State { idle, connecting, binding, authenticating, ready, lost };
 
-struct CtxState {
-  enum Phase { proposed, accepted, rejected } phase = proposed;
-  uint16_t context_id = 0;
-  SyntaxId transfer;
-  Status error;  // when rejected
-};
-
-struct Proposal {
-  SyntaxId interface;
-  uint16_t context_id = 0;
-  SyntaxId transfer;
-  bool features = false;  // the bind-time negotiation context
-};
+using detail::CtxState;
 
 // A whole response: the stub in the byte order the server declared (drep of its fragments).
 struct Reassembled {
@@ -65,16 +57,6 @@ struct Active {
   UniqueFunction<void(Result<Reassembled>)> reply;
 };
 
-std::string reason_text(uint16_t reason) {
-  switch (static_cast<ProviderReason>(reason)) {
-    case ProviderReason::abstract_syntax_not_supported: return "abstract syntax not supported";
-    case ProviderReason::proposed_transfer_syntaxes_not_supported:
-      return "proposed transfer syntaxes not supported";
-    case ProviderReason::local_limit_exceeded: return "local limit exceeded";
-    default: return "reason " + std::to_string(reason);
-  }
-}
-
 std::string nak_text(BindNakReason r) {
   switch (r) {
     case BindNakReason::not_specified: return "reason not specified";
@@ -93,7 +75,8 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
                            private detail::FragmentSink {
   using ReplyFn = UniqueFunction<void(Result<Reassembled>)>;
 
-  Impl(LoopExecutor& ex, ClientConfig cfg) : executor(ex), config(std::move(cfg)), stub_pool(config.stub_pool_bytes) {
+  Impl(LoopExecutor& ex, ClientConfig cfg)
+      : executor(ex), config(std::move(cfg)), stub_pool(config.stub_pool_bytes), negotiation(config) {
     config.max_frag = std::max<uint16_t>(config.max_frag, kMinFragSize);
   }
   ~Impl() override { drop_connection(); }
@@ -112,16 +95,10 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
   std::unique_ptr<detail::FragmentWriter> writer;
   uint64_t generation = 0;  // bumped per connection: stale callbacks compare it
 
-  uint16_t send_frag = kMinFragSize;
-  uint16_t recv_frag = kMinFragSize;
-  uint32_t group = 0;
-  uint16_t accepted_features = 0;
   bool shutdown_requested = false;
 
-  std::map<SyntaxId, std::vector<CtxState>> contexts;  // per interface, one per transfer syntax
-  std::vector<Proposal> proposal;                      // of the bind/alter in flight
-  bool negotiating = false;
-  uint16_t next_context = 0;
+  detail::ClientNegotiation negotiation;
+  detail::ClientSecurity security;
   uint32_t next_call = 1;
 
   std::deque<Waiting> waiting;
@@ -134,6 +111,14 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     state = State::connecting;
     uint64_t gen = ++generation;
     std::weak_ptr<Impl> weak = weak_from_this();
+    // Security that cannot be given fails the calls before any byte is sent.
+    if (Status st = security.check(); !st.ok()) {
+      executor.post([weak, gen, st] {
+        auto self = weak.lock();
+        if (self && self->generation == gen) self->lose(st);
+      });
+      return;
+    }
     auto on_connected = [weak, gen](net::Status st, std::unique_ptr<net::Stream> s) {
       auto self = weak.lock();
       if (!self || self->generation != gen) return;
@@ -214,7 +199,13 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     shutdown_requested = false;
     if (net::Status st = reader->start(); !st.ok())
       return lose(Status::transport(uint32_t(-st.sys_code()), "read: " + st.message()));
-    send_bind(PduType::bind);
+    std::optional<Bytes> token;
+    if (security.requested()) {
+      auto first = security.start();
+      if (!first) return lose(std::move(first).take_error());
+      token = std::move(*first);
+    }
+    send_bind(PduType::bind, token ? &*token : nullptr);
   }
 
   // Closes the current connection (if any) without touching calls.
@@ -232,11 +223,8 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
       // Destroying the stream closes it; its outstanding callbacks see a stale generation.
       stream.reset();
     }
-    contexts.clear();
-    proposal.clear();
-    negotiating = false;
-    group = 0;
-    accepted_features = 0;
+    negotiation.reset();
+    security.reset();
     state = State::idle;
   }
 
@@ -252,126 +240,61 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     for (auto& w : queued) w.reply(why);
   }
 
-  // ---- negotiation --------------------------------------------------------------------------
+  // ---- negotiation (client_negotiation.h) and security (client_security.h) ----------------
 
-  std::vector<SyntaxId> offered_syntaxes(const InterfaceSpec& spec) const {
-    std::vector<SyntaxId> out;
-    for (const SyntaxId& ts : spec.transfer_syntaxes)
-      if (ts == kNdr20 || (ts == kNdr64 && config.offer_ndr64)) out.push_back(ts);
-    return out;
-  }
-
-  // Proposes contexts for the first waiting call's interface that has none yet; the others
-  // follow in alter_contexts of their own, since servers accept at most one new presentation
-  // context per bind or alter_context (Windows, Samba and ours refuse the rest with
-  // proposed_transfer_syntaxes_not_supported).
-  void send_bind(PduType type) {
-    BindBody body;
-    body.max_xmit_frag = config.max_frag;
-    body.max_recv_frag = config.max_frag;
-    body.assoc_group_id = config.assoc_group_id.value_or(
+  // A bind, or an alter_context for the waiting calls' next interface without contexts. The
+  // bind carries the security handshake's first token when security was asked for.
+  void send_bind(PduType type, const Bytes* token = nullptr) {
+    std::vector<const InterfaceSpec*> interfaces;
+    for (const Waiting& w : waiting) interfaces.push_back(w.request.interface);
+    uint32_t group_id = config.assoc_group_id.value_or(
         binding && binding->assoc_group_id() ? *binding->assoc_group_id() : 0);
-    proposal.clear();
-    std::set<SyntaxId> seen;
-    for (const Waiting& w : waiting) {
-      const InterfaceSpec& spec = *w.request.interface;
-      if (contexts.count(spec.id) || !seen.insert(spec.id).second) continue;
-      auto& list = contexts[spec.id];
-      // One context per transfer syntax, as Windows proposes them: the server accepts one.
-      for (const SyntaxId& ts : offered_syntaxes(spec)) {
-        uint16_t id = next_context++;
-        list.push_back(CtxState{CtxState::proposed, id, ts, {}});
-        proposal.push_back(Proposal{spec.id, id, ts, false});
-        body.contexts.push_back(PresentationContext{id, spec.id, {ts}});
-      }
-      if (list.empty()) {
-        list.push_back(CtxState{CtxState::rejected, 0, {}, Status::ndr(0, "interface " +
-            std::string(spec.name) + " offers no transfer syntax this engine speaks")});
-        continue;
-      }
-      break;
-    }
-    if (type == PduType::bind && config.features) {
-      uint16_t id = next_context++;
-      proposal.push_back(Proposal{{}, id, {}, true});
-      body.contexts.push_back(
-          PresentationContext{id, body.contexts.empty() ? SyntaxId{} : body.contexts[0].abstract_syntax,
-                              {bind_time_feature_syntax(config.features)}});
-    }
+    BindBody body = negotiation.propose(type, interfaces, group_id);
     if (type == PduType::alter_context && body.contexts.empty()) return pump();
-    negotiating = true;
     Encoder enc;
     uint8_t flags = kPfcFirstFrag | kPfcLastFrag;
     if (type == PduType::bind && config.concurrent_multiplexing) flags |= kPfcConcMpx;
+    if (type == PduType::bind && security.wants_header_signing()) flags |= kPfcSupportHeaderSign;
     encode_bind(enc, type, flags, next_call++, body);
+    if (token) append_auth(enc, 0, security.filter().trailer(), *token);
     write(std::move(enc.out));
   }
 
   void on_bind_ack(const Pdu& pdu) {
-    const auto& ack = std::get<BindAckBody>(pdu.body);
     bool is_bind = pdu.header.type == PduType::bind_ack;
-    if (!negotiating || (is_bind != (state == State::binding)) ||
-        ack.results.size() != proposal.size())
+    bool expected = is_bind ? state == State::binding
+                            : state == State::ready || state == State::authenticating;
+    if (!expected || !negotiation.answered(pdu, is_bind))
       return protocol_failure("unexpected " + std::string(to_string(pdu.header.type)));
-    if (is_bind) {
-      // bind_ack's max_recv_frag bounds what we send; max_xmit_frag what the server sends.
-      send_frag = std::clamp<uint16_t>(ack.max_recv_frag, kMinFragSize, config.max_frag);
-      // What the server says it will send. Samba answers a small max_recv_frag with a larger
-      // size (it keeps a floor of its own) and then sends fragments of that size; accepting what
-      // the server announced is what its own clients do.
-      recv_frag = std::max(config.max_frag, ack.max_xmit_frag);
-      group = ack.assoc_group_id;
-      state = State::ready;
-    }
-    for (size_t i = 0; i < proposal.size(); ++i) {
-      const Proposal& p = proposal[i];
-      const ContextResultEntry& r = ack.results[i];
-      if (p.features) {
-        if (r.result == ContextResult::negotiate_ack) accepted_features = r.reason;
-        continue;
+    if (security.requested() && (is_bind || state == State::authenticating)) {
+      auto next = security.on_answer(pdu.auth, pdu.header.has(kPfcSupportHeaderSign));
+      if (!next) return lose(std::move(next).take_error());
+      auto& [step, token] = *next;
+      if (step == detail::ClientSecurity::Next::alter_context) {
+        // Another leg: the handshake's token in an alter_context, with a context the server
+        // already decided on (it needs one).
+        state = State::authenticating;
+        Encoder enc;
+        encode_bind(enc, PduType::alter_context, kPfcFirstFrag | kPfcLastFrag, next_call++,
+                    negotiation.repropose(negotiation.group()));
+        append_auth(enc, 0, security.filter().trailer(), token);
+        return write(std::move(enc.out));
       }
-      for (CtxState& c : contexts[p.interface]) {
-        if (c.context_id != p.context_id) continue;
-        if (r.result == ContextResult::acceptance && r.transfer_syntax == p.transfer) {
-          c.phase = CtxState::accepted;
-        } else {
-          c.phase = CtxState::rejected;
-          uint32_t code = r.reason == uint16_t(ProviderReason::abstract_syntax_not_supported)
-                              ? uint32_t(FaultCode::unk_if)
-                              : uint32_t(FaultCode::unsupported_type);
-          c.error = Status::protocol(code, "presentation context for " + to_string(p.interface) +
-                                               " with " + to_string(p.transfer) +
-                                               " rejected: " + reason_text(r.reason));
-        }
+      if (step == detail::ClientSecurity::Next::auth3) {
+        Encoder enc;
+        encode_empty(enc, PduType::auth3, kPfcFirstFrag | kPfcLastFrag, next_call++);
+        append_auth(enc, 0, security.filter().trailer(), token);
+        write(std::move(enc.out));
       }
     }
-    proposal.clear();
-    negotiating = false;
+    if (is_bind || state == State::authenticating) state = State::ready;
     pump();
-  }
-
-  // The accepted context of `iface` with its most preferred transfer syntax; nullptr while
-  // undecided; `error` set when every context was rejected.
-  const CtxState* usable_context(const InterfaceSpec& spec, Status* error) const {
-    auto it = contexts.find(spec.id);
-    if (it == contexts.end()) return nullptr;
-    const CtxState* best = nullptr;
-    size_t best_rank = SIZE_MAX;
-    for (const CtxState& c : it->second) {
-      if (c.phase == CtxState::proposed) return nullptr;
-      if (c.phase != CtxState::accepted) continue;
-      auto pos = std::find(spec.transfer_syntaxes.begin(), spec.transfer_syntaxes.end(), c.transfer);
-      size_t rank = size_t(pos - spec.transfer_syntaxes.begin());
-      if (rank < best_rank) best = &c, best_rank = rank;
-    }
-    if (!best && error) *error = it->second.front().error;
-    return best;
   }
 
   // Sends what can be sent; starts connection or negotiation as needed.
   void pump() {
     if (state == State::idle && !waiting.empty()) return connect();
-    if (state != State::ready || negotiating) return;
+    if (state != State::ready || negotiation.negotiating()) return;
     if (shutdown_requested) {
       // The server asked us to stop sending new calls here: once the last reply is in, a new
       // connection takes the waiting calls.
@@ -387,10 +310,10 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
       Waiting w = std::move(waiting.front());
       waiting.pop_front();
       Status error;
-      const CtxState* ctx = usable_context(*w.request.interface, &error);
+      const CtxState* ctx = negotiation.usable_context(*w.request.interface, &error);
       if (ctx) {
         send_request(std::move(w), *ctx);
-      } else if (contexts.count(w.request.interface->id)) {
+      } else if (negotiation.has_contexts(w.request.interface->id)) {
         if (!error.ok()) w.reply(error);
         else still.push_back(std::move(w));
       } else {
@@ -417,11 +340,17 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     size_t head = kRequestHeaderSize + (object ? 16 : 0);
     uint16_t context_id = ctx.context_id, opnum = w.request.opnum;
     auto pdu = writer->make();
-    detail::fragment(*pdu, std::move(*stub), send_frag, head,
-                     [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                       encode_request_head(enc, flags, wire, alloc_hint, context_id, opnum,
-                                           object, n);
-                     });
+    auto write_head = [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+      encode_request_head(enc, flags, wire, alloc_hint, context_id, opnum, object, n);
+    };
+    if (security.filter().protects_pdus()) {
+      // Through the security filter: signed or sealed, each fragment whole.
+      Status st = detail::fragment_protected(*pdu, std::move(*stub), negotiation.send_frag(),
+                                             head, security.filter(), write_head);
+      if (!st.ok()) return w.reply(Status::protocol(st.code, "protecting the request: " + st.message));
+    } else {
+      detail::fragment(*pdu, std::move(*stub), negotiation.send_frag(), head, write_head);
+    }
     Active a;
     a.id = w.request.id;
     a.context_id = ctx.context_id;
@@ -455,13 +384,13 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     uint32_t wire = w->second;
     wire_of.erase(w);
     active.erase(wire);
-    if (state != State::ready && state != State::binding) return;
+    if (state != State::ready && state != State::binding && state != State::authenticating) return;
     // C706: co_cancel forwards the cancel to the server (advisory). orphaned tells it we will
     // not read the reply; servers that did not accept "keep connection on orphan" may close the
     // connection on it (MS-RPCE 3.3.1.5.3), so it is sent only to those that did.
     Encoder enc;
     encode_empty(enc, PduType::co_cancel, kPfcFirstFrag | kPfcLastFrag, wire);
-    if (accepted_features & kFeatureKeepConnectionOnOrphan)
+    if (negotiation.features() & kFeatureKeepConnectionOnOrphan)
       encode_empty(enc, PduType::orphaned, kPfcFirstFrag | kPfcLastFrag, wire);
     write(std::move(enc.out));
     if (shutdown_requested) pump();
@@ -477,7 +406,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     protocol_failure("bad fragment header from the server (frag_length " +
                      std::to_string(h.frag_length) + ")");
   }
-  bool on_fragment(ByteView frag) override {
+  bool on_fragment(std::span<uint8_t> frag) override {
     uint64_t gen = generation;
     handle_fragment(frag);
     return generation == gen;
@@ -491,11 +420,11 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     lose(Status::protocol(uint32_t(FaultCode::proto_error), std::move(why)));
   }
 
-  void handle_fragment(ByteView frag) {
+  void handle_fragment(std::span<uint8_t> frag) {
     auto decoded = decode(frag);
     if (!decoded) return protocol_failure("bad PDU from the server: " + decoded.error().message);
     const Pdu& pdu = *decoded;
-    if (pdu.header.frag_length > recv_frag)
+    if (pdu.header.frag_length > negotiation.recv_frag())
       return protocol_failure("fragment larger than negotiated");
     switch (pdu.header.type) {
       case PduType::bind_ack:
@@ -506,6 +435,15 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
         return lose(Status::protocol(uint32_t(nak.reason), "bind refused: " + nak_text(nak.reason)));
       }
       case PduType::response:
+        // Every response fragment of an authenticated association is checked (and unsealed in
+        // place) before its stub is used; one that fails ends the connection and its calls.
+        if (security.filter().authenticated()) {
+          if (Status st = security.filter().unprotect(frag, pdu); !st.ok())
+            return lose(Status::protocol(st.code, "response of call " +
+                                                      std::to_string(pdu.header.call_id) +
+                                                      " refused by the security filter: " +
+                                                      st.message));
+        }
         return on_response(pdu);
       case PduType::fault:
         return on_fault(pdu);
@@ -554,7 +492,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
     if (it == active.end()) {
       // A fault for no call of ours (call_id 0, or a bind-level error): the server is about to
       // disconnect (Windows and Samba do after protocol errors).
-      if (wire_of.empty() || pdu.header.call_id == 0 || negotiating)
+      if (wire_of.empty() || pdu.header.call_id == 0 || negotiation.negotiating())
         return lose(Status::from_fault(decode_fault(body.status, body.stub, pdu.header.little_endian())));
       return;
     }
@@ -568,12 +506,16 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
 
 ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig config)
     : MarshallingHandle(executor), impl_(std::make_shared<Impl>(executor, std::move(config))) {
+  // ClientConfig::security, else what the binding's words ask for.
+  auto security = impl_->config.security ? impl_->config.security : auth::security_from_binding(binding);
+  impl_->security.configure(std::move(security), impl_->config.auth_providers);
   impl_->binding = std::move(binding);
 }
 
 ClientHandle::ClientHandle(LoopExecutor& executor, std::unique_ptr<net::Stream> stream,
                            ClientConfig config)
     : MarshallingHandle(executor), impl_(std::make_shared<Impl>(executor, std::move(config))) {
+  impl_->security.configure(impl_->config.security, impl_->config.auth_providers);
   impl_->given = std::move(stream);
 }
 
@@ -596,19 +538,14 @@ void ClientHandle::transact(Request request, Reply reply) {
 void ClientHandle::abandon(CallId id) { impl_->abandon(id); }
 
 bool ClientHandle::bound() const { return impl_->state == State::ready; }
-uint32_t ClientHandle::assoc_group_id() const { return impl_->group; }
-uint16_t ClientHandle::max_xmit_frag() const { return bound() ? impl_->send_frag : 0; }
-uint16_t ClientHandle::max_recv_frag() const { return bound() ? impl_->recv_frag : 0; }
-uint16_t ClientHandle::features() const { return impl_->accepted_features; }
+uint32_t ClientHandle::assoc_group_id() const { return impl_->negotiation.group(); }
+uint16_t ClientHandle::max_xmit_frag() const { return bound() ? impl_->negotiation.send_frag() : 0; }
+uint16_t ClientHandle::max_recv_frag() const { return bound() ? impl_->negotiation.recv_frag() : 0; }
+uint16_t ClientHandle::features() const { return impl_->negotiation.features(); }
 size_t ClientHandle::calls_in_flight() const { return impl_->active.size(); }
 
 std::optional<SyntaxId> ClientHandle::transfer_syntax(const SyntaxId& iface) const {
-  auto it = impl_->contexts.find(iface);
-  if (it == impl_->contexts.end()) return std::nullopt;
-  // The interface's preference is not known here; report the first accepted context.
-  for (const CtxState& c : it->second)
-    if (c.phase == CtxState::accepted) return c.transfer;
-  return std::nullopt;
+  return impl_->negotiation.accepted_transfer(iface);
 }
 
 void ClientHandle::disconnect() { impl_->lose(Status::transport(0, "disconnected")); }

@@ -58,7 +58,7 @@ void FragmentReader::process() {
       make_room(h.frag_length);
     }
     if (end_ - begin_ < h.frag_length) break;
-    ByteView fragment{buffer_.get() + begin_, h.frag_length};
+    std::span<uint8_t> fragment{buffer_.get() + begin_, h.frag_length};
     begin_ += h.frag_length;
     accepted_ = false;
     bool more = sink_.on_fragment(fragment);

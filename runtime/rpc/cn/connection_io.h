@@ -31,9 +31,10 @@ class FragmentSink {
   // aside for it. Returning false refuses it: nothing more is read and on_refused runs.
   virtual bool accept_header(const Header& h) = 0;
   virtual void on_refused(const Header& h) = 0;
-  // One whole fragment (exactly frag_length bytes), valid only during the call. Return true to
-  // read the next one.
-  virtual bool on_fragment(ByteView fragment) = 0;
+  // One whole fragment (exactly frag_length bytes), valid only during the call. It is the
+  // reader's own buffer: the sink may change it in place (the security filter unseals stubs
+  // there). Return true to read the next one.
+  virtual bool on_fragment(std::span<uint8_t> fragment) = 0;
   // Reading ended: eof at a fragment boundary, truncated inside one, cancelled, or an error.
   virtual void on_read_end(net::Status status) = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "connection_io.h"
 #include "nca/rpc/cn/pdu.h"
+#include "security_filter.h"
 
 namespace nca::rpc::cn::detail {
 
@@ -40,6 +41,36 @@ void fragment(OutPdu& out, Bytes stub, size_t max_frag, size_t head_size, WriteH
   }
   out.bytes = out.headers.size() + total;
   out.fragments = uint32_t(count);
+}
+
+// fragment() for an association whose call fragments carry a verifier (SecurityFilter::
+// protects_pdus()): each fragment is built whole in out.headers (header, a copy of its part of
+// the stub, auth padding, sec_trailer, verifier), since the verifier covers it and sealing
+// rewrites the stub. Each carries the filter's stub_per_fragment() bytes (a multiple of 16, so
+// only the last is padded). An error of the provider leaves `out` unfit to send.
+template <class WriteHead>
+Status fragment_protected(OutPdu& out, Bytes stub, size_t max_frag, size_t head_size,
+                          SecurityFilter& filter, WriteHead write_head) {
+  out.stub = std::move(stub);
+  size_t per_frag = filter.stub_per_fragment(max_frag, head_size);
+  size_t total = out.stub.size();
+  size_t count = total == 0 ? 1 : (total + per_frag - 1) / per_frag;
+  Encoder enc;
+  enc.out = std::move(out.headers);
+  enc.out.clear();
+  for (size_t i = 0, off = 0; i < count; ++i, off += per_frag) {
+    uint8_t flags = (i == 0 ? kPfcFirstFrag : 0) | (i + 1 == count ? kPfcLastFrag : 0);
+    size_t n = std::min(per_frag, total - off);
+    size_t start = enc.out.size();
+    write_head(enc, flags, uint32_t(total - off), n);
+    enc.out.insert(enc.out.end(), out.stub.begin() + ptrdiff_t(off),
+                   out.stub.begin() + ptrdiff_t(off + n));
+    if (Status st = filter.protect(enc.out, start, head_size, n); !st.ok()) return st;
+  }
+  out.headers = std::move(enc.out);
+  out.frame_headers_only();
+  out.fragments = uint32_t(count);
+  return {};
 }
 
 }  // namespace nca::rpc::cn::detail

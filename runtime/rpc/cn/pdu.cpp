@@ -512,4 +512,22 @@ void encode_empty(Encoder& enc, PduType type, uint8_t flags, uint32_t call_id) {
   push_packet(enc, pkt);
 }
 
+void set_lengths(std::span<uint8_t> fragment, uint16_t frag_length, uint16_t auth_length) {
+  fragment[8] = uint8_t(frag_length);
+  fragment[9] = uint8_t(frag_length >> 8);
+  fragment[10] = uint8_t(auth_length);
+  fragment[11] = uint8_t(auth_length >> 8);
+}
+
+void append_auth(Encoder& enc, size_t start, const AuthTrailer& trailer, ByteView token) {
+  enc.u8(trailer.auth_type);
+  enc.u8(trailer.auth_level);
+  enc.u8(0);  // auth_pad_length
+  enc.u8(0);  // auth_reserved
+  enc.u32(trailer.auth_context_id);
+  enc.bytes(token);
+  set_lengths(std::span<uint8_t>(enc.out).subspan(start), uint16_t(enc.out.size() - start),
+              uint16_t(token.size()));
+}
+
 }  // namespace nca::rpc::cn

@@ -1,5 +1,7 @@
 // The connection-oriented server engine. One ServerConnection per stream: a state machine fed
-// whole fragments by a read loop, answering through a write queue. See server.h for the contract.
+// whole fragments by a read loop, answering through a write queue; its negotiation, security
+// filter and request reassembly are pieces of their own (server_negotiation.h,
+// server_security.h, request_assembly.h). See server.h for the contract.
 #include "nca/rpc/cn/server.h"
 
 #include <algorithm>
@@ -15,6 +17,9 @@
 #include "nca/epm/mgmt_server.h"
 #include "fragments.h"
 #include "nca/rpc/cn/pdu.h"
+#include "request_assembly.h"
+#include "server_negotiation.h"
+#include "server_security.h"
 
 namespace nca::rpc::cn {
 
@@ -25,43 +30,10 @@ struct Group {
   size_t connections = 0;
 };
 
-struct Context {
-  SyntaxId abstract;
-  SyntaxId transfer;
-};
-
-// A request being reassembled.
-struct Incoming {
-  uint16_t context_id = 0;
-  uint16_t opnum = 0;
-  std::optional<Uuid> object;
-  bool little_endian = true;
-  bool cancelled = false;  // a co_cancel or orphaned came while it was reassembled
-  std::vector<uint8_t> stub;
-};
-
 constexpr uint16_t kMaxFragLimit = 65535;
 
 uint16_t clamp_frag(uint32_t v) {
   return uint16_t(std::clamp<uint32_t>(v, kMinFragSize, kMaxFragLimit));
-}
-
-// The fragment size a bind settles on, the same both ways, as Windows answers (Samba's
-// raw_protocol tests, written against Windows: a client's 0 gives 2048, 3199 gives 3192; MS-RPCE
-// 3.3.1.5.2): the smaller of the client's two sizes, raised to 2048, lowered to ours, then
-// rounded down to a multiple of 8. `ours` is at least C706's 1432, itself a multiple of 8.
-uint16_t negotiated_frag(uint16_t client_xmit, uint16_t client_recv, uint16_t ours) {
-  uint32_t v = std::max<uint32_t>(std::min(client_xmit, client_recv), 2048);
-  return uint16_t(std::min<uint32_t>(v, ours) & ~uint32_t(7));
-}
-
-// What a bind carrying an auth trailer is refused with, there being no security provider: an
-// auth level outside connect..privacy (2-6) is not_specified whatever the type, any type at a
-// valid level invalid_auth_type (auth type none included). Checked against samba-dcerpcd 4.17,
-// whose answers for types it has no provider for are these (raw_protocol's test_auth_none_*_bind).
-BindNakReason bind_auth_refusal(const AuthTrailer& a) {
-  bool valid_level = a.auth_level >= 2 && a.auth_level <= 6;
-  return valid_level ? BindNakReason::invalid_auth_type : BindNakReason::not_specified;
 }
 
 }  // namespace
@@ -124,6 +96,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void accept(std::unique_ptr<net::Stream> stream, std::string transport, std::string secondary);
 };
 
+// One connection: framing and limits (through FragmentReader/FragmentWriter), the negotiation
+// state (ServerNegotiation), the security filter every call fragment passes (ServerSecurity),
+// request reassembly (RequestAssembly), and dispatch to the core. The wire answers it gives are
+// those server.h lists.
 class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
                          private detail::FragmentSink {
  public:
@@ -139,7 +115,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
         writer_(std::make_unique<detail::FragmentWriter>(
             *stream_, [this](net::Status) { close_after_writes(); }, stub_pool_.get())),
         transport_(std::move(transport)),
-        secondary_(std::move(secondary)) {
+        secondary_(std::move(secondary)),
+        negotiation_(config_, core_),
+        security_(config_.auth_providers),
+        assembly_(config_, *stub_pool_) {
     const net::Address& peer = stream_->remote_address();
     peer_ = peer.empty() ? std::string() : peer.to_string();
   }
@@ -180,7 +159,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     if (!closing_) refuse_header(h);
   }
 
-  bool on_fragment(ByteView frag) override {
+  bool on_fragment(std::span<uint8_t> frag) override {
     if (closing_) return false;
     CallStats::count(core_.stats().pkts_in);
     handle_fragment(frag);
@@ -225,6 +204,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     writer_->send(std::move(pdu));
   }
 
+  // Faults go without a verifier, as Samba sends them.
   void send_fault(uint32_t call_id, uint16_t context_id, uint32_t status, bool did_not_execute,
                   ByteView body = {}) {
     Encoder enc;
@@ -248,6 +228,16 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     close_after_writes();
   }
 
+  // What the security filter refuses on an alter_context or a request: fault
+  // nca_s_fault_access_denied, then disconnect, as Samba 4.17 answers a trailer on an
+  // unauthenticated association and a fragment that fails verification (alter_context:
+  // did_not_execute and context 0; request: its context, no flag).
+  void access_denied(uint32_t call_id, uint16_t context_id, bool did_not_execute) {
+    send_fault(call_id, context_id, static_cast<uint32_t>(FaultCode::fault_access_denied),
+               did_not_execute);
+    close_after_writes();
+  }
+
   void close_after_writes() {
     if (closing_) return;
     closing_ = true;
@@ -260,7 +250,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     if (closed_) return;
     closed_ = true;
     closing_ = true;
-    assembling_.clear();
+    assembly_.clear();
     in_flight_.clear();
     std::weak_ptr<ServerConnection> weak = weak_from_this();
     net::Status st = stream_->disconnect([weak](net::Status) {
@@ -283,7 +273,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
 
   // ---- input --------------------------------------------------------------------------------
 
-  void handle_fragment(ByteView frag) {
+  void handle_fragment(std::span<uint8_t> frag) {
     // accept_header() checked version and frag_length already.
     auto decoded = decode(frag);
     if (!decoded) {
@@ -304,11 +294,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
       case PduType::alter_context:
         return on_alter_context(pdu);
       case PduType::request:
-        return on_request(pdu);
+        return on_request(frag, pdu);
       case PduType::co_cancel: {
         // Cancels are advisory (C706): the handler hears of it (ServerCall::on_cancel) and
         // decides; the reply, when it comes, is still sent.
-        if (!bound_) return protocol_error(pdu.header.call_id);
+        if (!negotiation_.is_bound()) return protocol_error(pdu.header.call_id);
         cancel_call(pdu.header.call_id);
         return;
       }
@@ -318,14 +308,16 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
         // remaining fragments are taken and it is answered, as Windows and Samba do
         // (raw_protocol's test_orphaned_request_after_first_last); an orphaned for no call is
         // ignored.
-        if (!bound_) return protocol_error(pdu.header.call_id);
+        if (!negotiation_.is_bound()) return protocol_error(pdu.header.call_id);
         if (in_flight_.count(pdu.header.call_id)) orphaned_.insert(pdu.header.call_id);
         cancel_call(pdu.header.call_id);
         return;
       case PduType::auth3:
-        // Without a security provider there is no third leg to take; a client that sends one
-        // did not get an auth trailer accepted in its bind.
-        return protocol_error(pdu.header.call_id);
+        // The last leg of a handshake the bind started; anything else (no handshake running,
+        // a trailer of another context, no trailer) is a protocol error. auth3 has no answer.
+        if (!negotiation_.is_bound() || !security_.on_auth3(pdu.auth))
+          return protocol_error(pdu.header.call_id);
+        return;
       default:
         // response, fault, bind_ack, bind_nak, alter_context_resp, shutdown: server-to-client
         return protocol_error(pdu.header.call_id);
@@ -333,7 +325,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   }
 
   void cancel_call(uint32_t call_id) {
-    if (auto it = assembling_.find(call_id); it != assembling_.end()) it->second.cancelled = true;
+    assembly_.cancel(call_id);
     if (auto it = in_flight_.find(call_id); it != in_flight_.end()) {
       // The handler's callback may complete the call at once (on_reply erases the entry).
       auto cancel = it->second;
@@ -341,101 +333,23 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     }
   }
 
-  // How a bind or alter_context's list of presentation contexts ends.
-  enum class Negotiation {
-    ok,               // answer with the results
-    protocol_error,   // a context without transfer syntaxes, or changing an accepted one
-    second_features,  // a second bind-time feature context in one bind
-    over_limit,       // a new context beyond max_contexts
-  };
-
-  // Answers a bind's or alter_context's contexts, as Windows does (Samba's raw_protocol tests,
-  // checked against samba-dcerpcd 4.17): at most one presentation context per PDU is accepted,
-  // the first (in the client's order) whose abstract syntax we serve with a transfer syntax in
-  // common, whether it is new or one accepted before; every later one is rejected with
-  // proposed_transfer_syntaxes_not_supported (an existing context so rejected stays usable).
-  // A context with no transfer syntax, or one that names an accepted context id with another
-  // abstract or transfer syntax (C706: a context keeps its syntaxes for the association's life),
-  // fails the whole PDU. Only a bind may carry the bind-time feature context (MS-RPCE
-  // 3.3.1.5.3), at most one.
-  Negotiation negotiate(const std::vector<PresentationContext>& offered, bool is_bind,
-                        std::vector<ContextResultEntry>& results) {
-    bool accepted_one = false;
-    bool features_seen = false;
-    for (const PresentationContext& pc : offered) {
-      if (pc.transfer_syntaxes.empty()) return Negotiation::protocol_error;
-      ContextResultEntry& e = results.emplace_back();
-      e.result = ContextResult::provider_rejection;
-      if (is_bind) {
-        if (auto offer = bind_time_features(pc.transfer_syntaxes.front())) {
-          if (features_seen) return Negotiation::second_features;
-          features_seen = true;
-          e.result = ContextResult::negotiate_ack;
-          e.reason = uint16_t(*offer & config_.features);
-          features_ = e.reason;
-          continue;
-        }
-      }
-      const ServerInterface* iface = core_.find_interface(pc.abstract_syntax);
-      if (!iface) {
-        e.reason = uint16_t(ProviderReason::abstract_syntax_not_supported);
-        continue;
-      }
-      e.reason = uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported);
-      const auto& ours = iface->spec->transfer_syntaxes;
-      auto ts = std::find_first_of(pc.transfer_syntaxes.begin(), pc.transfer_syntaxes.end(),
-                                   ours.begin(), ours.end());
-      auto existing = contexts_.find(pc.context_id);
-      if (ts == pc.transfer_syntaxes.end()) {
-        // An accepted context offered again without its transfer syntax but with another one
-        // the runtime knows (NDR64 for an NDR context) would change it: Windows answers that
-        // as a protocol error, while unknown syntaxes alone are only rejected (raw_protocol's
-        // test_no_auth_presentation_ctx_invalid4 and _valid2).
-        if (existing != contexts_.end() && offers_known_transfer(pc)) return Negotiation::protocol_error;
-        continue;
-      }
-      if (existing != contexts_.end() &&
-          (existing->second.abstract != pc.abstract_syntax || existing->second.transfer != *ts))
-        return Negotiation::protocol_error;
-      if (accepted_one) continue;
-      if (existing == contexts_.end()) {
-        if (contexts_.size() >= config_.max_contexts) return Negotiation::over_limit;
-        contexts_[pc.context_id] = Context{pc.abstract_syntax, *ts};
-      }
-      accepted_one = true;
-      e.result = ContextResult::acceptance;
-      e.reason = 0;
-      e.transfer_syntax = *ts;
-    }
-    return Negotiation::ok;
-  }
-
-  static bool offers_known_transfer(const PresentationContext& pc) {
-    return std::any_of(pc.transfer_syntaxes.begin(), pc.transfer_syntaxes.end(),
-                       [](const SyntaxId& s) { return s == kNdr20 || s == kNdr64; });
-  }
-
-  // Without a security provider every association is unauthenticated, and an auth trailer on a
-  // request or alter_context, whatever its type (none included), is refused as Samba 4.17
-  // refuses one on an unauthenticated association: fault nca_s_fault_access_denied, then
-  // disconnect (alter_context: did_not_execute and context 0; request: its context, no flag).
-  void refuse_auth(const Pdu& pdu, uint16_t context_id, bool did_not_execute) {
-    send_fault(pdu.header.call_id, context_id,
-               static_cast<uint32_t>(FaultCode::fault_access_denied), did_not_execute);
-    close_after_writes();
-  }
-
   void on_bind(const Pdu& pdu) {
     uint32_t call_id = pdu.header.call_id;
     // A second bind on a bound connection, and a bind offering no context: bind_nak
     // not_specified, as Windows and Samba answer (raw_protocol's test_no_auth_valid_valid_request
     // and test_no_auth_no_ctx).
-    if (bound_) return bind_nak(call_id, BindNakReason::not_specified);
+    if (negotiation_.is_bound()) return bind_nak(call_id, BindNakReason::not_specified);
     const auto& body = std::get<BindBody>(pdu.body);
     if (body.contexts.empty()) return bind_nak(call_id, BindNakReason::not_specified);
-    if (pdu.auth) return bind_nak(call_id, bind_auth_refusal(*pdu.auth));
+    std::optional<Bytes> token;
+    if (pdu.auth) {
+      auto answer = security_.on_bind(*pdu.auth, pdu.header.has(kPfcSupportHeaderSign));
+      if (auto* r = std::get_if<detail::ServerSecurity::Refuse>(&answer))
+        return bind_nak(call_id, r->nak);
+      token = std::move(std::get<detail::ServerSecurity::Token>(answer).token);
+    }
     BindAckBody ack;
-    switch (negotiate(body.contexts, true, ack.results)) {
+    switch (negotiation_.negotiate(body.contexts, true, ack.results)) {
       case Negotiation::ok:
         break;
       case Negotiation::over_limit:
@@ -449,13 +363,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     auto group = server->join_group(body.assoc_group_id);
     if (!group) return bind_nak(call_id, BindNakReason::not_specified);
     group_ = group;
-    bound_ = true;
-    conc_mpx_ = pdu.header.has(kPfcConcMpx);
-    // Fragments are symmetric after negotiation, as Samba and Windows do.
-    max_xmit_ = max_recv_ = negotiated_frag(body.max_xmit_frag, body.max_recv_frag, config_.max_frag);
+    negotiation_.bound(body, pdu.header.has(kPfcConcMpx));
 
-    ack.max_xmit_frag = max_xmit_;
-    ack.max_recv_frag = max_recv_;
+    ack.max_xmit_frag = negotiation_.max_xmit();
+    ack.max_recv_frag = negotiation_.max_recv();
     ack.assoc_group_id = *group_;
     ack.secondary_address = secondary_;
     Encoder enc;
@@ -464,107 +375,67 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     uint8_t flags = kPfcFirstFrag | kPfcLastFrag |
                     (pdu.header.flags & (kPfcConcMpx | kPfcSupportHeaderSign));
     encode_bind_ack(enc, PduType::bind_ack, flags, call_id, ack);
+    if (token) append_auth(enc, 0, security_.filter().trailer(), *token);
     send(std::move(enc.out));
   }
 
   void on_alter_context(const Pdu& pdu) {
     uint32_t call_id = pdu.header.call_id;
-    if (!bound_) return protocol_error(call_id);
-    if (pdu.auth) return refuse_auth(pdu, 0, true);
+    if (!negotiation_.is_bound()) return protocol_error(call_id);
+    auto answer = security_.on_alter_context(pdu.auth);
+    if (std::holds_alternative<detail::ServerSecurity::Refuse>(answer))
+      return access_denied(call_id, 0, true);
+    std::optional<Bytes> token = std::move(std::get<detail::ServerSecurity::Token>(answer).token);
     const auto& body = std::get<BindBody>(pdu.body);
     BindAckBody ack;
     // No context at all, a context without transfer syntaxes, one changing an accepted context:
     // fault nca_s_proto_error (did_not_execute, context 0), then disconnect, as Windows and
     // Samba (raw_protocol's test_alter_no_auth_no_ctx, test_no_auth_presentation_ctx_invalid3).
     Negotiation n = body.contexts.empty() ? Negotiation::protocol_error
-                                          : negotiate(body.contexts, false, ack.results);
+                                          : negotiation_.negotiate(body.contexts, false, ack.results);
     if (n == Negotiation::over_limit) return bind_nak(call_id, BindNakReason::local_limit_exceeded);
     if (n != Negotiation::ok) return protocol_error(call_id);
-    ack.max_xmit_frag = max_xmit_;
-    ack.max_recv_frag = max_recv_;
+    ack.max_xmit_frag = negotiation_.max_xmit();
+    ack.max_recv_frag = negotiation_.max_recv();
     ack.assoc_group_id = *group_;
     Encoder enc;
     uint8_t flags = kPfcFirstFrag | kPfcLastFrag | (pdu.header.flags & kPfcSupportHeaderSign);
     encode_bind_ack(enc, PduType::alter_context_resp, flags, call_id, ack);
+    if (token) append_auth(enc, 0, security_.filter().trailer(), *token);
     send(std::move(enc.out));
   }
 
-  void on_request(const Pdu& pdu) {
+  void on_request(std::span<uint8_t> frag, const Pdu& pdu) {
     const Header& h = pdu.header;
-    if (!bound_) return protocol_error(h.call_id);
+    if (!negotiation_.is_bound()) return protocol_error(h.call_id);
     const auto& body = std::get<RequestBody>(pdu.body);
-    if (pdu.auth) return refuse_auth(pdu, body.context_id, false);
+    // Every fragment is checked (and unsealed in place) before reassembly sees its stub.
+    if (!security_.filter().unprotect(frag, pdu).ok())
+      return access_denied(h.call_id, body.context_id, false);
 
-    auto it = assembling_.find(h.call_id);
-    if (h.has(kPfcFirstFrag)) {
-      // A call id is in use until its reply is sent.
-      if (it != assembling_.end() || in_flight_.count(h.call_id)) return protocol_error(h.call_id);
-      if (!assembling_.empty()) {
-        // A new call while another is being reassembled, as Windows answers it (raw_protocol's
-        // test_orphaned_request_after_first_*no_last): without concurrent multiplexing the call
-        // being reassembled is faulted (its context, not did_not_execute); with it, the new
-        // call's fragments may interleave, but one on an unknown context is a protocol error
-        // (context 0), not the unk_if it would get alone. Then disconnect.
-        if (!conc_mpx_) {
-          const auto& [pending_id, pending] = *assembling_.begin();
-          send_fault(pending_id, pending.context_id, static_cast<uint32_t>(FaultCode::proto_error),
-                     false);
-          return close_after_writes();
-        }
-        if (!contexts_.count(body.context_id)) {
-          send_fault(h.call_id, 0, static_cast<uint32_t>(FaultCode::proto_error), false);
-          return close_after_writes();
-        }
-      }
-      if (assembling_.size() + in_flight_.size() >= config_.max_calls_in_flight) {
-        if (h.has(kPfcLastFrag))
-          send_fault(h.call_id, body.context_id,
-                     static_cast<uint32_t>(FaultCode::server_too_busy), true);
-        else
-          protocol_error(h.call_id);  // we would have to swallow its later fragments
+    using K = detail::RequestAssembly::Verdict::Kind;
+    auto v = assembly_.take(h, body, in_flight_.size(), in_flight_.count(h.call_id) != 0,
+                            negotiation_.conc_mpx(), negotiation_.context(body.context_id) != nullptr);
+    switch (v.kind) {
+      case K::more:
         return;
-      }
-      Incoming in;
-      in.context_id = body.context_id;
-      in.opnum = body.opnum;
-      in.object = body.object;
-      in.little_endian = h.little_endian();
-      if (h.has(kPfcLastFrag)) {
-        // The usual call: one fragment, dispatched without a stay in the reassembly map.
-        if (body.stub.size() > config_.max_request_size) return protocol_error(h.call_id);
-        in.stub = stub_pool_->take(body.stub.size());
-        in.stub.assign(body.stub.begin(), body.stub.end());
-        return dispatch(h.call_id, std::move(in));
-      }
-      // alloc_hint is the client's word only: the reservations of all the calls a connection is
-      // reassembling stay within max_request_size together; beyond that a stub grows with the
-      // bytes that actually arrive.
-      size_t reserved = 0;
-      for (const auto& [id, other] : assembling_) reserved += other.stub.capacity();
-      size_t budget = config_.max_request_size > reserved ? config_.max_request_size - reserved : 0;
-      in.stub = stub_pool_->take(std::min<size_t>({body.alloc_hint, config_.max_request_size, budget}));
-      it = assembling_.emplace(h.call_id, std::move(in)).first;
-    } else if (it == assembling_.end()) {
-      return protocol_error(h.call_id);  // a middle or last fragment of no call
-    } else if (it->second.context_id != body.context_id || it->second.opnum != body.opnum) {
-      return protocol_error(h.call_id);
+      case K::complete:
+        return dispatch(h.call_id, std::move(v.call));
+      case K::protocol_error:
+        return protocol_error(h.call_id);
+      case K::fault_close:
+        send_fault(v.fault_call_id, v.fault_context, static_cast<uint32_t>(FaultCode::proto_error),
+                   false);
+        return close_after_writes();
+      case K::too_busy:
+        return send_fault(h.call_id, body.context_id,
+                          static_cast<uint32_t>(FaultCode::server_too_busy), true);
     }
-    Incoming& in = it->second;
-    if (in.stub.size() + body.stub.size() > config_.max_request_size) {
-      assembling_.erase(it);
-      return protocol_error(h.call_id);
-    }
-    in.stub.insert(in.stub.end(), body.stub.begin(), body.stub.end());
-    if (!h.has(kPfcLastFrag)) return;
-
-    Incoming call = std::move(in);
-    assembling_.erase(it);
-    dispatch(h.call_id, std::move(call));
   }
 
-  void dispatch(uint32_t call_id, Incoming in) {
-    auto ctx = contexts_.find(in.context_id);
-    if (ctx == contexts_.end()) {
+  void dispatch(uint32_t call_id, detail::Incoming in) {
+    const auto* ctx = negotiation_.context(in.context_id);
+    if (!ctx) {
       // Context 0 in the fault: the request's context id names nothing (Windows, Samba;
       // raw_protocol's test_no_auth_presentation_ctx_invalid1, test_assoc_group_ok1).
       send_fault(call_id, 0, static_cast<uint32_t>(FaultCode::unk_if), true);
@@ -573,14 +444,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     auto server = server_.lock();
     if (!server) return;
     ServerRequest req;
-    req.interface = ctx->second.abstract;
+    req.interface = ctx->abstract;
     req.opnum = in.opnum;
     if (in.object) req.object = *in.object;
     req.caller.transport = transport_;
     req.caller.peer = peer_;
     req.caller.association = server->groups.at(*group_).core_id;
     req.caller.little_endian = in.little_endian;
-    req.transfer = ctx->second.transfer;
+    security_.describe(req.caller);
+    req.transfer = ctx->transfer;
     req.stub = std::move(in.stub);
     // A large call's response is usually large too: it is marshalled into recycled memory.
     if (req.stub.size() >= detail::StubPool::kMinKept) req.reply_buffer = stub_pool_->take(req.stub.size());
@@ -609,19 +481,29 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     send_response(call_id, context_id, std::move(reply.stub));
   }
 
-  // Headers and stub go out in one gathered write, without copying the stub. A response carries
-  // the low 8 bits of the request's context id, as Windows and Samba 4.17 answer (a request on
-  // context 0xffff is answered on 0xff: raw_protocol's test_orphaned_*; faults keep all 16).
+  // Headers and stub go out in one gathered write, without copying the stub (protected:
+  // through the security filter, each fragment whole). A response carries the low 8 bits of
+  // the request's context id, as Windows and Samba 4.17 answer (a request on context 0xffff is
+  // answered on 0xff: raw_protocol's test_orphaned_*; faults keep all 16).
   void send_response(uint32_t call_id, uint16_t context_id, Bytes stub) {
     if (closed_) return;
     auto pdu = writer_->make();
-    detail::fragment(*pdu, std::move(stub), max_xmit_, kResponseHeaderSize,
-                     [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
-                       encode_response_head(enc, flags, call_id, alloc_hint, context_id & 0xff, n);
-                     });
+    auto head = [&](Encoder& enc, uint8_t flags, uint32_t alloc_hint, size_t n) {
+      encode_response_head(enc, flags, call_id, alloc_hint, context_id & 0xff, n);
+    };
+    if (security_.filter().protects_pdus()) {
+      Status st = detail::fragment_protected(*pdu, std::move(stub), negotiation_.max_xmit(),
+                                             kResponseHeaderSize, security_.filter(), head);
+      // A provider that cannot protect a response leaves the call unanswerable.
+      if (!st.ok()) return protocol_error(call_id);
+    } else {
+      detail::fragment(*pdu, std::move(stub), negotiation_.max_xmit(), kResponseHeaderSize, head);
+    }
     CallStats::count(core_.stats().pkts_out, pdu->fragments);
     writer_->send(std::move(pdu));
   }
+
+  using Negotiation = detail::ServerNegotiation::Outcome;
 
   std::weak_ptr<Server::Impl> server_;
   const ServerConfig& config_;
@@ -635,17 +517,13 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   std::string secondary_;
   std::string peer_;
 
-  bool bound_ = false;
   bool closing_ = false;  // no more input is processed
   bool closed_ = false;   // disconnect started
   bool reading_paused_ = false;  // the write queue is over max_write_queue
-  uint16_t max_xmit_ = kMinFragSize;
-  uint16_t max_recv_ = kMinFragSize;
-  uint16_t features_ = 0;
-  bool conc_mpx_ = false;  // the bind asked for concurrent multiplexing (PFC_CONC_MPX)
   std::optional<uint32_t> group_;
-  std::map<uint16_t, Context> contexts_;
-  std::map<uint32_t, Incoming> assembling_;
+  detail::ServerNegotiation negotiation_;
+  detail::ServerSecurity security_;
+  detail::RequestAssembly assembly_;
   std::map<uint32_t, std::shared_ptr<CallCancel>> in_flight_;  // dispatched, not yet answered
   std::set<uint32_t> orphaned_;
 };

@@ -44,7 +44,7 @@ struct Sink final : detail::FragmentSink {
 
   bool accept_header(const Header& h) override { return h.frag_length <= refuse_longer_than; }
   void on_refused(const Header&) override { ++refused; }
-  bool on_fragment(ByteView f) override {
+  bool on_fragment(std::span<uint8_t> f) override {
     if (inside_start) delivered_inside_start = true;
     got.emplace_back(f.begin(), f.end());
     return got.size() != pause_after;

@@ -49,6 +49,7 @@ void bad_stub(ServerCall& call) { call.fault(Fault(FaultCode::fault_ndr, "bad rp
 void add_one(void* impl, ServerCall call) {
   ++static_cast<EchoImpl*>(impl)->calls;
   static_cast<EchoImpl*>(impl)->last_object = call.object();
+  static_cast<EchoImpl*>(impl)->last_caller = call.caller();
   In in = reader(call);
   uint32_t v = in.u32();
   if (!in.ok) return bad_stub(call);
@@ -58,6 +59,7 @@ void add_one(void* impl, ServerCall call) {
 
 void echo_data(void* impl, ServerCall call) {
   ++static_cast<EchoImpl*>(impl)->calls;
+  static_cast<EchoImpl*>(impl)->last_caller = call.caller();
   In in = reader(call);
   uint32_t len = in.u32();
   auto data = in.array(len);

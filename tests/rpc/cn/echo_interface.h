@@ -35,6 +35,8 @@ struct EchoImpl {
   uint64_t cancels = 0;
   // The object UUID of the last AddOne call, as its handler saw it (nil: none).
   nca::rpc::Uuid last_object;
+  // Who made the last AddOne or EchoData call, as its handler saw it (security tests).
+  nca::rpc::CallerContext last_caller;
 };
 
 // Registers both interfaces; `impl` must outlive the registration.

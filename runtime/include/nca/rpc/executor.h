@@ -9,13 +9,14 @@
 #include <map>
 #include <utility>
 
+#include "nca/rpc/clock.h"
 #include "nca/rpc/function.h"
 
 namespace nca::rpc {
 
-class Executor {
+// An Executor is the Clock its timers run on (now(): see clock.h).
+class Executor : public Clock {
  public:
-  using Duration = std::chrono::milliseconds;
   using TimerId = uint64_t;  // never 0
 
   virtual ~Executor() = default;
@@ -46,7 +47,7 @@ class ManualExecutor final : public Executor {
   // order) and running posted tasks after each. Returns how many tasks and timers ran.
   size_t advance(Duration d);
 
-  Duration now() const { return now_; }
+  Duration now() const override { return now_; }
   size_t queued() const { return tasks_.size(); }
   size_t timers() const { return timers_.size(); }
   bool idle() const { return tasks_.empty() && timers_.empty(); }

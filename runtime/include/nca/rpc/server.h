@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "nca/rpc/auth/level.h"
+#include "nca/rpc/auth/provider.h"
 #include "nca/rpc/call_stats.h"
 #include "nca/rpc/context_handle.h"
 #include "nca/rpc/function.h"
@@ -37,7 +39,12 @@ struct CallerContext {
   // The byte order the client declared for this call's stub data (the PDU's drep[0]); hand-written
   // and generated stubs pull [in] data in this order. Local calls: true.
   bool little_endian = true;
-  // TODO(interop): the security context (auth type, level, client principal) with nca::rpc::auth.
+  // The association's security, as the engine's security filter established it: level none
+  // and type none for an unauthenticated one (and for local calls).
+  auth::Level auth_level = auth::Level::none;
+  auth::AuthType auth_type = auth::kAuthTypeNone;
+  uint32_t auth_context_id = 0;
+  auth::Identity identity{};  // the client's principal, from the provider
 };
 
 // A client's request to cancel a call being served (a co_cancel or orphaned PDU): the engine

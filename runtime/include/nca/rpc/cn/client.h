@@ -17,6 +17,12 @@
 // Threading: the executor's loop thread only. The executor must outlive the handle. Destroying
 // the handle disconnects and ends its pending calls with kind cancelled.
 //
+// Security (ClientConfig::security): the bind carries the provider's first token; its answer
+// leads to an auth3 or to alter_context legs until the handshake completes, and calls wait for
+// it. At levels packet and above every request fragment is signed (integrity) or sealed
+// (privacy) and every response fragment verified; one that fails verification drops the
+// connection and fails its calls (kind protocol). Each new connection authenticates anew.
+//
 // Response stub data is handed to the operation's pull_out in the byte order the server declared
 // (a big-endian server, such as Samba with "rpc big endian = yes", is understood); a response
 // whose fragments declare different byte orders is a protocol error.
@@ -29,6 +35,7 @@
 #include <string>
 
 #include "nca/net/stream.h"
+#include "nca/rpc/auth/registry.h"
 #include "nca/rpc/binding.h"
 #include "nca/rpc/call_stats.h"
 #include "nca/rpc/binding_handle.h"
@@ -63,6 +70,13 @@ struct ClientConfig {
   // responses are reassembled into, so large calls do not fault fresh pages in each time. Each
   // handle that has made large calls keeps up to this much while it lives; 0 keeps nothing.
   size_t stub_pool_bytes = 4 * 1024 * 1024;
+  // The security to authenticate with (nca/rpc/auth/provider.h); unset: what the binding's
+  // option words ask for (connect, packet, sign, seal; ntlm, krb5, spnego, schannel:
+  // auth::security_from_binding), else none. Security that no provider in auth_providers can
+  // give fails every call with kind protocol (code nca_s_unsupported_authn_level) and a message
+  // naming the level and auth type, before anything is sent: it never falls back to plaintext.
+  std::optional<auth::ClientSecurityRequest> security;
+  std::shared_ptr<const auth::Registry> auth_providers;
 };
 
 class ClientHandle final : public MarshallingHandle {

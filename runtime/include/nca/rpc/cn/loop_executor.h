@@ -20,6 +20,8 @@ class LoopExecutor final : public Executor {
   void post(UniqueFunction<void()> task) override;
   TimerId start_timer(Duration delay, UniqueFunction<void()> task) override;
   void cancel_timer(TimerId id) override;
+  // The loop's cached time (libuv's uv_now), the clock its timers run on.
+  Duration now() const override { return Duration(loop_.now_ms()); }
 
   net::Loop& loop() const { return loop_; }
 

@@ -239,7 +239,14 @@ void encode_response_head(Encoder& enc, uint8_t flags, uint32_t call_id, uint32_
                           uint16_t context_id, size_t stub_size);
 void encode_fault(Encoder& enc, uint8_t flags, uint32_t call_id, uint16_t context_id,
                   uint32_t status, ByteView stub = {});
-// shutdown, co_cancel, orphaned: header only.
+// shutdown, co_cancel, orphaned: header only; auth3: header and its 4 bytes of padding.
 void encode_empty(Encoder& enc, PduType type, uint8_t flags, uint32_t call_id);
+
+// Appends a sec_trailer without padding (auth_pad_length 0, as bind, alter_context, their
+// answers and auth3 carry it) and its token to the fragment that starts at enc.out[start],
+// and sets that fragment's frag_length and auth_length.
+void append_auth(Encoder& enc, size_t start, const AuthTrailer& trailer, ByteView token);
+// Sets frag_length and auth_length of the (little-endian) fragment at `fragment`'s start.
+void set_lengths(std::span<uint8_t> fragment, uint16_t frag_length, uint16_t auth_length);
 
 }  // namespace nca::rpc::cn

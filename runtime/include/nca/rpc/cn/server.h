@@ -16,9 +16,10 @@
 //    abstract_syntax_not_supported); no transfer syntax in common: proposed_transfer_syntaxes_
 //    not_supported; a bind or alter_context that would take the connection beyond
 //    ServerConfig::max_contexts: bind_nak local_limit_exceeded (MS-RPCE 3.3.3.5.5);
-//  - a bind with an auth trailer (no security provider yet), whatever its auth type (none
-//    included): bind_nak invalid_auth_type when the auth level is connect..privacy, bind_nak
-//    not_specified for any other level; a second bind on a bound connection, a bind with no
+//  - a bind with an auth trailer whose auth type no provider in ServerConfig::auth_providers
+//    serves (none included): bind_nak invalid_auth_type when the auth level is
+//    connect..privacy, bind_nak not_specified for any other level (with a provider: its
+//    handshake, rpc/cn/server_security.h); a second bind on a bound connection, a bind with no
 //    context, a context without transfer syntaxes, two bind-time feature contexts, an unknown
 //    association group: bind_nak not_specified; protocol version other than 5, an auth_length
 //    pointing outside the bind: bind_nak protocol_version_not_supported; each bind_nak is
@@ -26,7 +27,8 @@
 //  - an alter_context with no context, a context without transfer syntaxes, or one that changes
 //    an accepted context's syntaxes: fault nca_s_proto_error (did_not_execute), then disconnect;
 //  - bind_ack echoes PFC_CONC_MPX and PFC_SUPPORT_HEADER_SIGN, alter_context_resp the latter;
-//  - an auth trailer on an alter_context or a request (the association is unauthenticated):
+//  - an auth trailer on an alter_context or a request of an unauthenticated association, and
+//    on an authenticated one a request fragment that fails its provider's verification:
 //    fault nca_s_fault_access_denied, then disconnect, as Samba answers;
 //  - max_xmit_frag/max_recv_frag: both answered with min(client's two) raised to 2048, lowered
 //    to ServerConfig::max_frag, rounded down to a multiple of 8 (as Windows does);
@@ -37,7 +39,8 @@
 //    nca_s_proto_error for the one being reassembled, then disconnect; with it the fragments may
 //    interleave, but a new call on an unknown context is then nca_s_proto_error and disconnect;
 //  - protocol errors (an undecodable PDU, a wrong frag_length, a request before bind, a fragment of an unknown call, a reassembled request beyond the limit, a PDU type a
-//    client never sends, auth3 without security): fault nca_s_proto_error, then disconnect. A
+//    client never sends, an auth3 when no handshake awaits it or that the provider refuses):
+//    fault nca_s_proto_error, then disconnect. A
 //    fragment header with a wrong version or a frag_length beyond the limit is refused before its
 //    body is read. co_cancel and orphaned reach the handler (ServerCall::on_cancel; C706 cancels
 //    are advisory, so the reply is still sent after co_cancel); orphaned drops the reply of a
@@ -65,6 +68,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/status.h"
 #include "nca/net/stream.h"
+#include "nca/rpc/auth/registry.h"
 #include "nca/rpc/binding.h"
 #include "nca/rpc/server.h"
 
@@ -141,6 +145,9 @@ struct ServerConfig {
   // connections among them (ServerPool sets it when it runs more than one thread). Any process of
   // the same user that sets it too may share the port. No effect on ncalrpc.
   bool reuse_port = false;
+  // The security providers binds may authenticate with (nca/rpc/auth/registry.h). Null or
+  // empty: every association is unauthenticated, and auth trailers are refused as listed above.
+  std::shared_ptr<const auth::Registry> auth_providers;
 };
 
 class Server {

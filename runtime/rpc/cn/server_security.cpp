@@ -1,0 +1,50 @@
+#include "server_security.h"
+
+namespace nca::rpc::cn::detail {
+
+ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool header_sign) {
+  if (!auth::is_valid(trailer.auth_level)) return Refuse{BindNakReason::not_specified};
+  std::shared_ptr<const auth::Provider> provider =
+      providers_ ? providers_->find(trailer.auth_type) : nullptr;
+  if (!provider) return Refuse{BindNakReason::invalid_auth_type};
+  auto level = static_cast<auth::Level>(trailer.auth_level);
+  auto context = provider->server_context(level);
+  // TODO(issue 14): the reason Samba gives a provider's refusal of the first token.
+  if (!context) return Refuse{BindNakReason::not_specified};
+  filter_.establish(std::move(*context), trailer.auth_type, level, trailer.auth_context_id);
+  filter_.set_header_signing(header_sign);
+  return leg(trailer);
+}
+
+ServerSecurity::Answer ServerSecurity::leg(const AuthTrailer& trailer) {
+  auto step = filter_.context()->step(trailer.credentials);
+  if (!step) return Refuse{BindNakReason::not_specified};
+  return Token{std::move(step->token)};
+}
+
+ServerSecurity::Answer ServerSecurity::on_alter_context(const std::optional<AuthTrailer>& trailer) {
+  if (!trailer) {
+    if (filter_.authenticated() && !filter_.complete()) return Refuse{};
+    return Token{};
+  }
+  if (!filter_.authenticated() || filter_.complete() || !filter_.matches(*trailer)) return Refuse{};
+  return leg(*trailer);
+}
+
+bool ServerSecurity::on_auth3(const std::optional<AuthTrailer>& trailer) {
+  if (!trailer || !filter_.authenticated() || filter_.complete() || !filter_.matches(*trailer))
+    return false;
+  auto step = filter_.context()->step(trailer->credentials);
+  // auth3 has no answer: a token the provider still wants to send cannot go anywhere.
+  return step && step->complete && step->token.empty();
+}
+
+void ServerSecurity::describe(CallerContext& caller) const {
+  if (!filter_.authenticated()) return;
+  caller.auth_type = filter_.type();
+  caller.auth_level = filter_.level();
+  caller.auth_context_id = filter_.context_id();
+  caller.identity = filter_.context()->peer_identity();
+}
+
+}  // namespace nca::rpc::cn::detail

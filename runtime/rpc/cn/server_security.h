@@ -1,0 +1,62 @@
+// The server side of a connection's security: the handshake legs (bind, alter_context, auth3)
+// that establish its SecurityFilter, and the policy for what no provider can take. Private to
+// nca_rpc_cn.
+//
+// The "no provider" policy (the registry has no provider for the trailer's auth_type, or there
+// is no registry) answers as samba-dcerpcd 4.17 answers auth types it does not know, checked by
+// Samba's raw_protocol tests: a bind with a trailer at level connect..privacy is refused with
+// bind_nak invalid_auth_type, at any other level with not_specified; a trailer on an
+// alter_context or request of an unauthenticated association is fault access_denied, then
+// disconnect; an auth3 there is a protocol error.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "nca/rpc/auth/registry.h"
+#include "nca/rpc/server.h"
+#include "security_filter.h"
+
+namespace nca::rpc::cn::detail {
+
+class ServerSecurity {
+ public:
+  explicit ServerSecurity(std::shared_ptr<const auth::Registry> providers)
+      : providers_(std::move(providers)) {}
+
+  SecurityFilter& filter() { return filter_; }
+  const SecurityFilter& filter() const { return filter_; }
+
+  // What a leg answers: a token for the answer's trailer (none: no trailer), or a refusal.
+  struct Token {
+    std::optional<Bytes> token;
+  };
+  struct Refuse {
+    // bind: the bind_nak reason; alter_context: fault access_denied (did_not_execute,
+    // context 0); both then disconnect.
+    BindNakReason nak = BindNakReason::not_specified;
+  };
+  using Answer = std::variant<Token, Refuse>;
+
+  // A bind's trailer (the bind is otherwise acceptable). `header_sign`: the bind asked for
+  // PFC_SUPPORT_HEADER_SIGN.
+  Answer on_bind(const AuthTrailer& trailer, bool header_sign);
+  // An alter_context's trailer, if any: a further leg while the handshake runs; none is needed
+  // once it completed (a new interface on the same security).
+  Answer on_alter_context(const std::optional<AuthTrailer>& trailer);
+  // An auth3's trailer: the last leg. False: a protocol error (no leg expected, a trailer of
+  // another context, the provider refused).
+  bool on_auth3(const std::optional<AuthTrailer>& trailer);
+
+  // Fills the caller's security fields for a call.
+  void describe(CallerContext& caller) const;
+
+ private:
+  Answer leg(const AuthTrailer& trailer);
+
+  std::shared_ptr<const auth::Registry> providers_;
+  SecurityFilter filter_;
+};
+
+}  // namespace nca::rpc::cn::detail
