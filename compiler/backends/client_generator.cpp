@@ -24,7 +24,7 @@ constexpr std::string_view kHead = R"(#pragma once
 
 #include "$rpc_header$"
 #include "nca/rpc/binding_handle.h"
-#include "nca/rpc/check.h"
+#include "nca/base/require.h"
 #include "nca/rpc/client_call.h"
 )";
 
@@ -70,7 +70,7 @@ constexpr std::string_view kPrivate = R"(
  private:
   template <class T, class Start>
   T run(Start start) {
-    NCA_RPC_REQUIRE(drive_, "a synchronous call needs the Drive function given to the Client");
+    NCA_REQUIRE(drive_, "a synchronous call needs the Drive function given to the Client");
     std::optional<T> result;
     ::nca::rpc::CallId id = start([&result](T v) { result.emplace(std::move(v)); });
     auto finished = [&result] { return result.has_value(); };
@@ -79,7 +79,7 @@ constexpr std::string_view kPrivate = R"(
       handle_->cancel(id);
       drive_(finished);
     }
-    NCA_RPC_REQUIRE(result.has_value(), "the Drive function stopped before the call ended");
+    NCA_REQUIRE(result.has_value(), "the Drive function stopped before the call ended");
     return std::move(*result);
   }
 )";

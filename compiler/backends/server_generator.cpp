@@ -111,30 +111,9 @@ constexpr std::string_view kContextHelpers = R"(
     if (!closed) return std::move(closed).take_error();
     return to_ndr(*closed);
   }
-  // TODO(interop): move these two into the runtime once nca_rpc links nca_ndr.
-  static ::nca::rpc::WireContextHandle to_wire(const ::nca::ndr::ContextHandle& h) {
-    ::nca::rpc::WireContextHandle w;
-    w.attributes = h.attributes;
-    const ::nca::ndr::Guid& g = h.uuid;
-    uint8_t* b = w.uuid.bytes.data();
-    for (int i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(g.time_low >> (24 - 8 * i));
-    b[4] = static_cast<uint8_t>(g.time_mid >> 8), b[5] = static_cast<uint8_t>(g.time_mid);
-    b[6] = static_cast<uint8_t>(g.time_hi_and_version >> 8), b[7] = static_cast<uint8_t>(g.time_hi_and_version);
-    for (int i = 0; i < 2; ++i) b[8 + i] = g.clock_seq[i];
-    for (int i = 0; i < 6; ++i) b[10 + i] = g.node[i];
-    return w;
-  }
-  static ::nca::ndr::ContextHandle to_ndr(const ::nca::rpc::WireContextHandle& w) {
-    ::nca::ndr::ContextHandle h;
-    h.attributes = w.attributes;
-    const uint8_t* b = w.uuid.bytes.data();
-    h.uuid.time_low = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
-    h.uuid.time_mid = static_cast<uint16_t>(b[4] << 8 | b[5]);
-    h.uuid.time_hi_and_version = static_cast<uint16_t>(b[6] << 8 | b[7]);
-    for (int i = 0; i < 2; ++i) h.uuid.clock_seq[i] = b[8 + i];
-    for (int i = 0; i < 6; ++i) h.uuid.node[i] = b[10 + i];
-    return h;
-  }
+  // rpc's and ndr's context handles hold the same nca::base::Guid; only the structs differ.
+  static ::nca::rpc::WireContextHandle to_wire(const ::nca::ndr::ContextHandle& h) { return {h.attributes, h.uuid}; }
+  static ::nca::ndr::ContextHandle to_ndr(const ::nca::rpc::WireContextHandle& w) { return {w.attributes, w.uuid}; }
 )";
 
 constexpr std::string_view kDispatchHead = R"(};

@@ -12,7 +12,7 @@ std::vector<epmapper::epm_entry_t> to_wire_entries(const std::vector<Entry>& ent
   std::vector<epmapper::epm_entry_t> out;
   for (const Entry& e : entries) {
     epmapper::epm_entry_t w;
-    w.object = detail::to_guid(e.object);
+    w.object = e.object;
     if (auto twr = detail::to_twr(e.tower)) w.tower = std::make_shared<epmapper::epm_twr_t>(std::move(*twr));
     w.annotation = e.annotation;
     out.push_back(std::move(w));
@@ -39,7 +39,7 @@ void lookup_next(std::shared_ptr<Walk> walk, ndr::ContextHandle handle) {
         auto& out = r.value();
         w.answer.status = out.result;
         for (auto& e : out.entries) {
-          Entry entry{detail::to_uuid(e.object), {}, e.annotation};
+          Entry entry{e.object, {}, e.annotation};
           if (e.tower) {
             auto t = Tower::decode(detail::tower_octets(*e.tower));
             if (t) entry.tower = std::move(t).value();
@@ -73,7 +73,7 @@ void map_endpoints(rpc::BindingHandle& handle, const rpc::Binding& wanted, const
   }
   ndr::Full<ndr::Guid> object;
   if (wanted.object())
-    if (auto u = rpc::Uuid::parse(*wanted.object())) object = std::make_shared<ndr::Guid>(detail::to_guid(*u));
+    if (auto u = rpc::Uuid::parse(*wanted.object())) object = std::make_shared<ndr::Guid>(*u);
   auto client = std::make_shared<epmapper::Client>(handle, nullptr, options);
   client->epm_Map_async(object, std::make_shared<epmapper::epm_twr_t>(std::move(*twr)), ndr::ContextHandle{}, 4,
                         [client, done = std::move(done)](rpc::Result<epmapper::epm_Map::Out> r) mutable {

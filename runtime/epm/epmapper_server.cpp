@@ -11,9 +11,7 @@
 namespace nca::epm {
 namespace {
 
-using detail::to_guid;
 using detail::to_ndr;
-using detail::to_uuid;
 using detail::to_wire;
 
 // State the association rundowns reach: they may run after the EpmapperServer is gone (the
@@ -69,7 +67,7 @@ struct EpmapperServer::Impl final : epmapper::Service {
       storage.push_back(detail::tower_octets(*e.tower));
     }
     for (size_t i = 0; i < in.size(); ++i)
-      out.push_back(WireEntry{to_uuid(in[i].object), storage[i], in[i].annotation});
+      out.push_back(WireEntry{in[i].object, storage[i], in[i].annotation});
     return out;
   }
 
@@ -95,9 +93,9 @@ struct EpmapperServer::Impl final : epmapper::Service {
                       epmapper::epm_VersionOption& vers_option, ndr::ContextHandle& entry_handle, uint32_t& max_ents,
                       uint32_t& num_ents, std::vector<epmapper::epm_entry_t>& entries) override {
     std::optional<rpc::Uuid> obj;
-    if (object) obj = to_uuid(*object);
+    if (object) obj = *object;
     std::optional<rpc::SyntaxId> iface;
-    if (interface_id) iface = rpc::SyntaxId{to_uuid(interface_id->uuid), interface_id->vers_major, interface_id->vers_minor};
+    if (interface_id) iface = rpc::SyntaxId{interface_id->uuid, interface_id->vers_major, interface_id->vers_minor};
     auto reply = service.lookup(call.call(), inquiry_type, obj, iface, vers_option, to_wire(entry_handle), max_ents);
     if (!reply) {
       call.fault(std::move(reply).take_error());
@@ -108,7 +106,7 @@ struct EpmapperServer::Impl final : epmapper::Service {
     for (const Entry& e : reply->entries) {
       auto twr = detail::to_twr(e.tower);
       epmapper::epm_entry_t out;
-      out.object = to_guid(e.object);
+      out.object = e.object;
       if (twr) out.tower = std::make_shared<epmapper::epm_twr_t>(std::move(*twr));
       out.annotation = e.annotation;
       entries.push_back(std::move(out));
@@ -121,7 +119,7 @@ struct EpmapperServer::Impl final : epmapper::Service {
                    ndr::Full<epmapper::epm_twr_t>& map_tower, ndr::ContextHandle& entry_handle, uint32_t& max_towers,
                    uint32_t& num_towers, std::vector<epmapper::epm_twr_p_t>& towers) override {
     std::optional<rpc::Uuid> obj;
-    if (object) obj = to_uuid(*object);
+    if (object) obj = *object;
     Bytes octets;
     std::optional<std::span<const uint8_t>> tower;
     if (map_tower) {
@@ -158,7 +156,7 @@ struct EpmapperServer::Impl final : epmapper::Service {
   uint32_t epm_MgmtDelete(rpc::OpCall<epmapper::epm_MgmtDelete>&, uint32_t& object_speced,
                           ndr::Full<ndr::Guid>& object, ndr::Full<epmapper::epm_twr_t>& tower) override {
     std::optional<rpc::Uuid> obj;
-    if (object) obj = to_uuid(*object);
+    if (object) obj = *object;
     Bytes octets;
     std::optional<std::span<const uint8_t>> t;
     if (tower) {
@@ -193,12 +191,9 @@ void inq_object_raw(void* impl, rpc::ServerCall call) {
     for (int i = 0; i < 4; ++i) a.out.push_back(uint8_t(v >> (8 * i)));
   };
   if (a.in.empty()) {
-    ndr::Guid g = to_guid(object);
-    put32(g.time_low);
-    a.out.push_back(uint8_t(g.time_mid)), a.out.push_back(uint8_t(g.time_mid >> 8));
-    a.out.push_back(uint8_t(g.time_hi_and_version)), a.out.push_back(uint8_t(g.time_hi_and_version >> 8));
-    a.out.insert(a.out.end(), g.clock_seq.begin(), g.clock_seq.end());
-    a.out.insert(a.out.end(), g.node.begin(), g.node.end());
+    uint8_t wire[rpc::Uuid::kWireSize];
+    object.to_wire(wire, /*little_endian=*/true);
+    a.out.insert(a.out.end(), wire, wire + sizeof wire);
   } else if (a.in.size() != 16) {
     return call.fault(rpc::Fault(rpc::FaultCode::fault_ndr, "ept_inq_object: a request of " +
                                                                  std::to_string(a.in.size()) + " bytes"));

@@ -18,7 +18,7 @@ struct MgmtServer::Impl final : mgmt::Service {
     auto& v = if_id_vector.emplace();
     for (const rpc::SyntaxId& id : service.inq_if_ids()) {
       mgmt::ndr_syntax_id_p p;
-      p.id.emplace(misc::ndr_syntax_id{detail::to_guid(id.uuid), uint32_t(id.major) | uint32_t(id.minor) << 16});
+      p.id.emplace(misc::ndr_syntax_id{id.uuid, id.if_version()});
       v.if_id.push_back(std::move(p));
     }
     v.count = uint32_t(v.if_id.size());

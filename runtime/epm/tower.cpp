@@ -8,19 +8,15 @@ namespace {
 
 using rpc::Protseq;
 
-// Our Uuid is in text (RFC 4122) order; a floor carries the NDR GUID layout, whose first three
-// fields are little-endian. Swapping those fields converts either way.
+// A floor carries the GUID in its little-endian NDR layout (Guid::to_wire / from_wire).
 void put_guid(Bytes& out, const rpc::Uuid& u) {
-  const auto& b = u.bytes;
-  const uint8_t le[16] = {b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6],
-                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]};
-  out.insert(out.end(), le, le + 16);
+  uint8_t wire[rpc::Uuid::kWireSize];
+  u.to_wire(wire, /*little_endian=*/true);
+  out.insert(out.end(), wire, wire + sizeof wire);
 }
 rpc::Uuid get_guid(const uint8_t* p) {
-  rpc::Uuid u;
-  const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-  for (int i = 0; i < 16; ++i) u.bytes[i] = p[order[i]];
-  return u;
+  return rpc::Uuid::from_wire(std::span<const uint8_t, rpc::Uuid::kWireSize>(p, rpc::Uuid::kWireSize),
+                              /*little_endian=*/true);
 }
 void put_le16(Bytes& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v));

@@ -1,5 +1,5 @@
-// Conversions between the generated epmapper/mgmt types (nca::ndr::Guid, ContextHandle,
-// epm_twr_t) and the nca::rpc / nca::epm values the service logic uses. Private to runtime/epm
+// Conversions between the generated epmapper/mgmt types (ContextHandle, epm_twr_t)
+// and the nca::rpc / nca::epm values the service logic uses. Private to runtime/epm
 // and the cn engine's endpoint resolver.
 #pragma once
 
@@ -13,8 +13,6 @@
 
 namespace nca::epm::detail {
 
-rpc::Uuid to_uuid(const ndr::Guid& g);
-ndr::Guid to_guid(const rpc::Uuid& u);
 rpc::WireContextHandle to_wire(const ndr::ContextHandle& h);
 ndr::ContextHandle to_ndr(const rpc::WireContextHandle& h);
 

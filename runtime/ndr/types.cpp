@@ -84,46 +84,7 @@ std::optional<std::uint32_t> value_of(const Named (&table)[N], std::string_view 
   return v;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::string Guid::to_string() const {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", time_low,
-                time_mid, time_hi_and_version, clock_seq[0], clock_seq[1], node[0], node[1],
-                node[2], node[3], node[4], node[5]);
-  return buf;
-}
-
-std::optional<Guid> Guid::parse(std::string_view t) {
-  if (t.size() == 38 && t.front() == '{' && t.back() == '}') t = t.substr(1, 36);
-  if (t.size() != 36 || t[8] != '-' || t[13] != '-' || t[18] != '-' || t[23] != '-') return {};
-  std::uint8_t b[16];
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < 36;) {
-    if (t[i] == '-') {
-      ++i;
-      continue;
-    }
-    int hi = hex_digit(t[i]), lo = hex_digit(t[i + 1]);
-    if (hi < 0 || lo < 0) return {};
-    b[k++] = static_cast<std::uint8_t>(hi << 4 | lo);
-    i += 2;
-  }
-  Guid g;
-  g.time_low = std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
-  g.time_mid = static_cast<std::uint16_t>(b[4] << 8 | b[5]);
-  g.time_hi_and_version = static_cast<std::uint16_t>(b[6] << 8 | b[7]);
-  g.clock_seq = {b[8], b[9]};
-  for (int i = 0; i < 6; ++i) g.node[i] = b[10 + i];
-  return g;
-}
 
 std::string NtStatus::name() const { return name_of(kNtStatusNames, value, "NT_STATUS_"); }
 std::optional<NtStatus> NtStatus::from_name(std::string_view n) {

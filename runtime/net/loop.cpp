@@ -257,7 +257,7 @@ void Timer::start(std::uint64_t timeout_ms, Callback<void()> cb) {
 
 void Timer::start_repeating(std::uint64_t timeout_ms, std::uint64_t repeat_ms,
                             Callback<void()> cb) {
-  NCA_REQUIRE(repeat_ms > 0, "start_repeating needs a repeat interval");
+  NCA_REQUIRE(repeat_ms > 0u, "start_repeating needs a repeat interval");
   core_->cb = std::move(cb);
   core_->repeating = true;
   uv_timer_start(

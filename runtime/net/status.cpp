@@ -1,19 +1,8 @@
 #include "nca/net/status.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <uv.h>
 
 namespace nca::net {
-
-namespace detail {
-void require_failed(const char* condition, const char* file, int line, std::string_view message) {
-  std::fprintf(stderr, "%s:%d: NCA_REQUIRE(%s) failed: %.*s\n", file, line, condition,
-               static_cast<int>(message.size()), message.data());
-  std::abort();
-}
-}  // namespace detail
 
 Status Status::from_uv(int uv_code, const char* detail) {
   switch (uv_code) {

@@ -27,7 +27,7 @@ ServerCall::~ServerCall() {
   if (state_) fault(Fault(FaultCode::fault_unspec, "call dropped without a reply"));
 }
 
-#define NCA_PENDING() NCA_RPC_REQUIRE(state_ != nullptr, "ServerCall used after it completed")
+#define NCA_PENDING() NCA_REQUIRE(state_ != nullptr, "ServerCall used after it completed")
 
 uint16_t ServerCall::opnum() const { NCA_PENDING(); return state_->opnum; }
 const Uuid& ServerCall::object() const { NCA_PENDING(); return state_->object; }
@@ -104,11 +104,11 @@ ServerCore::ServerCore() = default;
 ServerCore::~ServerCore() = default;
 
 bool ServerCore::register_interface(const ServerInterface& iface) {
-  NCA_RPC_REQUIRE(iface.spec != nullptr, "register_interface without an InterfaceSpec");
-  NCA_RPC_REQUIRE(iface.handlers.size() == iface.spec->operations.size(),
+  NCA_REQUIRE(iface.spec != nullptr, "register_interface without an InterfaceSpec");
+  NCA_REQUIRE(iface.handlers.size() == iface.spec->operations.size(),
                   "dispatch table and InterfaceSpec disagree on the number of operations");
   for (size_t i = 0; i < iface.spec->operations.size(); ++i)
-    NCA_RPC_REQUIRE(iface.spec->operations[i].opnum == i && iface.spec->operations[i].args,
+    NCA_REQUIRE(iface.spec->operations[i].opnum == i && iface.spec->operations[i].args,
                     "InterfaceSpec operations must be indexed by opnum and have an ArgsType");
   return interfaces_.try_emplace({iface.spec->id.uuid, iface.spec->id.major}, iface).second;
 }

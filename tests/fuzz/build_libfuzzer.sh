@@ -34,16 +34,15 @@ fi
 launcher=
 if command -v ccache >/dev/null 2>&1; then launcher=ccache; fi
 
-common="$src/runtime/ndr/*.cpp $src/runtime/rpc/status.cpp $src/runtime/rpc/uuid.cpp $src/runtime/rpc/check.cpp"
+common="$src/runtime/base/*.cpp $src/runtime/ndr/*.cpp $src/runtime/rpc/status.cpp"
 case "$target" in
   pull)
     sources="$common $gen/*_ndr.cpp $gen/*_dump.cpp $build/tools/ncadump/builtin_modules.cpp $src/tests/fuzz/fuzz_pull.cpp"
     libs=
     ;;
   cn_pdu)
-    # net/status.cpp: NCA_REQUIRE's handler (it names libuv's error strings, hence -luv).
-    sources="$common $src/runtime/net/status.cpp $src/runtime/rpc/cn/pdu.cpp $gen/dcerpc_ndr.cpp $gen/misc_ndr.cpp $src/tests/fuzz/fuzz_cn_pdu.cpp"
-    libs=-luv
+    sources="$common $src/runtime/rpc/cn/pdu.cpp $gen/dcerpc_ndr.cpp $gen/misc_ndr.cpp $src/tests/fuzz/fuzz_cn_pdu.cpp"
+    libs=
     ;;
   *)
     echo "usage: build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu] [SEED_DIR]" >&2

@@ -471,11 +471,8 @@ TEST_CASE("ndr_gen_constructs: [relative_base] agrees with Samba (drsblobs repsF
   v.other_info_length = 34;
   v.replica_flags = 0x10;
   for (int i = 0; i < 84; ++i) v.schedule[i] = static_cast<std::uint8_t>(i);
-  v.source_dsa_obj_guid.time_low = 0x01234567;
-  v.source_dsa_obj_guid.time_mid = 0x89ab;
-  v.source_dsa_obj_guid.time_hi_and_version = 0xcdef;
-  v.source_dsa_obj_guid.clock_seq = {0x01, 0x23};
-  v.source_dsa_obj_guid.node = {0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+  v.source_dsa_obj_guid = nca::ndr::Guid::from_fields(0x01234567, 0x89ab, 0xcdef, {0x01, 0x23},
+      {0x45, 0x67, 0x89, 0xab, 0xcd, 0xef});
   v.unknown1 = 0x77;
 
   std::unique_ptr<FILE, int (*)(FILE*)> f(
@@ -516,11 +513,8 @@ TEST_CASE("ndr_gen_constructs: pidl subcontext, value, flag, DATA_BLOB", "[ndr_g
 TEST_CASE("ndr_gen_constructs: context handles in an operation", "[ndr_gen][constructs]") {
   c_Handle r;
   r.in.h.attributes = 0;
-  r.in.h.uuid.time_low = 0x01020304;
-  r.in.h.uuid.time_mid = 0x0506;
-  r.in.h.uuid.time_hi_and_version = 0x0708;
-  r.in.h.uuid.clock_seq = {0x09, 0x0a};
-  r.in.h.uuid.node = {0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
+  r.in.h.uuid = nca::ndr::Guid::from_fields(0x01020304, 0x0506, 0x0708, {0x09, 0x0a},
+      {0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10});
   // A context handle is 20 octets: uint32 attributes, then the GUID (uint32, uint16, uint16,
   // 8 octets) (C706 Appendix N; Samba's policy_handle in every rpcecho/lsa vector).
   const char* in = "00000000 04030201 0605 0807 090a0b0c0d0e0f10";
@@ -675,11 +669,8 @@ TEST_CASE("ndr_gen_constructs: [enum16bit] in NDR64 agrees with Samba", "[ndr_ge
   // and we must decode Samba's big-endian form to the same value.
   c_NotifyEx r;
   r.in.handle.attributes = 7;
-  r.in.handle.uuid.time_low = 0x01234567;
-  r.in.handle.uuid.time_mid = 0x89ab;
-  r.in.handle.uuid.time_hi_and_version = 0xcdef;
-  r.in.handle.uuid.clock_seq = {0x01, 0x23};
-  r.in.handle.uuid.node = {0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+  r.in.handle.uuid = nca::ndr::Guid::from_fields(0x01234567, 0x89ab, 0xcdef, {0x01, 0x23},
+      {0x45, 0x67, 0x89, 0xab, 0xcd, 0xef});
   r.in.flags = 0x11;
   r.in.options = 0x22;
   r.in.local_machine = std::string("ab");

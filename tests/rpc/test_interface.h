@@ -84,10 +84,8 @@ struct Reader {
       if (status.ok()) status = Status::ndr(kErrBufferTooSmall, "buffer too small for a handle");
       return h;
     }
-    // GUID on the wire: time_low, time_mid, time_hi little-endian, then 8 bytes as they are.
-    static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-    for (int i = 0; i < 16; ++i) h.uuid.bytes[kOrder[i]] = in[pos + i];
-    pos += 16;
+    h.uuid = Uuid::from_wire(in.subspan(pos).first<Uuid::kWireSize>(), /*little_endian=*/true);
+    pos += Uuid::kWireSize;
     return h;
   }
 };
@@ -97,8 +95,9 @@ inline void put_u32(Bytes& out, uint32_t v) {
 }
 inline void put_handle(Bytes& out, const WireContextHandle& h) {
   put_u32(out, h.attributes);
-  static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-  for (int i = 0; i < 16; ++i) out.push_back(h.uuid.bytes[kOrder[i]]);
+  uint8_t wire[Uuid::kWireSize];
+  h.uuid.to_wire(wire, /*little_endian=*/true);
+  out.insert(out.end(), wire, wire + sizeof wire);
 }
 
 inline Status check_syntax(const SyntaxId& ts) {

@@ -12,11 +12,11 @@
 //            ncacn_ip_tcp:127.0.0.1[13500], ncalrpc:[EPMAPPER]
 // exit status: 0 dumped, 1 the mapper could not be reached or failed, 2 usage
 #include <chrono>
-#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "nca/epm/dump.h"
 #include "nca/epm/epm_client.h"
@@ -75,8 +75,8 @@ int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca
       } else {
         for (const auto& p : ids->if_id_vector->if_id)
           if (p.id)
-            std::cout << "serves " << p.id->uuid.to_string() << " v" << (p.id->if_version & 0xffff) << '.'
-                      << (p.id->if_version >> 16) << '\n';
+            std::cout << "serves " << rpc::to_string(rpc::SyntaxId::from_if_version(p.id->uuid, p.id->if_version))
+                      << '\n';
       }
     }
   }
@@ -99,14 +99,12 @@ int main(int argc, char** argv) {
     if (a == "--json") {
       json = true;
     } else if (a == "--map" && i + 2 < argc) {
-      auto uuid = rpc::Uuid::parse(argv[++i]);
-      std::string v = argv[++i];
-      unsigned major = 0, minor = 0;
-      if (!uuid || std::sscanf(v.c_str(), "%u.%u", &major, &minor) != 2 || major > 65535 || minor > 65535) {
+      std::string_view uuid = argv[++i];
+      map = rpc::SyntaxId::parse(uuid, argv[++i]);
+      if (!map) {
         std::cerr << "ncaepmdump: --map takes a UUID and MAJOR.MINOR\n";
         return 2;
       }
-      map = rpc::SyntaxId{*uuid, uint16_t(major), uint16_t(minor)};
     } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
       config.ncalrpc_dir = argv[++i];
     } else if (a == "--help" || a == "-h") {

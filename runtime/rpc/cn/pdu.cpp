@@ -6,7 +6,7 @@
 
 #include "dcerpc_types.h"
 #include "nca/ndr/ndr.h"
-#include "nca/net/check.h"
+#include "nca/base/require.h"
 
 namespace nca::rpc::cn {
 namespace {
@@ -17,39 +17,10 @@ constexpr Uuid kFeatureUuidBase = Uuid::from_literal("6cb71c2c-9812-4540-0000-00
 
 // ---- generated types <-> the engine's views ---------------------------------------------------
 
-// nca::rpc::Uuid keeps the 16 bytes in text order; the generated GUID keeps the NDR fields.
-Uuid to_uuid(const nca::ndr::Guid& g) {
-  Uuid u;
-  u.bytes = {uint8_t(g.time_low >> 24), uint8_t(g.time_low >> 16), uint8_t(g.time_low >> 8),
-             uint8_t(g.time_low), uint8_t(g.time_mid >> 8), uint8_t(g.time_mid),
-             uint8_t(g.time_hi_and_version >> 8), uint8_t(g.time_hi_and_version)};
-  std::memcpy(u.bytes.data() + 8, g.clock_seq.data(), 2);
-  std::memcpy(u.bytes.data() + 10, g.node.data(), 6);
-  return u;
-}
+// The generated ndr_syntax_id carries the version as one packed if_version.
+SyntaxId to_syntax(const misc::ndr_syntax_id& s) { return SyntaxId::from_if_version(s.uuid, s.if_version); }
 
-nca::ndr::Guid to_guid(const Uuid& u) {
-  const auto& b = u.bytes;
-  nca::ndr::Guid g;
-  g.time_low = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
-  g.time_mid = uint16_t(b[4] << 8 | b[5]);
-  g.time_hi_and_version = uint16_t(b[6] << 8 | b[7]);
-  std::memcpy(g.clock_seq.data(), b.data() + 8, 2);
-  std::memcpy(g.node.data(), b.data() + 10, 6);
-  return g;
-}
-
-// ndr_syntax_id's if_version is one uint32: major in the low half, minor in the high half.
-SyntaxId to_syntax(const misc::ndr_syntax_id& s) {
-  return SyntaxId{to_uuid(s.uuid), uint16_t(s.if_version & 0xffff), uint16_t(s.if_version >> 16)};
-}
-
-misc::ndr_syntax_id to_ndr_syntax(const SyntaxId& s) {
-  misc::ndr_syntax_id out;
-  out.uuid = to_guid(s.uuid);
-  out.if_version = uint32_t(s.major) | uint32_t(s.minor) << 16;
-  return out;
-}
+misc::ndr_syntax_id to_ndr_syntax(const SyntaxId& s) { return misc::ndr_syntax_id{s.uuid, s.if_version()}; }
 
 BindBody from_gen(const gen::dcerpc_bind& b) {
   BindBody out;
@@ -263,7 +234,7 @@ Result<Pdu, DecodeError> decode(ByteView frag) {
       b.alloc_hint = r.alloc_hint;
       b.context_id = r.context_id;
       b.opnum = r.opnum;
-      if (r.object.arm() == gen::dcerpc_object::Arm::object) b.object = to_uuid(r.object.object());
+      if (r.object.arm() == gen::dcerpc_object::Arm::object) b.object = r.object.object();
       auto s = stub_of();
       if (!s) return fail("auth_pad_length beyond the stub data");
       b.stub = *s;
@@ -412,15 +383,13 @@ void Encoder::u32(uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
 }
 void Encoder::uuid(const Uuid& u) {
-  const auto& b = u.bytes;
-  u32(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]);
-  u16(uint16_t(b[4] << 8 | b[5]));
-  u16(uint16_t(b[6] << 8 | b[7]));
-  out.insert(out.end(), b.begin() + 8, b.end());
+  uint8_t wire[Uuid::kWireSize];
+  u.to_wire(wire, /*little_endian=*/true);
+  out.insert(out.end(), wire, wire + sizeof wire);
 }
 void Encoder::syntax(const SyntaxId& s) {
   uuid(s.uuid);
-  u32(uint32_t(s.major) | uint32_t(s.minor) << 16);
+  u32(s.if_version());
 }
 
 void begin_fragment(Encoder& enc, PduType type, uint8_t flags, uint32_t call_id) {
@@ -474,7 +443,7 @@ void encode_request_head(Encoder& enc, uint8_t flags, uint32_t call_id, uint32_t
   r.alloc_hint = alloc_hint;
   r.context_id = context_id;
   r.opnum = opnum;
-  if (object) r.object.set_object(to_guid(*object));
+  if (object) r.object.set_object(*object);
   else r.object.set_empty();
   push_packet(enc, pkt, stub_size);
 }

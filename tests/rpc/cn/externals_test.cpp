@@ -16,7 +16,7 @@ dcerpc::dcerpc_request request(bool with_object) {
   r.alloc_hint = 4;
   r.context_id = 1;
   r.opnum = 2;
-  if (with_object) r.object.set_object(nca::ndr::Guid{0x01020304, 0x0506, 0x0708, {9, 10}, {11, 12, 13, 14, 15, 16}});
+  if (with_object) r.object.set_object(nca::ndr::Guid::from_fields(0x01020304, 0x0506, 0x0708, {9, 10}, {11, 12, 13, 14, 15, 16}));
   else r.object.set_empty();
   r.stub_and_verifier.data = {0xaa, 0xbb, 0xcc, 0xdd};
   return r;

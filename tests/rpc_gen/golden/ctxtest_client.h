@@ -9,7 +9,7 @@
 
 #include "ctxtest_rpc.h"
 #include "nca/rpc/binding_handle.h"
-#include "nca/rpc/check.h"
+#include "nca/base/require.h"
 #include "nca/rpc/client_call.h"
 
 namespace ctxtest {
@@ -105,7 +105,7 @@ class Client {
  private:
   template <class T, class Start>
   T run(Start start) {
-    NCA_RPC_REQUIRE(drive_, "a synchronous call needs the Drive function given to the Client");
+    NCA_REQUIRE(drive_, "a synchronous call needs the Drive function given to the Client");
     std::optional<T> result;
     ::nca::rpc::CallId id = start([&result](T v) { result.emplace(std::move(v)); });
     auto finished = [&result] { return result.has_value(); };
@@ -114,7 +114,7 @@ class Client {
       handle_->cancel(id);
       drive_(finished);
     }
-    NCA_RPC_REQUIRE(result.has_value(), "the Drive function stopped before the call ended");
+    NCA_REQUIRE(result.has_value(), "the Drive function stopped before the call ended");
     return std::move(*result);
   }
 

@@ -82,3 +82,11 @@ nlohmann::json float_to_json(double v);
 double float_from_json(const nlohmann::json& j);
 
 }  // namespace nca::ndr
+
+// Guid is nca::base's type, where argument-dependent lookup does not see nca::ndr; this tells
+// nlohmann to use the two functions above for it (base stays free of JSON).
+template <>
+struct nlohmann::adl_serializer<nca::base::Guid> {
+  static void to_json(nlohmann::json& j, const nca::base::Guid& g) { nca::ndr::to_json(j, g); }
+  static void from_json(const nlohmann::json& j, nca::base::Guid& g) { nca::ndr::from_json(j, g); }
+};

@@ -298,8 +298,15 @@ class Pull {
 
   // --- well-known types ------------------------------------------------------------------------
   bool guid(Guid& g) {
-    return get(g.time_low) && get(g.time_mid) && get(g.time_hi_and_version) &&
-           raw(g.clock_seq.data(), 2) && raw(g.node.data(), 6);
+    std::uint32_t time_low = 0;
+    std::uint16_t time_mid = 0, time_hi_and_version = 0;
+    std::array<std::uint8_t, 2> clock_seq{};
+    std::array<std::uint8_t, 6> node{};
+    if (!(get(time_low) && get(time_mid) && get(time_hi_and_version) &&
+          raw(clock_seq.data(), 2) && raw(node.data(), 6)))
+      return false;
+    g = Guid::from_fields(time_low, time_mid, time_hi_and_version, clock_seq, node);
+    return true;
   }
   bool context_handle(ContextHandle& h) { return get(h.attributes) && guid(h.uuid); }
   bool nttime(NtTime& t) { return udlong(t.value); }

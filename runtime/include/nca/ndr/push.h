@@ -187,11 +187,10 @@ class Push {
 
   // --- well-known types ----------------------------------------------------------------------
   void guid(const Guid& g) {
-    put(g.time_low);
-    put(g.time_mid);
-    put(g.time_hi_and_version);
-    raw(g.clock_seq.data(), 2);
-    raw(g.node.data(), 6);
+    put(g.time_low());
+    put(g.time_mid());
+    put(g.time_hi_and_version());
+    raw(g.bytes.data() + 8, 8);  // clock_seq and node, as they are
   }
   void context_handle(const ContextHandle& h) {
     put(h.attributes);

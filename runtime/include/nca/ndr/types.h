@@ -30,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include "nca/base/guid.h"
+
 namespace nca::ndr {
 
 // A nullable owning pointer with value semantics: copying copies the pointee. Used for [unique]
@@ -151,21 +153,10 @@ class Full : public std::shared_ptr<T> {
   friend bool operator==(const Full& a, std::nullptr_t) noexcept { return !a; }
 };
 
-// A GUID in its NDR layout (C706 appendix A: u32, u16, u16, then 8 bytes).
-struct Guid {
-  std::uint32_t time_low = 0;
-  std::uint16_t time_mid = 0;
-  std::uint16_t time_hi_and_version = 0;
-  std::array<std::uint8_t, 2> clock_seq{};
-  std::array<std::uint8_t, 6> node{};
-
-  friend auto operator<=>(const Guid&, const Guid&) = default;
-  bool is_nil() const noexcept { return *this == Guid{}; }
-  // "01234567-89ab-cdef-0123-456789abcdef", lowercase.
-  std::string to_string() const;
-  // Accepts the form above, optionally in braces, any case. nullopt if malformed.
-  static std::optional<Guid> parse(std::string_view text);
-};
+// A GUID: nca::base::Guid (16 bytes in text order; NDR puts it on the wire as u32, u16, u16 in
+// the stream's byte order, then 8 bytes, C706 appendix A). Guid::from_fields builds one from the
+// NDR fields; parse() and to_string() read and write "01234567-89ab-cdef-0123-456789abcdef".
+using Guid = base::Guid;
 
 // A context handle (MS-RPCE 2.2.5.x / C706 ndr_context_handle): 20 bytes on the wire, a 32-bit
 // attributes word then a GUID. Samba calls it policy_handle (handle_type, uuid).

@@ -6,7 +6,7 @@
 #include <utility>
 #include <variant>
 
-#include "nca/net/check.h"
+#include "nca/base/require.h"
 
 namespace nca::net {
 

@@ -17,7 +17,7 @@
 #include <variant>
 #include <vector>
 
-#include "nca/rpc/check.h"
+#include "nca/base/require.h"
 
 namespace nca::rpc {
 
@@ -173,11 +173,11 @@ class Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { NCA_RPC_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
-  const T& value() const& { NCA_RPC_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
-  T&& value() && { NCA_RPC_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(std::move(v_)); }
-  const E& error() const { NCA_RPC_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(v_); }
-  E&& take_error() && { NCA_RPC_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(std::move(v_)); }
+  T& value() & { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
+  const T& value() const& { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
+  T&& value() && { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(std::move(v_)); }
+  const E& error() const { NCA_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(v_); }
+  E&& take_error() && { NCA_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(std::move(v_)); }
 
   T& operator*() & { return value(); }
   T* operator->() { return &value(); }
