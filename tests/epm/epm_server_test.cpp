@@ -17,6 +17,7 @@
 #include "nca/epm/database.h"
 #include "nca/epm/epm_client.h"
 #include "nca/epm/epmapper_server.h"
+#include "nca/epm/registration.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
 #include "nca/rpc/loop_executor.h"
@@ -200,6 +201,55 @@ TEST_CASE("epm_resolver_caches_and_resolves_again_after_a_failed_connect", "[epm
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == rpc::StatusKind::protocol);
     CHECK(r.error().code == kEptNoMoreEntries);
+  }
+  finish(loop);
+}
+
+// A server's registration (epm::Registration, what ncaecho-server --epm uses): its towers at
+// every listener but IPv6 ones, inserted and removed over one handle; dropped with the handle's
+// association when the registration goes without ept_delete; a refused insert is the mapper's
+// status as kind protocol.
+TEST_CASE("epm_registration_inserts_removes_and_goes_with_its_connection", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::LoopExecutor ex(loop);
+    Mapper mapper(loop);
+    rpc::Binding v6 = tcp(4322);
+    v6.set_host("::1");
+    rpc::Binding lrpc;
+    lrpc.set_protseq(rpc::Protseq::kNcalrpc).set_endpoint("target");
+    const rpc::Binding listening[] = {tcp(4321), v6, lrpc};
+    auto entries = server_entries(listening, kMgmt, "target");
+    REQUIRE(entries.size() == 2);  // no IPv6 tower
+    CHECK(binding_from_tower(entries[0].tower)->binding.endpoint() == "4321");
+    CHECK(binding_from_tower(entries[1].tower)->binding.to_string() == "ncalrpc:[target]");
+
+    auto status = [&](auto start) {
+      std::optional<rpc::Status> st;
+      start([&](rpc::Status s) { st.emplace(std::move(s)); });
+      return wait(loop, st);
+    };
+    Registration reg(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), entries);
+    CHECK(status([&](auto done) { reg.insert(std::move(done)); }).ok());
+    CHECK(mapper.db.size() == 2);
+    CHECK(dump(loop, ex, mapper.port).size() == 2);
+    CHECK(status([&](auto done) { reg.remove(std::move(done)); }).ok());
+    CHECK(mapper.db.size() == 0);
+    CHECK_FALSE(reg.holds_handle());
+
+    {
+      Registration dies(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), entries);
+      CHECK(status([&](auto done) { dies.insert(std::move(done)); }).ok());
+      CHECK(mapper.db.size() == 2);
+    }
+    REQUIRE(loop.run_until([&] { return mapper.db.size() == 0; }));
+
+    Entry bad = entries[0];
+    bad.annotation = std::string(kMaxAnnotation + 1, 'x');
+    Registration refused(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), {bad});
+    rpc::Status st = status([&](auto done) { refused.insert(std::move(done)); });
+    CHECK(st.kind == rpc::StatusKind::protocol);
+    CHECK(st.code == kEptInvalidEntry);
   }
   finish(loop);
 }
