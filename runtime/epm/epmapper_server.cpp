@@ -5,7 +5,7 @@
 #include <set>
 
 #include "epmapper_server.h"
-#include "patched_interface.h"
+#include "nca/rpc/patched_interface.h"
 #include "wire_types.h"
 
 namespace nca::epm {
@@ -176,15 +176,15 @@ struct EpmapperServer::Impl final : epmapper::Service {
 
 namespace {
 
-constexpr detail::PatchedInterface::RawOp kRawOps[] = {{5, "epm_InqObject", inq_object_raw}};
-const detail::PatchedInterface& patched() {
-  static const detail::PatchedInterface p(epmapper::kInterface, epmapper::kDispatchTable, kRawOps);
+constexpr rpc::PatchedInterface::RawOp kRawOps[] = {{5, "epm_InqObject", inq_object_raw}};
+const rpc::PatchedInterface& patched() {
+  static const rpc::PatchedInterface p(epmapper::kInterface, epmapper::kDispatchTable, kRawOps);
   return p;
 }
 
 void inq_object_raw(void* impl, rpc::ServerCall call) {
   auto* self = static_cast<EpmapperServer::Impl*>(static_cast<epmapper::Service*>(impl));
-  rpc::RawArgs& a = detail::raw_args(call);
+  rpc::RawArgs& a = rpc::raw_args(call);
   rpc::Uuid object;
   uint32_t status = self->service.inq_object(object);
   auto put32 = [&a](uint32_t v) {

@@ -1,6 +1,5 @@
-// Conversions between the generated epmapper/mgmt types (ContextHandle, epm_twr_t)
-// and the nca::rpc / nca::epm values the service logic uses. Private to runtime/epm
-// and the cn engine's endpoint resolver.
+// Conversions between the generated epmapper types (ContextHandle, epm_twr_t) and the
+// nca::rpc / nca::epm values the service logic uses. Private to runtime/epm.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
 // The endpoint mapper and mgmt served through the generated stubs over the cn engine, on
-// loopback TCP: registration owned by the registrant's association, ept_map through
-// EndpointResolver (cache, invalidation and one retry after a failed connect), the built-in mgmt
-// interface, and ept_inq_object's two request shapes. Each test has its own loop and ends with
+// loopback TCP: registration owned by the registrant's association, ept_map through the
+// MapperResolver the cn engine is given (cache, invalidation and one retry after a failed
+// connect), the built-in mgmt interface, and ept_inq_object's two request shapes. Each test has its own loop and ends with
 // it closing with nothing left open.
 #include <catch2/catch.hpp>
 
@@ -13,13 +13,14 @@
 #include "epmapper_client.h"
 #include "epmapper_rpc.h"
 #include "mgmt_client.h"
+#include "nca/epm/cn_client.h"
 #include "nca/epm/database.h"
 #include "nca/epm/epm_client.h"
 #include "nca/epm/epmapper_server.h"
+#include "nca/epm/registration.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/server.h"
 
 using namespace nca;
@@ -83,7 +84,7 @@ uint32_t insert(net::Loop& loop, rpc::BindingHandle& h, std::vector<Entry> e) {
   return got.value();
 }
 
-std::vector<Entry> dump(net::Loop& loop, rpc::cn::LoopExecutor& ex, uint16_t mapper_port) {
+std::vector<Entry> dump(net::Loop& loop, rpc::LoopExecutor& ex, uint16_t mapper_port) {
   rpc::cn::ClientHandle h(ex, tcp(mapper_port));
   std::optional<rpc::Result<LookupAnswer>> r;
   lookup_all(h, [&](rpc::Result<LookupAnswer> x) { r.emplace(std::move(x)); });
@@ -103,7 +104,7 @@ void finish(net::Loop& loop) {
 TEST_CASE("epm_server_registrant_association_owns_its_entries", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     auto registrant = std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port));
     REQUIRE(insert(loop, *registrant, {mgmt_entry(4321)}) == kEptOk);
@@ -126,7 +127,7 @@ TEST_CASE("epm_server_registrant_association_owns_its_entries", "[epm][cn]") {
 TEST_CASE("epm_mgmt_delete_over_the_wire_removes_one_entry", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     rpc::cn::ClientHandle registrant(ex, tcp(mapper.port));
     REQUIRE(insert(loop, registrant, {mgmt_entry(4321), mgmt_entry(4322)}) == kEptOk);
@@ -156,16 +157,16 @@ TEST_CASE("epm_mgmt_delete_over_the_wire_removes_one_entry", "[epm][cn]") {
 TEST_CASE("epm_resolver_caches_and_resolves_again_after_a_failed_connect", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     auto target = std::make_unique<Target>(loop);
     uint16_t first_port = target->port;
     rpc::cn::ClientHandle registrant(ex, tcp(mapper.port));
     REQUIRE(insert(loop, registrant, {mgmt_entry(first_port)}) == kEptOk);
 
-    rpc::cn::ResolverConfig rc;
+    MapperResolverConfig rc;
     rc.epm_port = mapper.port;
-    auto resolver = std::make_shared<rpc::cn::EndpointResolver>(ex, rc);
+    auto resolver = make_cn_resolver(ex, {}, rc);
     rpc::cn::ClientConfig cc;
     cc.resolver = resolver;
     mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
@@ -204,10 +205,59 @@ TEST_CASE("epm_resolver_caches_and_resolves_again_after_a_failed_connect", "[epm
   finish(loop);
 }
 
+// A server's registration (epm::Registration, what ncaecho-server --epm uses): its towers at
+// every listener but IPv6 ones, inserted and removed over one handle; dropped with the handle's
+// association when the registration goes without ept_delete; a refused insert is the mapper's
+// status as kind protocol.
+TEST_CASE("epm_registration_inserts_removes_and_goes_with_its_connection", "[epm][cn]") {
+  net::Loop loop;
+  {
+    rpc::LoopExecutor ex(loop);
+    Mapper mapper(loop);
+    rpc::Binding v6 = tcp(4322);
+    v6.set_host("::1");
+    rpc::Binding lrpc;
+    lrpc.set_protseq(rpc::Protseq::kNcalrpc).set_endpoint("target");
+    const rpc::Binding listening[] = {tcp(4321), v6, lrpc};
+    auto entries = server_entries(listening, kMgmt, "target");
+    REQUIRE(entries.size() == 2);  // no IPv6 tower
+    CHECK(binding_from_tower(entries[0].tower)->binding.endpoint() == "4321");
+    CHECK(binding_from_tower(entries[1].tower)->binding.to_string() == "ncalrpc:[target]");
+
+    auto status = [&](auto start) {
+      std::optional<rpc::Status> st;
+      start([&](rpc::Status s) { st.emplace(std::move(s)); });
+      return wait(loop, st);
+    };
+    Registration reg(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), entries);
+    CHECK(status([&](auto done) { reg.insert(std::move(done)); }).ok());
+    CHECK(mapper.db.size() == 2);
+    CHECK(dump(loop, ex, mapper.port).size() == 2);
+    CHECK(status([&](auto done) { reg.remove(std::move(done)); }).ok());
+    CHECK(mapper.db.size() == 0);
+    CHECK_FALSE(reg.holds_handle());
+
+    {
+      Registration dies(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), entries);
+      CHECK(status([&](auto done) { dies.insert(std::move(done)); }).ok());
+      CHECK(mapper.db.size() == 2);
+    }
+    REQUIRE(loop.run_until([&] { return mapper.db.size() == 0; }));
+
+    Entry bad = entries[0];
+    bad.annotation = std::string(kMaxAnnotation + 1, 'x');
+    Registration refused(ex, std::make_unique<rpc::cn::ClientHandle>(ex, tcp(mapper.port)), {bad});
+    rpc::Status st = status([&](auto done) { refused.insert(std::move(done)); });
+    CHECK(st.kind == rpc::StatusKind::protocol);
+    CHECK(st.code == kEptInvalidEntry);
+  }
+  finish(loop);
+}
+
 TEST_CASE("mgmt_is_built_into_every_cn_server", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     bool stopped_allowed = false;
     rpc::cn::ServerConfig allow;
     allow.allow_remote_stop = [&](const rpc::CallerContext&) { return stopped_allowed; };
@@ -263,7 +313,7 @@ TEST_CASE("mgmt_is_built_into_every_cn_server", "[epm][cn]") {
 TEST_CASE("mgmt_inq_stats_counts_calls_and_packets", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Target target(loop);
     mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
     rpc::cn::ClientHandle h(ex, tcp(target.port));
@@ -302,7 +352,7 @@ TEST_CASE("mgmt_inq_stats_counts_calls_and_packets", "[epm][cn]") {
 TEST_CASE("epm_inq_object_answers_the_c706_and_the_samba_request", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     rpc::cn::ClientHandle h(ex, tcp(mapper.port));
     auto call = [&](rpc::Bytes stub) {
@@ -327,7 +377,7 @@ TEST_CASE("epm_inq_object_answers_the_c706_and_the_samba_request", "[epm][cn]") 
 TEST_CASE("epm_server_survives_garbage_stubs_on_every_opnum", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     rpc::cn::ClientHandle registrant(ex, tcp(mapper.port));
     REQUIRE(insert(loop, registrant, {mgmt_entry(4321)}) == kEptOk);

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "nca/epm/dump.h"
-#include "nca/epm/mgmt.h"
+#include "nca/rpc/mgmt.h"
 #include "tower_cases.h"
 
 using namespace nca::epm;
@@ -126,12 +126,12 @@ TEST_CASE("inq_stats_stubs_agree_with_samba_mgmt", "[epm][interop]") {
       "print(ndr_pack_in(r).hex())\n");
   auto req_bytes = from_hex(req.substr(0, req.find('\n')));
   CHECK(req_bytes.size() == 8);
-  CHECK(decode_inq_stats_request(req_bytes) == 4u);
+  CHECK(nca::rpc::decode_inq_stats_request(req_bytes) == 4u);
   const uint32_t counters[] = {11, 22, 33, 44};
   std::string out = python(
       "from samba.dcerpc import mgmt; from samba.ndr import ndr_unpack_out, ndr_pack_out\n"
       "r = mgmt.inq_stats(); r.in_max_count = 4\n"
-      "b = bytes.fromhex(\"" + hex(encode_inq_stats_response(counters)) + "\")\n"
+      "b = bytes.fromhex(\"" + hex(nca::rpc::encode_inq_stats_response(counters)) + "\")\n"
       "ndr_unpack_out(r, b)\n"
       "print(r.out_statistics.count, *r.out_statistics.statistics, r.result[0], ndr_pack_out(r) == b)\n");
   CHECK(out == "4 11 22 33 44 0 True\n");

@@ -1,12 +1,12 @@
-// MgmtService: inq_if_ids from the ServerCore registry, the four counters, stop refused unless
-// allowed, principal names with the buffer size rule, and the inq_stats raw codec for 4- and
-// 8-byte requests.
+// rpc::MgmtService (the management interface's logic, rpc level): inq_if_ids from the ServerCore
+// registry, the four counters, stop refused unless allowed, principal names with the buffer size
+// rule, and the inq_stats raw codec for 4- and 8-byte requests.
 #include <catch2/catch.hpp>
 
 #include "call_maker.h"
-#include "nca/epm/mgmt.h"
+#include "nca/rpc/mgmt.h"
 
-using namespace nca::epm;
+using namespace nca::rpc;
 using namespace epmtest;
 
 TEST_CASE("mgmt_inq_if_ids_lists_registered_interfaces", "[epm]") {

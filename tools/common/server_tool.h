@@ -1,13 +1,11 @@
 // What the server tools (ncaecho-server, ncaepmd) share: listening on bindings given in the
-// listen form (Binding::parse_listen), and stopping on SIGINT/SIGTERM.
+// listen form (Binding::parse_listen). They stop on SIGINT/SIGTERM with nca::net::SignalWatch.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "nca/net/address.h"
-#include "nca/net/loop.h"
 #include "nca/rpc/binding.h"
 #include "nca/rpc/cn/server.h"
 
@@ -27,20 +25,5 @@ Listening reachable(const rpc::Binding& asked, const net::Address& bound);
 // `usage` true when the text did not parse.
 bool listen_all(rpc::cn::Server& server, const std::vector<std::string>& bindings, std::vector<Listening>& out,
                 std::string& error, bool& usage);
-
-// Runs `on_signal` once, on the loop's thread, at the first SIGINT or SIGTERM; then stops
-// watching so the loop can end. Destroying the watch before that stops watching too.
-class SignalWatch {
- public:
-  SignalWatch(net::Loop& loop, std::function<void()> on_signal);
-  ~SignalWatch();
-  SignalWatch(const SignalWatch&) = delete;
-  SignalWatch& operator=(const SignalWatch&) = delete;
-
-  struct State;
-
- private:
-  State* state_;  // freed by the last handle's close callback
-};
 
 }  // namespace nca::tools

@@ -5,7 +5,7 @@
 // every call both ways as a remote one would, or the local handle).
 //
 // A BINDING without an endpoint (ncacn_ip_tcp:127.0.0.1) is resolved through the endpoint
-// mapper of its host (port 135, or --epm-port).
+// mapper of its host (port 135, or --epm-port): the handle is given nca::epm's resolver.
 //
 // usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
 //        ncaecho-client [--local] [--fake-clock]
@@ -18,10 +18,10 @@
 #include "echo_calls.h"
 #include "echo_service.h"
 #include "in_process.h"
+#include "nca/epm/cn_client.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/in_process_handle.h"
 
 namespace {
@@ -55,11 +55,12 @@ int remote(const std::string& text, nca::rpc::cn::ClientConfig config, uint16_t 
   net::Loop loop;
   int failures = 0;
   {
-    rpc::cn::LoopExecutor executor(loop);
-    rpc::cn::ResolverConfig rc;
+    rpc::LoopExecutor executor(loop);
+    epm::MapperResolverConfig rc;
     rc.epm_port = epm_port;
-    rc.ncalrpc_dir = config.ncalrpc_dir;
-    config.resolver = std::make_shared<rpc::cn::EndpointResolver>(executor, rc);
+    rpc::cn::ClientConfig mapper_client;
+    mapper_client.ncalrpc_dir = config.ncalrpc_dir;
+    config.resolver = epm::make_cn_resolver(executor, mapper_client, rc);
     rpc::cn::ClientHandle handle(executor, binding.value(), config);
     rpcecho::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
     rpcecho::Client client(handle, drive);
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
   auto clock = ncaecho::Clock::real;
   std::string binding;
   nca::rpc::cn::ClientConfig config;
-  uint16_t epm_port = 135;
+  uint16_t epm_port = nca::epm::kMapperPort;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--local") {

@@ -5,8 +5,8 @@
 // or none: the kernel picks one) and ncalrpc (a unix socket in --ncalrpc-dir). It prints each
 // binding it listens on as a string binding, one per line (with the chosen port), and serves
 // until SIGINT or SIGTERM. With `--epm BINDING` it first registers its IPv4 and ncalrpc
-// endpoints with the endpoint mapper there (ept_insert, over a connection it keeps open) and
-// deregisters them (ept_delete) when it stops. Without --listen it lists the interface and, with
+// endpoints with the endpoint mapper there (nca::epm::Registration: ept_insert, over a
+// connection it keeps open) and deregisters them (ept_delete) when it stops. Without --listen it lists the interface and, with
 // --self-test, answers one loopback call of every operation in process. Every server also
 // serves the management interface (built into nca::rpc::cn::Server).
 //
@@ -20,6 +20,7 @@
 // exit status: 0 stopped by a signal (or self-test passed), 1 cannot listen / self-test failed,
 // 2 usage
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <future>
 #include <thread>
@@ -33,14 +34,15 @@
 #include "echo_calls.h"
 #include "echo_service.h"
 #include "in_process.h"
+#include "nca/epm/mapper_binding.h"
+#include "nca/epm/registration.h"
 #include "nca/net/loop.h"
-#include "nca/rpc/cn/loop_executor.h"
-#include "nca/epm/epm_client.h"
+#include "nca/net/signal_watch.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
 #include "nca/rpc/cn/server.h"
 #include "nca/rpc/cn/server_pool.h"
 #include "nca/rpc/in_process_handle.h"
+#include "nca/rpc/loop_executor.h"
 #include "server_tool.h"
 
 namespace {
@@ -61,17 +63,6 @@ const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N
                        first thread, association groups span threads, context handles do not
   --self-test          without --listen: one in-process call of every operation
 )";
-
-// The towers ncaecho-server registers: rpcecho (NDR20) at every IPv4 and ncalrpc listener.
-std::vector<nca::epm::Entry> epm_entries(const std::vector<nca::tools::Listening>& listening) {
-  std::vector<nca::epm::Entry> entries;
-  for (const auto& l : listening) {
-    if (l.address.is_inet() && l.binding.host().find(':') != std::string::npos) continue;  // no IPv6 towers
-    auto tower = nca::epm::tower_from_binding(l.binding, rpcecho::kInterface.id);
-    if (tower) entries.push_back(nca::epm::Entry{{}, std::move(tower).value(), "ncaecho-server"});
-  }
-  return entries;
-}
 
 int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig config,
           const std::optional<std::string>& epm, size_t threads) {
@@ -101,27 +92,24 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
     return 1;
   }
   std::vector<tools::Listening> listening;
-  for (size_t i = 0; i < bindings.size(); ++i) listening.push_back(tools::reachable(bindings[i], (*bound)[i]));
+  std::vector<rpc::Binding> reach;
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    listening.push_back(tools::reachable(bindings[i], (*bound)[i]));
+    reach.push_back(listening.back().binding);
+  }
 
   net::Loop loop;
-  rpc::cn::LoopExecutor executor(loop);
-  // --epm: register with the endpoint mapper over a connection kept open while serving (the
-  // mapper drops our entries when it closes, see nca/epm/epmapper_server.h); deregister on stop.
-  // No replace (RpcEpRegisterNoReplace): several instances may serve rpcecho side by side, and a
-  // dead one's entries go with its connection anyway.
-  std::unique_ptr<rpc::cn::ClientHandle> mapper;
-  std::vector<epm::Entry> entries = epm_entries(listening);
-  rpc::CallOptions epm_call;
-  epm_call.timeout = std::chrono::seconds(10);
+  rpc::LoopExecutor executor(loop);
+  // --epm: register rpcecho at every IPv4 and ncalrpc listener with the endpoint mapper, over a
+  // connection kept open while serving (nca/epm/registration.h); deregister on stop.
+  std::unique_ptr<epm::Registration> registration;
   if (epm) {
     auto at = rpc::Binding::parse(*epm);
     if (!at) {
       std::cerr << "ncaecho-server: --epm " << *epm << ": " << at.error().to_string() << '\n';
       return 2;
     }
-    rpc::Binding mb = at.value();
-    if (rpc::cn::EndpointResolver::needs_endpoint(mb))
-      mb.set_endpoint(mb.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
+    rpc::Binding mb = epm::mapper_binding(at.value());
     rpc::cn::ClientConfig cc;
     cc.ncalrpc_dir = config.ncalrpc_dir;
     // The registration calls are this server's calls out (mgmt inq_stats), counted on thread 0's
@@ -129,29 +117,28 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
     std::promise<rpc::CallStats*> stats;
     pool.post(0, [&stats](rpc::cn::ServerPool::Thread& t) { stats.set_value(&t.core.stats()); });
     cc.stats = stats.get_future().get();
-    mapper = std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc);
-    std::optional<rpc::Result<uint32_t>> inserted;
-    epm::insert_entries(*mapper, entries, false, [&](rpc::Result<uint32_t> r) { inserted.emplace(std::move(r)); },
-                        epm_call);
+    rpc::CallOptions epm_call;
+    epm_call.timeout = std::chrono::seconds(10);
+    registration = std::make_unique<epm::Registration>(
+        executor, std::make_unique<rpc::cn::ClientHandle>(executor, mb, cc),
+        epm::server_entries(reach, rpcecho::kInterface.id, "ncaecho-server"), epm_call);
+    std::optional<rpc::Status> inserted;
+    registration->insert([&](rpc::Status st) { inserted.emplace(std::move(st)); });
     loop.run_until([&] { return inserted.has_value(); });
-    if (!inserted || !*inserted || inserted->value() != 0) {
+    if (!inserted || !inserted->ok()) {
       std::cerr << "ncaecho-server: cannot register with the endpoint mapper at " << mb.to_string() << ": "
-                << (!inserted ? std::string("no answer")
-                    : !*inserted ? rpc::to_string(inserted->error())
-                                 : "status " + std::to_string(inserted->value()))
-                << '\n';
+                << (inserted ? rpc::to_string(*inserted) : std::string("no answer")) << '\n';
       return 1;
     }
   }
   // SIGINT / SIGTERM: deregister, then (once this loop has nothing left) close every thread's
   // Server and wait for them; each thread's loop finishes its disconnects and pending TestSleep
   // timers (a few seconds at most) before it ends.
-  tools::SignalWatch stop(loop, [&] {
-    if (!mapper) return;
-    epm::delete_entries(*mapper, entries, [&](rpc::Result<uint32_t> r) {
-      if (!r) std::cerr << "ncaecho-server: ept_delete: " << rpc::to_string(r.error()) << '\n';
-      executor.post([&] { mapper.reset(); });
-    }, epm_call);
+  net::SignalWatch stop(loop, {SIGINT, SIGTERM}, [&] {
+    if (!registration) return;
+    registration->remove([](rpc::Status st) {
+      if (!st.ok()) std::cerr << "ncaecho-server: " << rpc::to_string(st) << '\n';
+    });
   });
   // Printed once the signals are watched: whoever reads them may stop us at once.
   for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';

@@ -12,6 +12,7 @@
 // usage: ncaepmd [--listen BINDING...] [--ncalrpc-dir DIR] [--lookup-end auto|windows|samba|deferred]
 //                [--keep-network-entries]
 // exit status: 0 stopped by a signal, 1 cannot listen, 2 usage
+#include <csignal>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,7 +20,9 @@
 
 #include "nca/epm/database.h"
 #include "nca/epm/epmapper_server.h"
+#include "nca/epm/mapper_binding.h"
 #include "nca/net/loop.h"
+#include "nca/net/signal_watch.h"
 #include "nca/rpc/cn/server.h"
 #include "server_tool.h"
 
@@ -82,7 +85,13 @@ int main(int argc, char** argv) {
     std::cerr << "ncaepmd: --listen needs at least one binding\n" << kUsage;
     return 2;
   }
-  if (!listen) bindings = {"ncacn_ip_tcp:0.0.0.0[135]", "ncalrpc:[EPMAPPER]"};
+  if (!listen) {
+    // The well-known endpoints: port 135 on every IPv4 address, ncalrpc:[EPMAPPER].
+    rpc::Binding tcp, lrpc;
+    tcp.set_protseq(rpc::Protseq::kNcacnIpTcp).set_host("0.0.0.0");
+    lrpc.set_protseq(rpc::Protseq::kNcalrpc);
+    bindings = {epm::mapper_binding(tcp).to_string(), epm::mapper_binding(lrpc).to_string()};
+  }
 
   net::Loop loop;
   rpc::ServerCore core;
@@ -112,7 +121,7 @@ int main(int argc, char** argv) {
   for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
   std::cout.flush();
 
-  tools::SignalWatch stop(loop, [&] { server.close(); });
+  net::SignalWatch stop(loop, {SIGINT, SIGTERM}, [&] { server.close(); });
   loop.run();
   return 0;
 }

@@ -3,7 +3,7 @@
 // text (nca::epm::dump_text) or JSON (nca::epm::dump_json).
 //
 // With --map UUID VERSION it resolves that interface instead, as a client does for a binding
-// without an endpoint (nca::rpc::cn::EndpointResolver: ept_map), prints the binding, then calls
+// without an endpoint (nca::epm::MapperResolver: ept_map), prints the binding, then calls
 // mgmt inq_if_ids there and prints the interfaces the server says it serves.
 //
 // usage: ncaepmdump [--json] [--ncalrpc-dir DIR] BINDING
@@ -18,13 +18,14 @@
 #include <string>
 #include <string_view>
 
+#include "mgmt_client.h"
+#include "nca/epm/cn_client.h"
 #include "nca/epm/dump.h"
 #include "nca/epm/epm_client.h"
+#include "nca/epm/mapper_binding.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
-#include "mgmt_client.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 
 namespace {
 
@@ -45,18 +46,12 @@ int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca
   net::Loop loop;
   int rc = 0;
   {
-    rpc::cn::LoopExecutor executor(loop);
-    rpc::cn::ResolverConfig rc_config;
-    rc_config.ncalrpc_dir = config.ncalrpc_dir;
-    if (mapper.protseq() == rpc::Protseq::kNcalrpc)
-      rc_config.ncalrpc_endpoint = mapper.endpoint().value_or("EPMAPPER");
-    else
-      rc_config.epm_port = mapper.port().value_or(135);
-    rpc::cn::EndpointResolver resolver(executor, rc_config);
+    rpc::LoopExecutor executor(loop);
+    auto resolver = epm::make_cn_resolver(executor, config, epm::MapperResolverConfig::at(mapper));
     rpc::Binding wanted = mapper;
     wanted.set_endpoint(std::nullopt);
     std::optional<rpc::Result<rpc::Binding>> resolved;
-    resolver.resolve(wanted, iface, [&](rpc::Result<rpc::Binding> r) { resolved.emplace(std::move(r)); });
+    resolver->resolve(wanted, iface, [&](rpc::Result<rpc::Binding> r) { resolved.emplace(std::move(r)); });
     loop.run_until([&] { return resolved.has_value(); });
     if (!resolved || !*resolved) {
       std::cerr << "ncaepmdump: cannot resolve " << rpc::to_string(iface) << ": "
@@ -128,13 +123,12 @@ int main(int argc, char** argv) {
   }
   rpc::Binding binding = parsed.value();
   if (map) return map_and_check(binding, *map, config);
-  if (rpc::cn::EndpointResolver::needs_endpoint(binding))
-    binding.set_endpoint(binding.protseq() == rpc::Protseq::kNcalrpc ? "EPMAPPER" : "135");
+  binding = epm::mapper_binding(binding);
 
   net::Loop loop;
   std::optional<rpc::Result<epm::LookupAnswer>> answer;
   {
-    rpc::cn::LoopExecutor executor(loop);
+    rpc::LoopExecutor executor(loop);
     rpc::cn::ClientHandle handle(executor, binding, config);
     rpc::CallOptions options;
     options.timeout = std::chrono::seconds(30);

@@ -1,6 +1,6 @@
 // The connection-oriented client engine; see client.h for the contract.
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
+#include "nca/rpc/endpoint_resolver.h"
 
 #include <algorithm>
 #include <deque>
@@ -12,7 +12,6 @@
 #include "client_negotiation.h"
 #include "client_security.h"
 #include "connection_io.h"
-#include "stub_pool.h"
 #include "fragments.h"
 #include "nca/rpc/auth/binding_security.h"
 #include "nca/rpc/cn/pdu.h"
@@ -31,15 +30,6 @@ struct Reassembled {
   SyntaxId transfer;
   Bytes stub;
   bool little_endian = true;
-};
-
-// MarshallingHandle::Request, as the engine keeps it (that type is the handle's protected own).
-struct CallRequest {
-  CallId id = 0;
-  const InterfaceSpec* interface = nullptr;
-  uint16_t opnum = 0;
-  Uuid object;
-  UniqueFunction<Result<Bytes>(const SyntaxId&)> marshal;
 };
 
 struct Waiting {
@@ -84,7 +74,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
   LoopExecutor& executor;
   ClientConfig config;
   // Written request stubs, kept as the buffers responses are reassembled into (stub_pool.h).
-  detail::StubPool stub_pool;
+  StubPool stub_pool;
   std::optional<Binding> binding;       // where to (re)connect; none for a given stream
   std::unique_ptr<net::Stream> given;   // the stream handed in, until first used
   net::ConnectRequest connect_request;
@@ -142,7 +132,7 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
       });
       return;
     }
-    // A binding without an endpoint is resolved through the endpoint mapper first (issue 7).
+    // A binding without an endpoint is resolved first (ClientConfig::resolver; issue 7).
     if (!resolved && EndpointResolver::needs_endpoint(*binding) && !waiting.empty()) return resolve(gen);
     net::Result<net::ConnectRequest> req = net::Status(net::Errc::invalid_argument);
     const Binding& b = resolved ? *resolved : *binding;
@@ -172,8 +162,16 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
   bool resolve_retried = false;     // a failed connect to a cached endpoint resolves once more
 
   void resolve(uint64_t gen) {
-    if (!config.resolver) config.resolver = std::make_shared<EndpointResolver>(executor);
     std::weak_ptr<Impl> weak = weak_from_this();
+    if (!config.resolver) {
+      // The engine knows no endpoint mapper: whoever made the handle gives the resolver.
+      std::string m = binding->to_string() + " has no endpoint and ClientConfig::resolver is not set";
+      executor.post([weak, gen, m] {
+        auto self = weak.lock();
+        if (self && self->generation == gen) self->lose(Status::transport(0, m));
+      });
+      return;
+    }
     config.resolver->resolve(*binding, waiting.front().request.interface->id, [weak, gen](Result<Binding> r) {
       auto self = weak.lock();
       if (!self || self->generation != gen) return;
@@ -529,9 +527,7 @@ void ClientHandle::transact(Request request, Reply reply) {
     if (!r) return reply(std::move(r).take_error());
     reply(Response{r->transfer, std::move(r->stub), r->little_endian});
   };
-  CallRequest r{request.id, request.interface, request.opnum, request.object,
-                std::move(request.marshal)};
-  impl_->waiting.push_back(Waiting{std::move(r), std::move(fn)});
+  impl_->waiting.push_back(Waiting{std::move(request), std::move(fn)});
   impl_->pump();
 }
 

@@ -20,7 +20,7 @@
 #include "nca/net/stream.h"
 #include "nca/rpc/cn/pdu.h"
 #include "nca/rpc/function.h"
-#include "stub_pool.h"
+#include "nca/rpc/stub_pool.h"
 
 namespace nca::rpc::cn::detail {
 

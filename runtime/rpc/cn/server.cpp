@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "connection_io.h"
-#include "stub_pool.h"
-#include "nca/epm/mgmt_server.h"
+#include "nca/rpc/mgmt_server.h"
+#include "nca/rpc/stub_pool.h"
 #include "fragments.h"
 #include "nca/rpc/cn/pdu.h"
 #include "request_assembly.h"
@@ -44,7 +44,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::Loop& l, ServerCore& c, ServerConfig cfg) : loop(l), core(c), config(std::move(cfg)) {
     config.max_frag = clamp_frag(config.max_frag);
     if (!config.groups) config.groups = std::make_shared<AssociationGroups>();
-    stub_pool = std::make_shared<detail::StubPool>(config.stub_pool_bytes);
+    stub_pool = std::make_shared<StubPool>(config.stub_pool_bytes);
   }
 
   net::Loop& loop;
@@ -56,10 +56,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // The groups this Server has connections in: the shared id, this core's association.
   std::map<uint32_t, Group> groups;
   bool closed = false;
-  std::unique_ptr<epm::MgmtServer> mgmt;  // the built-in management interface, if served
+  std::unique_ptr<MgmtServer> mgmt;  // the built-in management interface, if served
   // Written reply stubs, kept as the next requests' reassembly buffers (stub_pool.h); shared
   // with the connections, which may outlive the Server while they finish closing.
-  std::shared_ptr<detail::StubPool> stub_pool;
+  std::shared_ptr<StubPool> stub_pool;
 
   // Joins group `id` (0: a new one); nullopt if `id` is unknown everywhere.
   std::optional<uint32_t> join_group(uint32_t id) {
@@ -455,7 +455,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     req.transfer = ctx->transfer;
     req.stub = std::move(in.stub);
     // A large call's response is usually large too: it is marshalled into recycled memory.
-    if (req.stub.size() >= detail::StubPool::kMinKept) req.reply_buffer = stub_pool_->take(req.stub.size());
+    if (req.stub.size() >= StubPool::kMinKept) req.reply_buffer = stub_pool_->take(req.stub.size());
     req.cancel = std::make_shared<CallCancel>();
     if (in.cancelled) req.cancel->request();
     in_flight_.emplace(call_id, req.cancel);
@@ -509,7 +509,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   const ServerConfig& config_;
   ServerCore& core_;
   uint64_t id_;
-  std::shared_ptr<detail::StubPool> stub_pool_;  // before the writer, which gives to it
+  std::shared_ptr<StubPool> stub_pool_;  // before the writer, which gives to it
   std::unique_ptr<net::Stream> stream_;
   std::unique_ptr<detail::FragmentReader> reader_;
   std::unique_ptr<detail::FragmentWriter> writer_;
@@ -579,13 +579,13 @@ Server::Server(net::Loop& loop, ServerCore& core, ServerConfig config)
     : impl_(std::make_shared<Impl>(loop, core, std::move(config))) {
   // The built-in management interface (issue 7); see ServerConfig::management_interface.
   if (impl_->config.management_interface) {
-    epm::MgmtService::Options mgmt;
+    MgmtService::Options mgmt;
     mgmt.allow_stop = impl_->config.allow_remote_stop;
     // Deferred: the stop call's own reply goes out first. The Server is alive while its Impl is.
     mgmt.stop = [this, weak = std::weak_ptr<Impl>(impl_), &loop] {
       loop.defer([this, weak] { if (weak.lock()) close(); });
     };
-    impl_->mgmt = std::make_unique<epm::MgmtServer>(core, std::move(mgmt));
+    impl_->mgmt = std::make_unique<MgmtServer>(core, std::move(mgmt));
   }
 }
 

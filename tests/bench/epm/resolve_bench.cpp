@@ -1,7 +1,7 @@
 // The cost of endpoint resolution for a client, each against a baseline measured in the same
 // run: N fresh connections that each make one mgmt inq_if_ids call to a cn::Server on loopback,
 //  - baseline: the binding names the port (ncacn_ip_tcp:127.0.0.1[PORT]);
-//  - cached: no endpoint, one EndpointResolver shared by all handles (one ept_map in total);
+//  - cached: no endpoint, one MapperResolver shared by all handles (one ept_map in total);
 //  - uncached: no endpoint, a fresh resolver per handle (an ept_map connection and call each).
 // One loop and thread holds the mapper, the target and the clients.
 //   usage: resolve_bench [connections]
@@ -12,12 +12,12 @@
 #include <memory>
 
 #include "mgmt_client.h"
+#include "nca/epm/cn_client.h"
 #include "nca/epm/database.h"
 #include "nca/epm/epm_client.h"
 #include "nca/epm/epmapper_server.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/endpoint_resolver.h"
 #include "nca/rpc/cn/server.h"
 
 using namespace nca;
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 300;
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     auto local = *net::Address::inet("ipv4", "127.0.0.1", 0);
     rpc::ServerCore mapper_core, target_core;
     epm::EndpointDatabase db;
@@ -51,9 +51,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
-    rpc::cn::ResolverConfig rc;
+    epm::MapperResolverConfig rc;
     rc.epm_port = mapper_port;
-    auto run = [&](uint16_t port, std::function<std::shared_ptr<rpc::cn::EndpointResolver>()> resolver) {
+    auto run = [&](uint16_t port, std::function<std::shared_ptr<epm::MapperResolver>()> resolver) {
       auto start = std::chrono::steady_clock::now();
       for (int i = 0; i < n; ++i) {
         rpc::cn::ClientConfig cc;
@@ -67,10 +67,10 @@ int main(int argc, char** argv) {
       }
       return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / n;
     };
-    auto shared = std::make_shared<rpc::cn::EndpointResolver>(ex, rc);
+    auto shared = epm::make_cn_resolver(ex, {}, rc);
     double base = run(target_port, nullptr);
     double cached = run(0, [&] { return shared; });
-    double uncached = run(0, [&] { return std::make_shared<rpc::cn::EndpointResolver>(ex, rc); });
+    double uncached = run(0, [&] { return epm::make_cn_resolver(ex, {}, rc); });
     std::printf("connect + bind + 1 call, %d connections:\n", n);
     std::printf("  port given       %8.1f us  1.00x\n", base);
     std::printf("  resolved, cached %8.1f us  %.2fx  (ept_map calls: %llu)\n", cached, cached / base,

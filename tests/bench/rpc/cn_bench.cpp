@@ -38,7 +38,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/stream.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/server.h"
 #include "raw_pingpong.h"
 
@@ -62,7 +62,7 @@ struct ServerThread {
   void run() {
     net::Loop l;
     loop = &l;
-    rpc::cn::LoopExecutor ex(l);
+    rpc::LoopExecutor ex(l);
     rpc::ServerCore core;
     cntest::EchoImpl impl;
     impl.executor = &ex;
@@ -117,7 +117,7 @@ struct Sample {
 Sample run_rpc(const Case& c, int clients, double seconds, uint16_t port, uint16_t max_frag,
                size_t stub_pool) {
   net::Loop loop;
-  rpc::cn::LoopExecutor ex(loop);
+  rpc::LoopExecutor ex(loop);
   auto binding = rpc::Binding::parse("ncacn_ip_tcp:127.0.0.1[" + std::to_string(port) + "]").value();
   rpc::cn::ClientConfig cfg;
   cfg.max_frag = max_frag;

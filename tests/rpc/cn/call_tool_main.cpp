@@ -11,7 +11,7 @@
 #include "echo_interface.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 
 using namespace nca;
 
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   net::Loop loop;
   int rc = 0;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     rpc::cn::ClientHandle h(ex, binding.value(), cfg);
     for (int n = 0; n < repeat && rc == 0; ++n) {
       std::optional<rpc::Result<rpc::Bytes>> out;

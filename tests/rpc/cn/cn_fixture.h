@@ -12,7 +12,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/sync.h"
 #include "nca/rpc/cn/client.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/pdu.h"
 #include "nca/rpc/cn/server.h"
 
@@ -80,7 +80,7 @@ struct Fixture {
   }
 
   net::Loop loop;
-  rpc::cn::LoopExecutor executor{loop};
+  rpc::LoopExecutor executor{loop};
   rpc::ServerCore core;
   EchoImpl impl;
   std::unique_ptr<rpc::cn::Server> server;

@@ -10,7 +10,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/stream.h"
 #include "nca/net/sync.h"
-#include "stub_pool.h"
+#include "nca/rpc/stub_pool.h"
 
 using namespace nca;
 using namespace nca::rpc::cn;
@@ -173,7 +173,7 @@ TEST_CASE("fragment_reader_ends_truncated_inside_a_fragment_and_refuses_by_heade
 }
 
 TEST_CASE("stub_pool_reuses_written_stubs_within_its_bound", "[cn]") {
-  detail::StubPool pool(3 * 1024 * 1024);
+  rpc::StubPool pool(3 * 1024 * 1024);
   rpc::Bytes big(1024 * 1024, 1);
   const uint8_t* memory = big.data();
   pool.give(std::move(big));

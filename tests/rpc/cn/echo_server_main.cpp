@@ -10,13 +10,13 @@
 
 #include "echo_interface.h"
 #include "nca/net/loop.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/server.h"
 
 int main(int argc, char** argv) {
   using namespace nca;
   net::Loop loop;
-  rpc::cn::LoopExecutor executor(loop);
+  rpc::LoopExecutor executor(loop);
   rpc::ServerCore core;
   cntest::EchoImpl impl;
   impl.executor = &executor;

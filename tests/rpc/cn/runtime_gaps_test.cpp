@@ -112,7 +112,7 @@ struct FakeServer {
 TEST_CASE("cn_client_takes_big_endian_responses", "[cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor executor(loop);
+    rpc::LoopExecutor executor(loop);
     FakeServer peer(loop);
     rpc::cn::ClientHandle client(executor, std::move(peer.client_end));
 
@@ -272,7 +272,7 @@ struct ServerOnThread {
   void run(std::shared_ptr<rpc::cn::AssociationGroups> groups) {
     net::Loop l;
     loop = &l;
-    rpc::cn::LoopExecutor ex(l);
+    rpc::LoopExecutor ex(l);
     rpc::ServerCore core;
     EchoImpl impl;
     impl.executor = &ex;
@@ -307,7 +307,7 @@ TEST_CASE("cn_association_group_spans_servers_on_two_threads", "[cn]") {
     ServerOnThread a(groups), b(groups);
     net::Loop loop;
     {
-      rpc::cn::LoopExecutor executor(loop);
+      rpc::LoopExecutor executor(loop);
       auto call = [&](rpc::cn::ClientHandle& h, uint16_t opnum, Bytes in) {
         std::optional<rpc::Result<Bytes>> r;
         h.call_raw(rpcecho_spec(), opnum, std::move(in), {},

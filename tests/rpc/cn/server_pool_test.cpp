@@ -74,7 +74,7 @@ TEST_CASE("cn_server_pool_two_threads_share_one_port_and_groups", "[cn]") {
 
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor executor(loop);
+    rpc::LoopExecutor executor(loop);
     auto call = [&](rpc::cn::ClientHandle& h, uint16_t opnum, Bytes in) {
       std::optional<rpc::Result<Bytes>> r;
       h.call_raw(rpcecho_spec(), opnum, std::move(in), {}, [&](rpc::Result<Bytes> x) { r.emplace(std::move(x)); });

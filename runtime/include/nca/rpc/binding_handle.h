@@ -52,6 +52,19 @@ namespace detail {
 struct HandleState;
 }
 
+// One call as a marshalling handle asks its engine to carry it (MarshallingHandle::transact):
+// engines keep it as it is while the call waits for a connection or a context.
+struct CallRequest {
+  CallId id = 0;
+  const InterfaceSpec* interface = nullptr;
+  uint16_t opnum = 0;
+  Uuid object;
+  // Produces the request stub data for the transfer syntax the engine negotiated. Call it at
+  // most once; it fails with kind cancelled if the call ended meanwhile (the caller's
+  // argument struct may be gone), or kind ndr if marshalling failed.
+  UniqueFunction<Result<Bytes>(const SyntaxId&)> marshal;
+};
+
 // The base of every handle that marshals: it runs the generated push/pull entries, the per-call
 // timeout and cancellation, and exactly-once completion, so an engine (or a test double) only
 // implements transact(): carry stub bytes to the server and bring stub bytes (or a failure) back.
@@ -71,16 +84,7 @@ class MarshallingHandle : public BindingHandle {
   Executor& executor() const;
 
  protected:
-  struct Request {
-    CallId id = 0;
-    const InterfaceSpec* interface = nullptr;
-    uint16_t opnum = 0;
-    Uuid object;
-    // Produces the request stub data for the transfer syntax the engine negotiated. Call it at
-    // most once; it fails with kind cancelled if the call ended meanwhile (the caller's
-    // argument struct may be gone), or kind ndr if marshalling failed.
-    UniqueFunction<Result<Bytes>(const SyntaxId&)> marshal;
-  };
+  using Request = CallRequest;
   struct Response {
     SyntaxId transfer;  // the syntax the request was marshalled with
     Bytes stub;

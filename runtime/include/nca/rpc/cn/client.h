@@ -39,11 +39,10 @@
 #include "nca/rpc/binding.h"
 #include "nca/rpc/call_stats.h"
 #include "nca/rpc/binding_handle.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/endpoint_resolver.h"
+#include "nca/rpc/loop_executor.h"
 
 namespace nca::rpc::cn {
-
-class EndpointResolver;
 
 struct ClientConfig {
   // The largest fragment we send and accept; the bind negotiates down from here (>= 1432).
@@ -59,8 +58,11 @@ struct ClientConfig {
   std::optional<uint32_t> assoc_group_id;
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" connects to DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
-  // Resolves bindings without an endpoint through the endpoint mapper (endpoint_resolver.h);
-  // null: the handle makes its own (mapper on port 135, ncalrpc:[EPMAPPER]) when it needs one.
+  // Resolves bindings without an endpoint (nca/rpc/endpoint_resolver.h): the engine asks it
+  // before connecting, and once more after a failed connect to an endpoint it gave (having
+  // invalidated the binding). Null: a binding without an endpoint fails with kind transport. The
+  // endpoint mapper's resolver comes from nca::epm (nca/epm/cn_client.h: make_cn_resolver, or
+  // make_client_handle, which sets it when none is given).
   std::shared_ptr<EndpointResolver> resolver;
   // Counts each request sent as a call out (the management interface's rpc_c_stats_calls_out);
   // a server process points it at its ServerCore's stats(). Null: not counted. Must outlive
@@ -83,7 +85,7 @@ class ClientHandle final : public MarshallingHandle {
  public:
   // Connects (on the first call) to `binding`: ncacn_ip_tcp with a numeric IPv4/IPv6 host (or
   // "localhost") and a port, or ncalrpc with an endpoint name; without a port or name, the
-  // endpoint mapper is asked first (ClientConfig::resolver). The binding's object UUID is the
+  // endpoint is resolved first (ClientConfig::resolver). The binding's object UUID is the
   // default object of calls that give none.
   ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig config = {});
   // Runs over an already-connected stream (tests: a memory or socket pair). Once it is lost,

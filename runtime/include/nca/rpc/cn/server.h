@@ -123,7 +123,7 @@ struct ServerConfig {
   size_t max_write_queue = 4 * 1024 * 1024;
   // Memory kept for reuse by this Server's thread: the stubs of written replies become the
   // reassembly buffers of later requests, so large calls do not fault fresh pages in each time
-  // (rpc/cn/stub_pool.h). 0 keeps nothing.
+  // (nca/rpc/stub_pool.h). 0 keeps nothing.
   size_t stub_pool_bytes = 8 * 1024 * 1024;
   // Bind-time features accepted (MS-RPCE 3.3.1.5.3); the answer is the offer masked with this.
   // Both, as Windows and Samba answer (raw_protocol's test_no_auth_bind_time_sec_ctx_*): keep
@@ -133,7 +133,7 @@ struct ServerConfig {
   // Directory of ncalrpc sockets: "ncalrpc:[NAME]" listens on DIR/NAME.
   std::string ncalrpc_dir = "/tmp";
   // The management interface (mgmt, C706 appendix Q) is served on the core without user code
-  // (nca::epm::MgmtServer) unless this is off or the core already serves mgmt.
+  // (nca::rpc::MgmtServer) unless this is off or the core already serves mgmt.
   bool management_interface = true;
   // mgmt's stop_server_listening is refused unless this returns true for the caller; then the
   // Server closes (as close()).

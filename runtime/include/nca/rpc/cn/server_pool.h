@@ -41,7 +41,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/status.h"
 #include "nca/rpc/binding.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/server.h"
 #include "nca/rpc/server.h"
 

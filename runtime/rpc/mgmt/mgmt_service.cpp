@@ -1,11 +1,11 @@
-#include "nca/epm/mgmt.h"
+#include "nca/rpc/mgmt.h"
 
 #include <algorithm>
 
-namespace nca::epm {
+namespace nca::rpc {
 
 std::vector<uint32_t> MgmtService::inq_stats(uint32_t max_count) const {
-  const rpc::CallStats& s = core_.stats();
+  const CallStats& s = core_.stats();
   const uint32_t all[4] = {s.calls_in.load(std::memory_order_relaxed), s.calls_out.load(std::memory_order_relaxed),
                            s.pkts_in.load(std::memory_order_relaxed), s.pkts_out.load(std::memory_order_relaxed)};
   return std::vector<uint32_t>(all, all + std::min<uint32_t>(max_count, 4));
@@ -16,7 +16,7 @@ MgmtService::Listening MgmtService::is_server_listening() const {
   return {false, kMgmtNotListening};
 }
 
-uint32_t MgmtService::stop_server_listening(const rpc::CallerContext& caller) {
+uint32_t MgmtService::stop_server_listening(const CallerContext& caller) {
   // C706 lets a server refuse remote stops, and Windows does unless the server installed an
   // authorization function that allows it; smbtorture rpc.mgmt requires the refusal.
   if (!options_.allow_stop || !options_.allow_stop(caller)) return kMgmtAccessDenied;
@@ -41,8 +41,8 @@ std::optional<uint32_t> decode_inq_stats_request(std::span<const uint8_t> stub, 
          static_cast<uint32_t>(stub[1]) << 16 | static_cast<uint32_t>(stub[0]) << 24;
 }
 
-rpc::Bytes encode_inq_stats_response(std::span<const uint32_t> statistics, uint32_t status) {
-  rpc::Bytes out;
+Bytes encode_inq_stats_response(std::span<const uint32_t> statistics, uint32_t status) {
+  Bytes out;
   auto put = [&](uint32_t v) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
   };
@@ -54,4 +54,4 @@ rpc::Bytes encode_inq_stats_response(std::span<const uint32_t> statistics, uint3
   return out;
 }
 
-}  // namespace nca::epm
+}  // namespace nca::rpc

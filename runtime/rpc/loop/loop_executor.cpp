@@ -1,8 +1,8 @@
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 
 #include <utility>
 
-namespace nca::rpc::cn {
+namespace nca::rpc {
 
 struct LoopExecutor::State {
   TimerId next = 1;
@@ -41,4 +41,4 @@ Executor::TimerId LoopExecutor::start_timer(Duration delay, UniqueFunction<void(
 
 void LoopExecutor::cancel_timer(TimerId id) { state_->timers.erase(id); }
 
-}  // namespace nca::rpc::cn
+}  // namespace nca::rpc

@@ -1,5 +1,7 @@
-// LoopExecutor: nca::rpc's Executor on an nca::net::Loop, so binding handles and servers of the
-// connection-oriented engine complete their calls on the loop that runs their sockets.
+// LoopExecutor: nca::rpc's Executor on an nca::net::Loop, so the binding handles and servers of
+// every protocol engine complete their calls on the loop that runs their sockets. It is the one
+// piece of nca::rpc that knows nca::net, so it has a library of its own (nca_rpc_loop) and the
+// rest of nca_rpc stays free of the transport layer.
 // Threading: the loop's thread only. Destroying it cancels its timers; tasks already deferred
 // still run (Loop::defer runs each exactly once), so they hold only a weak reference to it.
 #pragma once
@@ -10,7 +12,7 @@
 #include "nca/net/loop.h"
 #include "nca/rpc/executor.h"
 
-namespace nca::rpc::cn {
+namespace nca::rpc {
 
 class LoopExecutor final : public Executor {
  public:
@@ -31,4 +33,4 @@ class LoopExecutor final : public Executor {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace nca::rpc::cn
+}  // namespace nca::rpc

@@ -1,6 +1,7 @@
-// MgmtService: the remote management interface (idl/mgmt.idl, C706 appendix Q) that every server
-// offers without user code: inq_if_ids, inq_stats, is_server_listening, stop_server_listening
-// (refused unless the server allows it), inq_princ_name.
+// MgmtService: the logic of the remote management interface (idl/mgmt.idl, C706 appendix Q) that
+// every server offers without user code: inq_if_ids, inq_stats, is_server_listening,
+// stop_server_listening (refused unless the server allows it), inq_princ_name. It needs only the
+// ServerCore; MgmtServer (mgmt_server.h) serves it through the generated stubs.
 //
 // inq_stats' request differs between peers: DCE 1.1 clients send max_count alone (4 bytes),
 // Windows and Samba send a second word (8 bytes, the mgmt.idl form). The generated stub would
@@ -19,7 +20,7 @@
 
 #include "nca/rpc/server.h"
 
-namespace nca::epm {
+namespace nca::rpc {
 
 // Win32 status values the mgmt operations return (WERROR on the wire).
 inline constexpr uint32_t kMgmtOk = 0;
@@ -33,19 +34,19 @@ class MgmtService {
   struct Options {
     // stop_server_listening is refused (kMgmtAccessDenied) unless this is set and returns true
     // for the caller; when it does, `stop` runs.
-    std::function<bool(const rpc::CallerContext&)> allow_stop;
+    std::function<bool(const CallerContext&)> allow_stop;
     std::function<void()> stop;
     // Principal names by authentication service (DCE authn_proto / auth type: 9 SPNEGO,
     // 10 NTLMSSP, 16 Kerberos, ...).
     std::map<uint32_t, std::string> principal_names;
   };
 
-  explicit MgmtService(const rpc::ServerCore& core) : MgmtService(core, Options{}) {}
-  MgmtService(const rpc::ServerCore& core, Options options) : core_(core), options_(std::move(options)) {}
+  explicit MgmtService(const ServerCore& core) : MgmtService(core, Options{}) {}
+  MgmtService(const ServerCore& core, Options options) : core_(core), options_(std::move(options)) {}
 
   // opnum 0: every interface the ServerCore has registered (mgmt itself included once it is).
-  std::vector<rpc::SyntaxId> inq_if_ids() const { return core_.interface_ids(); }
-  // opnum 1: the first min(max_count, 4) of the core's counters (rpc::CallStats, wire order).
+  std::vector<SyntaxId> inq_if_ids() const { return core_.interface_ids(); }
+  // opnum 1: the first min(max_count, 4) of the core's counters (CallStats, wire order).
   std::vector<uint32_t> inq_stats(uint32_t max_count) const;
   // opnum 2: true while listening; status 0, or kMgmtNotListening.
   struct Listening {
@@ -54,7 +55,7 @@ class MgmtService {
   };
   Listening is_server_listening() const;
   // opnum 3.
-  uint32_t stop_server_listening(const rpc::CallerContext& caller);
+  uint32_t stop_server_listening(const CallerContext& caller);
   // opnum 4: the name, if it fits in princ_name_size bytes with its NUL.
   struct PrincName {
     uint32_t status = kMgmtOk;
@@ -65,7 +66,7 @@ class MgmtService {
   void set_listening(bool listening) { listening_ = listening; }
 
  private:
-  const rpc::ServerCore& core_;
+  const ServerCore& core_;
   Options options_;
   bool listening_ = true;
 };
@@ -74,6 +75,6 @@ class MgmtService {
 // The request: max_count, then optionally one more uint32 (ignored); nullopt for any other size.
 std::optional<uint32_t> decode_inq_stats_request(std::span<const uint8_t> stub, bool little_endian = true);
 // The response: mgmt_statistics (conformance, count, the counters) and the status, little-endian.
-rpc::Bytes encode_inq_stats_response(std::span<const uint32_t> statistics, uint32_t status = kMgmtOk);
+Bytes encode_inq_stats_response(std::span<const uint32_t> statistics, uint32_t status = kMgmtOk);
 
-}  // namespace nca::epm
+}  // namespace nca::rpc

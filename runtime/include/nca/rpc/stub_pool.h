@@ -1,5 +1,6 @@
 // StubPool: stub buffers kept for reuse between the calls of one connection (client) or of one
-// server thread. Private to nca_rpc_cn.
+// server thread. For protocol engines (the cn engine uses one per client handle and one per
+// Server); header-only.
 //
 // Why: a large call allocates its reassembly buffer and frees its reply's stub once written. Left
 // to malloc, buffers of 64 KiB and more are mmapped or trimmed back to the kernel when freed,
@@ -19,7 +20,7 @@
 
 #include "nca/rpc/status.h"
 
-namespace nca::rpc::cn::detail {
+namespace nca::rpc {
 
 class StubPool {
  public:
@@ -74,4 +75,4 @@ class StubPool {
   std::vector<Bytes> kept_;
 };
 
-}  // namespace nca::rpc::cn::detail
+}  // namespace nca::rpc
