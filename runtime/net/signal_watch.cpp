@@ -4,7 +4,7 @@
 
 #include <uv.h>
 
-#include "nca/net/check.h"
+#include "nca/base/require.h"
 
 namespace nca::net {
 

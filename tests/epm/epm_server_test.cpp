@@ -419,7 +419,7 @@ TEST_CASE("epm_server_survives_garbage_stubs_on_every_opnum", "[epm][cn]") {
 TEST_CASE("epm_server_maps_its_own_endpoints", "[epm][cn]") {
   net::Loop loop;
   {
-    rpc::cn::LoopExecutor ex(loop);
+    rpc::LoopExecutor ex(loop);
     Mapper mapper(loop);
     const rpc::SyntaxId epm_if{rpc::Uuid::from_literal("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
     REQUIRE(kEpmapperInterface == epm_if);

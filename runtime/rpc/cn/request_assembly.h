@@ -11,7 +11,7 @@
 
 #include "nca/rpc/cn/pdu.h"
 #include "nca/rpc/cn/server.h"
-#include "stub_pool.h"
+#include "nca/rpc/stub_pool.h"
 
 namespace nca::rpc::cn::detail {
 

@@ -6,7 +6,7 @@
 
 #include "nca/net/loop.h"
 #include "nca/rpc/clock.h"
-#include "nca/rpc/cn/loop_executor.h"
+#include "nca/rpc/loop_executor.h"
 #include "nca/rpc/executor.h"
 
 using namespace nca;
@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("cn_loop_executor_timers_run_on_its_clock", "[cn]") {
   net::Loop loop;
-  rpc::cn::LoopExecutor executor(loop);
+  rpc::LoopExecutor executor(loop);
   const rpc::Clock& clock = executor;
   rpc::Clock::Duration start = clock.now();
   std::optional<rpc::Clock::Duration> fired;
