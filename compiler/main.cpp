@@ -14,8 +14,6 @@
 #include "diag/source_manager.h"
 #include "frontend/frontend.h"
 #include "frontend/ast_dump.h"
-#include "frontend/summary.h"
-#ifdef NCA_HAVE_SEMA
 #include "backends/ir_json_generator.h"
 #include "backends/summary_generator.h"
 #include "backends/client_generator.h"
@@ -23,7 +21,6 @@
 #include "backends/server_generator.h"
 #include "backends/template_generator.h"
 #include "sema/analyze.h"
-#endif
 
 #ifndef NCA_VERSION
 #define NCA_VERSION "0.0.0"
@@ -231,7 +228,6 @@ int main(int argc, char** argv) {
     for (const auto& f : program.files)
       if (f.is_root && f.ast) dump_ast(*f.ast, sources, std::cout);
 
-#ifdef NCA_HAVE_SEMA
   // Semantic analysis runs on every program that parsed, so its errors show without options;
   // --dump-ast alone is the front end's debugging aid and stops before it.
   std::shared_ptr<const ir::Program> ir;
@@ -286,13 +282,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-#else
-  if (o.dump_ir) {
-    std::cerr << "ncaidl: error: --dump-ir needs semantic analysis, which this build does not have yet\n";
-    return kExitUsage;
-  }
-  if (o.summary && !diags.had_errors()) print_summary(program, std::cout);
-#endif
 
   return diags.had_errors() ? kExitIdlErrors : kExitOk;
 }

@@ -5,6 +5,9 @@
 // the awaitable are built on it, which keeps one code path per operation.
 #include "backends/client_generator.h"
 
+#include <string>
+#include <vector>
+
 #include "backends/rpc_header.h"
 #include "backends/stub_common.h"
 
@@ -48,21 +51,27 @@ class Client {
   // Timeout and object UUID for the calls started after this.
   const ::nca::rpc::CallOptions& options() const { return options_; }
   void set_options(const ::nca::rpc::CallOptions& options) { options_ = options; }
+
+  // The completion of an asynchronous call (`Op_async`): gets the call's result or its failure.
+  template <class T>
+  using Done = ::nca::rpc::UniqueFunction<void(T)>;
+  // What `Op_co` returns: `co_await` it for the call's result or its failure.
+  template <class Op, class T>
+  using Awaitable = ::nca::rpc::CallAwaitable<Op, T>;
 )";
 
 constexpr std::string_view kOperation = R"(
   // ---- $idl_name$ (opnum $opnum$)
-  $result$ $name$($params$) {
-    return run<$result$>([&](::nca::rpc::UniqueFunction<void($result$)> done_) {
-      return $name$_async($forward$std::move(done_));
+  $sync_decl$
+    return run<$result$>([&](auto done_) {
+      $forward$
     });
   }
-  ::nca::rpc::CallId $name$_async($params_comma$::nca::rpc::UniqueFunction<void($result$)> done_) {
-    return ::nca::rpc::start_call<$args$, $result$>(*handle_, kInterface, kOperations[$opnum$], options_,
-                                                     $name$_args($move$), $name$_result, std::move(done_));
+  $async_decl$
+    $start_call$
   }
-  ::nca::rpc::CallAwaitable<$args$, $result$> $name$_co($params$) {
-    return {*handle_, kInterface, kOperations[$opnum$], options_, $name$_args($move$), $name$_result};
+  $co_decl$
+    $awaitable_init$
   }
 )";
 
@@ -85,11 +94,13 @@ constexpr std::string_view kPrivate = R"(
 )";
 
 constexpr std::string_view kHelpers = R"(
-  static std::unique_ptr<$args$> $name$_args($params$) {
+  $args_decl$
     auto r = std::make_unique<$args$>();
 $assign$    return r;
   }
-  static $result$ $name$_result([[maybe_unused]] $args$& r) { return $extract$; }
+  $result_decl$
+    return $extract$;
+  }
 )";
 
 constexpr std::string_view kInterfaceTail = R"(
@@ -108,6 +119,7 @@ bool ClientGenerator::generate(const ir::Program& program, const GeneratorOption
   bool ok = stubs::write_rpc_header(program, options, out, diags);
   std::string text = stubs::banner("client stubs", options);
   text += fill(kHead, {{"rpc_header", stubs::rpc_header_name(options)}});
+  CppModel model(program, options);
   for (const ir::File& f : program.files) {
     if (!f.is_root) continue;
     for (size_t index : f.interfaces) {
@@ -118,33 +130,52 @@ bool ClientGenerator::generate(const ir::Program& program, const GeneratorOption
       std::string helpers;
       for (const ir::Operation& op : itf.operations) {
         if (!stubs::is_callable(op)) continue;
-        stubs::OpView v = stubs::view_of(options, itf, op);
-        std::string params, forward, move, assign;
+        stubs::OpView v = stubs::view_of(model, options, itf, op);
+        std::vector<std::string> params, moves;
+        std::string assign;
         for (const stubs::Value& in : v.ins) {
-          params += (params.empty() ? "" : ", ") + in.type + " " + in.name;
-          forward += "std::move(" + in.name + "), ";
-          move += (move.empty() ? "std::move(" : ", std::move(") + in.name + ")";
+          params.push_back(in.type + " " + in.name);
+          moves.push_back("std::move(" + in.name + ")");
           assign += "    r->in." + in.name + " = std::move(" + in.name + ");\n";
         }
         std::string extract = v.outs.empty()          ? std::string("::nca::rpc::Status()")
                               : v.outs.size() == 1 ? "std::move(r.out." + v.outs.front().name + ")"
                                                    : std::string("std::move(r.out)");
         std::string opnum = std::to_string(op.opnum);
-        text += fill(kOperation, {{"idl_name", op.name},
-                                  {"opnum", opnum},
-                                  {"name", v.name},
-                                  {"args", v.args_type},
-                                  {"result", v.client_result},
-                                  {"params", params},
-                                  {"params_comma", params.empty() ? "" : params + ", "},
-                                  {"forward", forward},
-                                  {"move", move}});
-        helpers += fill(kHelpers, {{"name", v.name},
-                                   {"args", v.args_type},
-                                   {"result", v.client_result},
-                                   {"params", params},
-                                   {"assign", assign},
-                                   {"extract", extract}});
+        const std::string& result = v.client_result;
+        std::vector<std::string> async_params = params;
+        async_params.push_back("Done<" + result + "> done_");
+        std::vector<std::string> forward = moves;
+        forward.push_back("std::move(done_)");
+        std::string make_args = v.name + "_args(";
+        for (size_t i = 0; i < moves.size(); ++i) make_args += (i ? ", " : "") + moves[i];
+        make_args += ")";
+        std::vector<std::string> call_args{"*handle_", "kInterface", "kOperations[" + opnum + "]",
+                                           "options_", make_args, v.name + "_result"};
+        std::string awaitable_init = stubs::wrap_list(4, "return {", call_args, "};");
+        call_args.push_back("std::move(done_)");
+        text += fill(kOperation,
+                     {{"idl_name", op.name},
+                      {"opnum", opnum},
+                      {"result", result},
+                      {"sync_decl", stubs::wrap_declaration(2, result, v.name + "(", params, ") {")},
+                      {"forward", stubs::wrap_list(6, "return " + v.name + "_async(", forward, ");")},
+                      {"async_decl", stubs::wrap_list(2, "::nca::rpc::CallId " + v.name + "_async(",
+                                                      async_params, ") {")},
+                      {"start_call", stubs::wrap_list(4, "return ::nca::rpc::start_call(", call_args, ");")},
+                      {"co_decl", stubs::wrap_declaration(
+                                      2, "Awaitable<" + v.args_type + ", " + result + ">",
+                                      v.name + "_co(", params, ") {")},
+                      {"awaitable_init", awaitable_init}});
+        helpers += fill(kHelpers,
+                        {{"args", v.args_type},
+                         {"args_decl", stubs::wrap_list(2, "static std::unique_ptr<" + v.args_type + "> " +
+                                                               v.name + "_args(",
+                                                        params, ") {")},
+                         {"assign", assign},
+                         {"result_decl", stubs::wrap_declaration(2, "static " + result, v.name + "_result(",
+                                                          {"[[maybe_unused]] " + v.args_type + "& r"}, ") {")},
+                         {"extract", extract}});
       }
       text += kPrivate;
       text += helpers;

@@ -30,16 +30,13 @@ constexpr std::string_view kInterfaceHead = R"(
 namespace $ns$ {
 
 // The transfer syntaxes the generated NDR code supports, preferred first.
-inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20, ::nca::rpc::kNdr64};
+inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20,
+                                                             ::nca::rpc::kNdr64};
 
 // One entry per opnum: the argument struct and its four marshalling entries.
 inline constexpr ::nca::rpc::OperationSpec kOperations[] = {
 )";
 
-constexpr std::string_view kOperation =
-    R"(    {"$idl_name$", $opnum$, &::nca::rpc::kArgsType<$name$>, $name$_push_in, $name$_pull_in,
-     $name$_push_out, $name$_pull_out},
-)";
 
 constexpr std::string_view kGap = R"(    {"", $opnum$},  // no operation with this opnum
 )";
@@ -119,9 +116,13 @@ bool write_rpc_header(const ir::Program& program, const GeneratorOptions& option
       uint32_t next = 0;
       for (const auto& [opnum, op] : by_opnum) {
         for (; next < opnum; ++next) text += fill(kGap, {{"opnum", std::to_string(next)}});
-        text += fill(kOperation, {{"idl_name", op->name},
-                                  {"opnum", std::to_string(opnum)},
-                                  {"name", cpp_ident(op->name)}});
+        // {"name", opnum, &kArgsType<Op>, Op_push_in, Op_pull_in, Op_push_out, Op_pull_out},
+        std::string name = cpp_ident(op->name);
+        text += "    " + fill_list(4, "{",
+                          {"\"" + op->name + "\"", std::to_string(opnum),
+                           "&::nca::rpc::kArgsType<" + name + ">", name + "_push_in", name + "_pull_in",
+                           name + "_push_out", name + "_pull_out"},
+                          "},", 5) + "\n";
         next = opnum + 1;
       }
       if (itf.exceptions.empty()) {

@@ -68,7 +68,8 @@ class Service {
   // The control hook: runs before every operation of $idl_name$ with the decoded call (caller,
   // opnum, object UUID), before the handler. A fault refuses the call (for example
   // nca::rpc::FaultCode::fault_access_denied); nullopt lets it through.
-  virtual std::optional<::nca::rpc::Fault> on_call([[maybe_unused]] const ::nca::rpc::ServerCall& call) {
+  virtual std::optional<::nca::rpc::Fault> on_call(
+      [[maybe_unused]] const ::nca::rpc::ServerCall& call) {
     return std::nullopt;
   }
 )";
@@ -76,13 +77,14 @@ class Service {
 constexpr std::string_view kOperation = R"(
   // ---- $idl_name$ (opnum $opnum$)
   // Synchronous form: read the [in] values, set the [out] values$returns$.
-  // To fail: call.fault(...)$raise_doc$; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual $signature$ {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "$idl_name$ is not implemented"));$default_return$
+  // To fail: call.fault(...)$raise_doc$; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  $signature$
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "$idl_name$ is not implemented"));$default_return$
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
-  virtual void $name$_async(::nca::rpc::OpCall<$args$> call) {
+  $async_decl$
     [[maybe_unused]] auto& r = call.args();
 $in_out_moves$$try_open$$call_sync$$try_close$  }
 )";
@@ -94,9 +96,11 @@ constexpr std::string_view kContextHelpers = R"(
   // A handle belongs to the association of the call that creates it; `rundown` runs once if that
   // association ends before close_context().
   template <class T>
-  static ::nca::ndr::ContextHandle create_context(const ::nca::rpc::ServerCall& call, std::shared_ptr<T> state,
-                                                  ::nca::rpc::UniqueFunction<void(T&)> rundown = nullptr) {
-    return to_ndr(call.server().context_handles().create<T>(call, std::move(state), std::move(rundown)));
+  static ::nca::ndr::ContextHandle create_context(
+      const ::nca::rpc::ServerCall& call, std::shared_ptr<T> state,
+      ::nca::rpc::UniqueFunction<void(T&)> rundown = nullptr) {
+    auto& table = call.server().context_handles();
+    return to_ndr(table.create<T>(call, std::move(state), std::move(rundown)));
   }
   // The state behind `h`, or the fault nca_s_fault_context_mismatch to answer with.
   template <class T>
@@ -123,7 +127,8 @@ namespace server_detail {
 template <class R, void (Service::*Method)(::nca::rpc::OpCall<R>)>
 void stub(void* impl, ::nca::rpc::ServerCall call) {
   auto* service = static_cast<Service*>(impl);
-  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call)) return call.fault(std::move(*refused));
+  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call))
+    return call.fault(std::move(*refused));
   (service->*Method)(::nca::rpc::OpCall<R>(std::move(call)));
 }
 }  // namespace server_detail
@@ -149,6 +154,7 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
   bool ok = stubs::write_rpc_header(program, options, out, diags);
   std::string text = stubs::banner("server stubs", options);
   text += fill(kHead, {{"rpc_header", stubs::rpc_header_name(options)}});
+  CppModel model(program, options);
   for (const ir::File& f : program.files) {
     if (!f.is_root) continue;
     for (size_t index : f.interfaces) {
@@ -165,7 +171,7 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
       std::map<uint32_t, std::string> table;
       for (const ir::Operation& op : itf.operations) {
         if (!stubs::is_callable(op)) continue;
-        stubs::OpView v = stubs::view_of(options, itf, op);
+        stubs::OpView v = stubs::view_of(model, options, itf, op);
         std::string moves, args;
         for (const stubs::Value& p : v.params) {
           if (p.in_out) moves += "    r.out." + p.name + " = std::move(r.in." + p.name + ");\n";
@@ -183,9 +189,11 @@ bool ServerGenerator::generate(const ir::Program& program, const GeneratorOption
                       {"opnum", std::to_string(op.opnum)},
                       {"name", v.name},
                       {"args", v.args_type},
-                      {"signature", stubs::handler_signature(v, "", true)},
+                      {"signature", stubs::handler_signature(v, 2, "virtual ", " {", true)},
+                      {"async_decl", stubs::wrap_list(2, "virtual void " + v.name + "_async(",
+                                                      {"::nca::rpc::OpCall<" + v.args_type + "> call"}, ") {")},
                       {"returns", v.has_result ? " and return the result" : ""},
-                      {"raise_doc", exceptions ? ", call.raise(Exception::x) or throw UserException" : ""},
+                      {"raise_doc", exceptions ? ", call.raise(Exception::x)\n  // or throw UserException" : ""},
                       {"default_return", v.has_result ? "\n    return {};" : ""},
                       {"in_out_moves", moves},
                       {"try_open", exceptions ? "    try {\n" : ""},

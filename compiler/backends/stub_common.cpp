@@ -1,6 +1,8 @@
 // Shared naming and template filling for the stub generators (see stub_common.h).
 #include "backends/stub_common.h"
 
+#include <algorithm>
+
 #include "backends/code_writer.h"
 
 namespace nca::idl::backends::stubs {
@@ -19,7 +21,8 @@ std::string interface_ns(const GeneratorOptions& options, const ir::Interface& i
   return "::" + interface_ns_decl(options, itf);
 }
 
-OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const ir::Operation& op) {
+OpView view_of(const CppModel& model, const GeneratorOptions& options, const ir::Interface& itf,
+               const ir::Operation& op) {
   OpView v;
   v.op = &op;
   v.name = cpp_ident(op.name);
@@ -28,8 +31,9 @@ OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const 
     if (p.is_binding_handle) continue;
     std::string name = cpp_ident(p.name);
     bool in_out = p.direction == ir::Direction::in_out;
-    Value in{name, "decltype(" + v.args_type + "::In::" + name + ")", in_out, "in." + name};
-    Value out{name, "decltype(" + v.args_type + "::Out::" + name + ")", in_out, "out." + name};
+    std::string type = model.cpp_type(p.element.levels, 0);
+    Value in{name, type, in_out, "in." + name};
+    Value out{name, type, in_out, "out." + name};
     if (p.direction != ir::Direction::out) v.ins.push_back(in);
     if (p.direction != ir::Direction::in) v.outs.push_back(out);
     v.params.push_back(p.direction == ir::Direction::in ? in : out);
@@ -37,7 +41,7 @@ OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const 
   v.result_type = "void";
   if (op.result) {
     v.has_result = true;
-    v.result_type = "decltype(" + v.args_type + "::Out::result)";
+    v.result_type = model.cpp_type(op.result->levels, 0);
     v.outs.push_back({"result", v.result_type, false, "out.result"});
   }
   if (v.outs.empty())
@@ -49,11 +53,60 @@ OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const 
   return v;
 }
 
-std::string handler_signature(const OpView& v, std::string_view final_specifier, bool maybe_unused) {
-  std::string sig = v.result_type + " " + v.name + "(::nca::rpc::OpCall<" + v.args_type + ">& call";
+std::string wrap_list(size_t indent, std::string_view head, const std::vector<std::string>& items,
+                      std::string_view tail) {
+  std::string one_line(head);
+  for (size_t i = 0; i < items.size(); ++i) one_line += (i ? ", " : "") + items[i];
+  one_line += tail;
+  if (indent + one_line.size() <= kLineWidth || items.empty()) return one_line;
+  // Fill continuation lines; an item longer than a line gets a line of its own.
+  const std::string pad(indent + 4, ' ');
+  std::string text(head);
+  std::string line = pad;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 < items.size() ? "," : std::string(tail));
+    if (line.size() > pad.size() && line.size() + 1 + item.size() > kLineWidth) {
+      text += "\n" + line;
+      line = pad;
+    }
+    line += (line.size() > pad.size() ? " " : "") + item;
+  }
+  return text + "\n" + line;
+}
+
+std::string wrap_declaration(size_t indent, std::string_view ret, std::string_view head,
+                             const std::vector<std::string>& items, std::string_view tail) {
+  std::string text = wrap_list(indent, std::string(ret) + " " + std::string(head), items, tail);
+  size_t first_line = std::min(text.find('\n'), text.size());
+  if (indent + first_line <= kLineWidth) return text;
+  return std::string(ret) + "\n" + std::string(indent, ' ') + wrap_list(indent, head, items, tail);
+}
+
+std::string fill_list(size_t indent, std::string_view head, const std::vector<std::string>& items,
+                      std::string_view tail, size_t continuation) {
+  std::string text;
+  std::string line = std::string(indent, ' ') + std::string(head);
+  bool line_has_item = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 < items.size() ? "," : std::string(tail));
+    if (line_has_item && line.size() + 1 + item.size() > kLineWidth) {
+      text += line + "\n";
+      line = std::string(continuation, ' ');
+      line_has_item = false;
+    }
+    line += (line_has_item ? " " : "") + item;
+    line_has_item = true;
+  }
+  return (text + line).substr(indent);  // the caller's template writes the first indentation
+}
+
+std::string handler_signature(const OpView& v, size_t indent, std::string_view prefix,
+                              std::string_view tail, bool maybe_unused) {
+  std::vector<std::string> params{"::nca::rpc::OpCall<" + v.args_type + ">& call"};
   for (const Value& p : v.params)
-    sig += std::string(", ") + (maybe_unused ? "[[maybe_unused]] " : "") + p.type + "& " + p.name;
-  return sig + ")" + std::string(final_specifier);
+    params.push_back((maybe_unused ? "[[maybe_unused]] " : "") + p.type + "& " + p.name);
+  return wrap_declaration(indent, std::string(prefix) + v.result_type, v.name + "(", params,
+                          ")" + std::string(tail));
 }
 
 std::string fill(std::string_view tmpl,

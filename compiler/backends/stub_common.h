@@ -2,9 +2,10 @@
 // names generated code uses for an interface's operations and parameters, and a small `$var$`
 // template filler.
 //
-// Types are named through the argument structs of the types back end (GENERATED_CODE.md,
-// "Operations"): a parameter's C++ type is `decltype(Op::In::name)` / `decltype(Op::Out::name)`,
-// so the stubs can never disagree with the types back end about a type mapping.
+// Types are spelled by CppModel::cpp_type, the function the types back end declares the argument
+// structs' members with (GENERATED_CODE.md, "Operations"), so a stub's parameter and the member
+// it binds to are the same type by construction (and the C++ compiler checks it: a handler's
+// `T&` binds to the member itself).
 #pragma once
 
 #include <initializer_list>
@@ -36,7 +37,7 @@ std::string interface_ns_decl(const GeneratorOptions& options, const ir::Interfa
 // named `result`), as the argument struct holds them.
 struct Value {
   std::string name;  // the member of Op::In / Op::Out
-  std::string type;  // `decltype(::ns::X::Op::In::name)`
+  std::string type;  // the member's C++ type, e.g. `std::uint32_t`
   bool in_out = false;
   std::string member;  // `in.name` or `out.name` ([in,out]: `out.name`): where a handler finds it
 };
@@ -48,16 +49,37 @@ struct OpView {
   std::vector<Value> outs; // [out] and [in,out], declaration order, then `result`
   std::vector<Value> params;  // every marshalled parameter once, declaration order
   bool has_result = false;
-  std::string result_type;    // `decltype(Op::Out::result)`, or `void`
+  std::string result_type;    // the type of Op::Out::result, or `void`
   // What the client gets back: `nca::rpc::Status` (no [out]s), `nca::rpc::Result<T>` (one), or
   // `nca::rpc::Result<Op::Out>` (several).
   std::string client_result;
 };
-OpView view_of(const GeneratorOptions& options, const ir::Interface& itf, const ir::Operation& op);
+OpView view_of(const CppModel& model, const GeneratorOptions& options, const ir::Interface& itf,
+               const ir::Operation& op);
 
-// The synchronous server handler of `v`: `RET name(::nca::rpc::OpCall<Op>& call, T& p...)`, each
-// parameter a reference into the argument struct (`final_specifier` is "" or " override").
-std::string handler_signature(const OpView& v, std::string_view final_specifier, bool maybe_unused);
+// A declaration or call `head` + items joined by ", " + `tail`, on one line when it fits in
+// kLineWidth columns at `indent`; otherwise broken after `head` with the items filled onto
+// continuation lines indented four more. `head` ends with the opening parenthesis (or `<`).
+inline constexpr size_t kLineWidth = 100;
+std::string wrap_list(size_t indent, std::string_view head, const std::vector<std::string>& items,
+                      std::string_view tail);
+
+// A function declaration `ret head items... tail` as wrap_list lays it out; when even the first
+// line is too long, the return type goes on a line of its own (at `indent`).
+std::string wrap_declaration(size_t indent, std::string_view ret, std::string_view head,
+                             const std::vector<std::string>& items, std::string_view tail);
+
+// `head` + items joined by ", " + `tail`, filling each line up to kLineWidth; the first items
+// follow `head` on its line, later lines are indented to `continuation` columns (for braced
+// table rows: `{a, b,` / ` c, d},`).
+std::string fill_list(size_t indent, std::string_view head, const std::vector<std::string>& items,
+                      std::string_view tail, size_t continuation);
+
+// The synchronous server handler of `v`, to be written at `indent`:
+// `RET name(::nca::rpc::OpCall<Op>& call, T& p...)`, each parameter a reference into the argument
+// struct, preceded by `prefix` ("virtual " or "") and followed by `tail` (" {" or " override {").
+std::string handler_signature(const OpView& v, size_t indent, std::string_view prefix,
+                              std::string_view tail, bool maybe_unused);
 
 // `tmpl` with each `$name$` replaced by its value (CodeWriter's rules, at indentation 0), as a
 // string the stub generators assemble into files.

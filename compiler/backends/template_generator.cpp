@@ -25,8 +25,9 @@ class ServiceImpl final : public Service {
 
 constexpr std::string_view kOperation = R"(  // $idl_name$ (opnum $opnum$).$outs$ For an asynchronous handler,
   // override $name$_async(OpCall) instead.
-  $signature$ {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "$idl_name$ is not implemented yet"));$ret$
+  $signature$
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "$idl_name$ is not implemented yet"));$ret$
   }
 
 )";
@@ -42,6 +43,7 @@ bool TemplateGenerator::generate(const ir::Program& program, const GeneratorOpti
                                  Output& out, DiagnosticEngine&) const {
   std::string text = stubs::banner("a template implementation", options);
   text += fill(kHead, {{"base", options.base_name}});
+  CppModel model(program, options);
   for (const ir::File& f : program.files) {
     if (!f.is_root) continue;
     for (size_t index : f.interfaces) {
@@ -51,7 +53,7 @@ bool TemplateGenerator::generate(const ir::Program& program, const GeneratorOpti
       text += fill(kInterfaceHead, {{"ns", ns}});
       for (const ir::Operation& op : itf.operations) {
         if (!stubs::is_callable(op)) continue;
-        stubs::OpView v = stubs::view_of(options, itf, op);
+        stubs::OpView v = stubs::view_of(model, options, itf, op);
         std::string outs;
         for (const stubs::Value& o : v.outs)
           if (o.name != "result" || !v.has_result) outs += (outs.empty() ? " Set " : ", ") + o.name;
@@ -61,7 +63,7 @@ bool TemplateGenerator::generate(const ir::Program& program, const GeneratorOpti
                                   {"opnum", std::to_string(op.opnum)},
                                   {"name", v.name},
                                   {"outs", outs},
-                                  {"signature", stubs::handler_signature(v, " override", true)},
+                                  {"signature", stubs::handler_signature(v, 2, "", " override {", true)},
                                   {"ret", v.has_result ? "\n    return {};" : ""}});
       }
       text += fill(kInterfaceTail, {{"ns", ns}});

@@ -870,7 +870,13 @@ void Analyzer::build_interface(size_t index) {
     }
   }
   if (!itf.pointer_default_explicit) itf.pointer_default = options_.default_pointer_default;
-  if (!itf.uuid && !itf.local && !has_attr(sd.attrs, "uuid"))
+  // Only operations need the uuid (it names them on the wire). An interface of types and
+  // constants alone is pidl's way to hold shared declarations (misc.idl), which pidl accepts
+  // silently, as MIDL does declarations outside any interface.
+  const bool declares_operations =
+      std::any_of(sd.body.begin(), sd.body.end(),
+                  [](const ast::DeclPtr& d) { return d && d->kind == ast::DeclKind::operation; });
+  if (!itf.uuid && !itf.local && !has_attr(sd.attrs, "uuid") && declares_operations)
     diags_.warning(sd.name_range, "interface '" + sd.name + "' has no uuid", "missing-uuid");
 
   if (!sd.base.empty()) {

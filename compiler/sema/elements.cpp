@@ -278,26 +278,34 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
       continue;
     }
     if (dim.kind == ast::ArrayDim::Kind::fixed || dim.kind == ast::ArrayDim::Kind::range) {
-      std::optional<ir::Int> count;
-      if (dim.size) count = eval_const(*dim.size);
-      if (count && dim.kind == ast::ArrayDim::Kind::range) {
-        std::optional<ir::Int> low = dim.low ? eval_const(*dim.low) : std::optional<ir::Int>(0);
-        count = low ? std::optional<ir::Int>(*count - *low + 1) : std::nullopt;
+      // The element count; `counted` is false when it is unknown or refused (and reported). Plain
+      // variables rather than an optional<Int>, whose copies GCC's -Wmaybe-uninitialized
+      // misreads.
+      bool counted = false;
+      ir::Int count = 0;
+      if (std::optional<ir::Int> size = dim.size ? eval_const(*dim.size) : std::nullopt) {
+        counted = true;
+        count = *size;
       }
-      if (count && *count <= 0) {
-        diags_.error(dim.range, "array size " + ir::to_string(*count) + " is not positive",
+      if (counted && dim.kind == ast::ArrayDim::Kind::range) {
+        std::optional<ir::Int> low = dim.low ? eval_const(*dim.low) : std::optional<ir::Int>(0);
+        if (low) count = count - *low + 1;
+        else counted = false;
+      }
+      if (counted && count <= 0) {
+        diags_.error(dim.range, "array size " + ir::to_string(count) + " is not positive",
                      "array-size");
-        count.reset();
-      } else if (count && *count > static_cast<ir::Int>(kMaxArrayCount)) {
-        diags_.error(dim.range, "array size " + ir::to_string(*count) + " is too large",
+        counted = false;
+      } else if (counted && count > static_cast<ir::Int>(kMaxArrayCount)) {
+        diags_.error(dim.range, "array size " + ir::to_string(count) + " is too large",
                      "array-size");
-        count.reset();
+        counted = false;
       }
       if (sized)
         diags_.error(range, "'size_is' and 'max_is' cannot apply to the fixed-size array '" +
                                 name + "'", "size-on-fixed-array");
       a.kind = (varied || s.string) ? ir::ArrayKind::varying : ir::ArrayKind::fixed;
-      a.fixed_count = count ? static_cast<uint64_t>(*count) : 0;
+      a.fixed_count = counted ? static_cast<uint64_t>(count) : 0;
       a.size_is.reset();
       a.max_is.reset();
     } else {

@@ -374,12 +374,18 @@ const StackForm* stack_of(const Tower& t) {
   return nullptr;
 }
 
-// The typed floor for a transport protocol and the binding's field that fills it.
-Floor transport_floor(ProtocolId p, const rpc::Binding& b) {
-  if (is_port_protocol(uint8_t(p))) return PortFloor{p, b.port().value_or(0)};
-  if (p == ProtocolId::kIp) return Ipv4Floor::parse(b.host()).value_or(Ipv4Floor{});
-  if (p == ProtocolId::kNetbios) return StringFloor{p, b.host()};
-  return StringFloor{p, b.endpoint().value_or("")};
+// Appends the typed floor for a transport protocol, filled from the binding's field. Each floor
+// is constructed in place: moving a returned Floor makes GCC 12 warn (-Wmaybe-uninitialized)
+// about the string and byte members of alternatives the variant does not hold.
+void add_transport_floor(std::vector<Floor>& floors, ProtocolId p, const rpc::Binding& b) {
+  if (is_port_protocol(uint8_t(p)))
+    floors.emplace_back(std::in_place_type<PortFloor>, p, b.port().value_or(0));
+  else if (p == ProtocolId::kIp)
+    floors.emplace_back(std::in_place_type<Ipv4Floor>, Ipv4Floor::parse(b.host()).value_or(Ipv4Floor{}));
+  else if (p == ProtocolId::kNetbios)
+    floors.emplace_back(std::in_place_type<StringFloor>, p, b.host());
+  else
+    floors.emplace_back(std::in_place_type<StringFloor>, p, b.endpoint().value_or(""));
 }
 
 }  // namespace
@@ -399,7 +405,7 @@ rpc::Result<Tower, TowerError> tower_from_binding(const rpc::Binding& binding, c
   t.floors.push_back(UuidFloor{interface});
   t.floors.push_back(UuidFloor{transfer});
   t.floors.push_back(RpcFloor{s->rpc, 0});
-  for (size_t i = 0; i < s->transport_floors; ++i) t.floors.push_back(transport_floor(s->transport[i], binding));
+  for (size_t i = 0; i < s->transport_floors; ++i) add_transport_floor(t.floors, s->transport[i], binding);
   return t;
 }
 

@@ -32,73 +32,101 @@ class Client {
   const ::nca::rpc::CallOptions& options() const { return options_; }
   void set_options(const ::nca::rpc::CallOptions& options) { options_ = options; }
 
+  // The completion of an asynchronous call (`Op_async`): gets the call's result or its failure.
+  template <class T>
+  using Done = ::nca::rpc::UniqueFunction<void(T)>;
+  // What `Op_co` returns: `co_await` it for the call's result or its failure.
+  template <class Op, class T>
+  using Awaitable = ::nca::rpc::CallAwaitable<Op, T>;
+
   // ---- ctx_Open (opnum 0)
-  ::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)> ctx_Open(decltype(::ctxtest::ctx_Open::In::start) start) {
-    return run<::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)>)> done_) {
+  ::nca::rpc::Result<nca::ndr::ContextHandle> ctx_Open(std::uint32_t start) {
+    return run<::nca::rpc::Result<nca::ndr::ContextHandle>>([&](auto done_) {
       return ctx_Open_async(std::move(start), std::move(done_));
     });
   }
-  ::nca::rpc::CallId ctx_Open_async(decltype(::ctxtest::ctx_Open::In::start) start, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)>)> done_) {
-    return ::nca::rpc::start_call<::ctxtest::ctx_Open, ::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)>>(*handle_, kInterface, kOperations[0], options_,
-                                                     ctx_Open_args(std::move(start)), ctx_Open_result, std::move(done_));
+  ::nca::rpc::CallId ctx_Open_async(
+      std::uint32_t start, Done<::nca::rpc::Result<nca::ndr::ContextHandle>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[0], options_, ctx_Open_args(std::move(start)),
+        ctx_Open_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::ctxtest::ctx_Open, ::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)>> ctx_Open_co(decltype(::ctxtest::ctx_Open::In::start) start) {
-    return {*handle_, kInterface, kOperations[0], options_, ctx_Open_args(std::move(start)), ctx_Open_result};
+  Awaitable<::ctxtest::ctx_Open, ::nca::rpc::Result<nca::ndr::ContextHandle>> ctx_Open_co(
+      std::uint32_t start) {
+    return {
+        *handle_, kInterface, kOperations[0], options_, ctx_Open_args(std::move(start)),
+        ctx_Open_result};
   }
 
   // ---- ctx_Add (opnum 1)
-  ::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)> ctx_Add(decltype(::ctxtest::ctx_Add::In::h) h, decltype(::ctxtest::ctx_Add::In::by) by) {
-    return run<::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)>)> done_) {
+  ::nca::rpc::Result<std::uint32_t> ctx_Add(nca::ndr::ContextHandle h, std::uint32_t by) {
+    return run<::nca::rpc::Result<std::uint32_t>>([&](auto done_) {
       return ctx_Add_async(std::move(h), std::move(by), std::move(done_));
     });
   }
-  ::nca::rpc::CallId ctx_Add_async(decltype(::ctxtest::ctx_Add::In::h) h, decltype(::ctxtest::ctx_Add::In::by) by, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)>)> done_) {
-    return ::nca::rpc::start_call<::ctxtest::ctx_Add, ::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)>>(*handle_, kInterface, kOperations[1], options_,
-                                                     ctx_Add_args(std::move(h), std::move(by)), ctx_Add_result, std::move(done_));
+  ::nca::rpc::CallId ctx_Add_async(
+      nca::ndr::ContextHandle h, std::uint32_t by, Done<::nca::rpc::Result<std::uint32_t>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[1], options_, ctx_Add_args(std::move(h), std::move(by)),
+        ctx_Add_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::ctxtest::ctx_Add, ::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)>> ctx_Add_co(decltype(::ctxtest::ctx_Add::In::h) h, decltype(::ctxtest::ctx_Add::In::by) by) {
-    return {*handle_, kInterface, kOperations[1], options_, ctx_Add_args(std::move(h), std::move(by)), ctx_Add_result};
+  Awaitable<::ctxtest::ctx_Add, ::nca::rpc::Result<std::uint32_t>> ctx_Add_co(
+      nca::ndr::ContextHandle h, std::uint32_t by) {
+    return {
+        *handle_, kInterface, kOperations[1], options_, ctx_Add_args(std::move(h), std::move(by)),
+        ctx_Add_result};
   }
 
   // ---- ctx_Close (opnum 2)
-  ::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)> ctx_Close(decltype(::ctxtest::ctx_Close::In::h) h) {
-    return run<::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)>)> done_) {
+  ::nca::rpc::Result<nca::ndr::ContextHandle> ctx_Close(nca::ndr::ContextHandle h) {
+    return run<::nca::rpc::Result<nca::ndr::ContextHandle>>([&](auto done_) {
       return ctx_Close_async(std::move(h), std::move(done_));
     });
   }
-  ::nca::rpc::CallId ctx_Close_async(decltype(::ctxtest::ctx_Close::In::h) h, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)>)> done_) {
-    return ::nca::rpc::start_call<::ctxtest::ctx_Close, ::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)>>(*handle_, kInterface, kOperations[2], options_,
-                                                     ctx_Close_args(std::move(h)), ctx_Close_result, std::move(done_));
+  ::nca::rpc::CallId ctx_Close_async(
+      nca::ndr::ContextHandle h, Done<::nca::rpc::Result<nca::ndr::ContextHandle>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[2], options_, ctx_Close_args(std::move(h)),
+        ctx_Close_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::ctxtest::ctx_Close, ::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)>> ctx_Close_co(decltype(::ctxtest::ctx_Close::In::h) h) {
-    return {*handle_, kInterface, kOperations[2], options_, ctx_Close_args(std::move(h)), ctx_Close_result};
+  Awaitable<::ctxtest::ctx_Close, ::nca::rpc::Result<nca::ndr::ContextHandle>> ctx_Close_co(
+      nca::ndr::ContextHandle h) {
+    return {
+        *handle_, kInterface, kOperations[2], options_, ctx_Close_args(std::move(h)),
+        ctx_Close_result};
   }
 
   // ---- ctx_Divide (opnum 3)
-  ::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)> ctx_Divide(decltype(::ctxtest::ctx_Divide::In::a) a, decltype(::ctxtest::ctx_Divide::In::b) b) {
-    return run<::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)>)> done_) {
+  ::nca::rpc::Result<std::uint32_t> ctx_Divide(std::uint32_t a, std::uint32_t b) {
+    return run<::nca::rpc::Result<std::uint32_t>>([&](auto done_) {
       return ctx_Divide_async(std::move(a), std::move(b), std::move(done_));
     });
   }
-  ::nca::rpc::CallId ctx_Divide_async(decltype(::ctxtest::ctx_Divide::In::a) a, decltype(::ctxtest::ctx_Divide::In::b) b, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)>)> done_) {
-    return ::nca::rpc::start_call<::ctxtest::ctx_Divide, ::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)>>(*handle_, kInterface, kOperations[3], options_,
-                                                     ctx_Divide_args(std::move(a), std::move(b)), ctx_Divide_result, std::move(done_));
+  ::nca::rpc::CallId ctx_Divide_async(
+      std::uint32_t a, std::uint32_t b, Done<::nca::rpc::Result<std::uint32_t>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[3], options_, ctx_Divide_args(std::move(a), std::move(b)),
+        ctx_Divide_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::ctxtest::ctx_Divide, ::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)>> ctx_Divide_co(decltype(::ctxtest::ctx_Divide::In::a) a, decltype(::ctxtest::ctx_Divide::In::b) b) {
-    return {*handle_, kInterface, kOperations[3], options_, ctx_Divide_args(std::move(a), std::move(b)), ctx_Divide_result};
+  Awaitable<::ctxtest::ctx_Divide, ::nca::rpc::Result<std::uint32_t>> ctx_Divide_co(
+      std::uint32_t a, std::uint32_t b) {
+    return {
+        *handle_, kInterface, kOperations[3], options_, ctx_Divide_args(std::move(a), std::move(b)),
+        ctx_Divide_result};
   }
 
   // ---- ctx_Sum (opnum 4)
   ::nca::rpc::Result<::ctxtest::ctx_Sum::Out> ctx_Sum() {
-    return run<::nca::rpc::Result<::ctxtest::ctx_Sum::Out>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::ctxtest::ctx_Sum::Out>)> done_) {
+    return run<::nca::rpc::Result<::ctxtest::ctx_Sum::Out>>([&](auto done_) {
       return ctx_Sum_async(std::move(done_));
     });
   }
-  ::nca::rpc::CallId ctx_Sum_async(::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::ctxtest::ctx_Sum::Out>)> done_) {
-    return ::nca::rpc::start_call<::ctxtest::ctx_Sum, ::nca::rpc::Result<::ctxtest::ctx_Sum::Out>>(*handle_, kInterface, kOperations[4], options_,
-                                                     ctx_Sum_args(), ctx_Sum_result, std::move(done_));
+  ::nca::rpc::CallId ctx_Sum_async(Done<::nca::rpc::Result<::ctxtest::ctx_Sum::Out>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[4], options_, ctx_Sum_args(), ctx_Sum_result,
+        std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::ctxtest::ctx_Sum, ::nca::rpc::Result<::ctxtest::ctx_Sum::Out>> ctx_Sum_co() {
+  Awaitable<::ctxtest::ctx_Sum, ::nca::rpc::Result<::ctxtest::ctx_Sum::Out>> ctx_Sum_co() {
     return {*handle_, kInterface, kOperations[4], options_, ctx_Sum_args(), ctx_Sum_result};
   }
 
@@ -118,41 +146,56 @@ class Client {
     return std::move(*result);
   }
 
-  static std::unique_ptr<::ctxtest::ctx_Open> ctx_Open_args(decltype(::ctxtest::ctx_Open::In::start) start) {
+  static std::unique_ptr<::ctxtest::ctx_Open> ctx_Open_args(std::uint32_t start) {
     auto r = std::make_unique<::ctxtest::ctx_Open>();
     r->in.start = std::move(start);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::ctxtest::ctx_Open::Out::h)> ctx_Open_result([[maybe_unused]] ::ctxtest::ctx_Open& r) { return std::move(r.out.h); }
+  static ::nca::rpc::Result<nca::ndr::ContextHandle> ctx_Open_result(
+      [[maybe_unused]] ::ctxtest::ctx_Open& r) {
+    return std::move(r.out.h);
+  }
 
-  static std::unique_ptr<::ctxtest::ctx_Add> ctx_Add_args(decltype(::ctxtest::ctx_Add::In::h) h, decltype(::ctxtest::ctx_Add::In::by) by) {
+  static std::unique_ptr<::ctxtest::ctx_Add> ctx_Add_args(
+      nca::ndr::ContextHandle h, std::uint32_t by) {
     auto r = std::make_unique<::ctxtest::ctx_Add>();
     r->in.h = std::move(h);
     r->in.by = std::move(by);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::ctxtest::ctx_Add::Out::result)> ctx_Add_result([[maybe_unused]] ::ctxtest::ctx_Add& r) { return std::move(r.out.result); }
+  static ::nca::rpc::Result<std::uint32_t> ctx_Add_result([[maybe_unused]] ::ctxtest::ctx_Add& r) {
+    return std::move(r.out.result);
+  }
 
-  static std::unique_ptr<::ctxtest::ctx_Close> ctx_Close_args(decltype(::ctxtest::ctx_Close::In::h) h) {
+  static std::unique_ptr<::ctxtest::ctx_Close> ctx_Close_args(nca::ndr::ContextHandle h) {
     auto r = std::make_unique<::ctxtest::ctx_Close>();
     r->in.h = std::move(h);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::ctxtest::ctx_Close::Out::h)> ctx_Close_result([[maybe_unused]] ::ctxtest::ctx_Close& r) { return std::move(r.out.h); }
+  static ::nca::rpc::Result<nca::ndr::ContextHandle> ctx_Close_result(
+      [[maybe_unused]] ::ctxtest::ctx_Close& r) {
+    return std::move(r.out.h);
+  }
 
-  static std::unique_ptr<::ctxtest::ctx_Divide> ctx_Divide_args(decltype(::ctxtest::ctx_Divide::In::a) a, decltype(::ctxtest::ctx_Divide::In::b) b) {
+  static std::unique_ptr<::ctxtest::ctx_Divide> ctx_Divide_args(std::uint32_t a, std::uint32_t b) {
     auto r = std::make_unique<::ctxtest::ctx_Divide>();
     r->in.a = std::move(a);
     r->in.b = std::move(b);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::ctxtest::ctx_Divide::Out::result)> ctx_Divide_result([[maybe_unused]] ::ctxtest::ctx_Divide& r) { return std::move(r.out.result); }
+  static ::nca::rpc::Result<std::uint32_t> ctx_Divide_result(
+      [[maybe_unused]] ::ctxtest::ctx_Divide& r) {
+    return std::move(r.out.result);
+  }
 
   static std::unique_ptr<::ctxtest::ctx_Sum> ctx_Sum_args() {
     auto r = std::make_unique<::ctxtest::ctx_Sum>();
     return r;
   }
-  static ::nca::rpc::Result<::ctxtest::ctx_Sum::Out> ctx_Sum_result([[maybe_unused]] ::ctxtest::ctx_Sum& r) { return std::move(r.out); }
+  static ::nca::rpc::Result<::ctxtest::ctx_Sum::Out> ctx_Sum_result(
+      [[maybe_unused]] ::ctxtest::ctx_Sum& r) {
+    return std::move(r.out);
+  }
 
   ::nca::rpc::BindingHandle* handle_;
   Drive drive_;

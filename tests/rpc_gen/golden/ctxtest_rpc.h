@@ -15,7 +15,8 @@
 namespace ctxtest {
 
 // The transfer syntaxes the generated NDR code supports, preferred first.
-inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20, ::nca::rpc::kNdr64};
+inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20,
+                                                             ::nca::rpc::kNdr64};
 
 // One entry per opnum: the argument struct and its four marshalling entries.
 inline constexpr ::nca::rpc::OperationSpec kOperations[] = {

@@ -46,16 +46,21 @@ class Service {
   // The control hook: runs before every operation of ctxtest with the decoded call (caller,
   // opnum, object UUID), before the handler. A fault refuses the call (for example
   // nca::rpc::FaultCode::fault_access_denied); nullopt lets it through.
-  virtual std::optional<::nca::rpc::Fault> on_call([[maybe_unused]] const ::nca::rpc::ServerCall& call) {
+  virtual std::optional<::nca::rpc::Fault> on_call(
+      [[maybe_unused]] const ::nca::rpc::ServerCall& call) {
     return std::nullopt;
   }
 
   // ---- ctx_Open (opnum 0)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void ctx_Open(::nca::rpc::OpCall<::ctxtest::ctx_Open>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Open::In::start)& start, [[maybe_unused]] decltype(::ctxtest::ctx_Open::Out::h)& h) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Open is not implemented"));
+  // To fail: call.fault(...), call.raise(Exception::x)
+  // or throw UserException; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void ctx_Open(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Open>& call, [[maybe_unused]] std::uint32_t& start,
+      [[maybe_unused]] nca::ndr::ContextHandle& h) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Open is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void ctx_Open_async(::nca::rpc::OpCall<::ctxtest::ctx_Open> call) {
@@ -73,10 +78,14 @@ class Service {
 
   // ---- ctx_Add (opnum 1)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual decltype(::ctxtest::ctx_Add::Out::result) ctx_Add(::nca::rpc::OpCall<::ctxtest::ctx_Add>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::h)& h, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::by)& by) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Add is not implemented"));
+  // To fail: call.fault(...), call.raise(Exception::x)
+  // or throw UserException; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual std::uint32_t ctx_Add(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Add>& call, [[maybe_unused]] nca::ndr::ContextHandle& h,
+      [[maybe_unused]] std::uint32_t& by) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Add is not implemented"));
     return {};
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
@@ -96,10 +105,13 @@ class Service {
 
   // ---- ctx_Close (opnum 2)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void ctx_Close(::nca::rpc::OpCall<::ctxtest::ctx_Close>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Close::Out::h)& h) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Close is not implemented"));
+  // To fail: call.fault(...), call.raise(Exception::x)
+  // or throw UserException; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void ctx_Close(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Close>& call, [[maybe_unused]] nca::ndr::ContextHandle& h) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Close is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void ctx_Close_async(::nca::rpc::OpCall<::ctxtest::ctx_Close> call) {
@@ -118,10 +130,14 @@ class Service {
 
   // ---- ctx_Divide (opnum 3)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual decltype(::ctxtest::ctx_Divide::Out::result) ctx_Divide(::nca::rpc::OpCall<::ctxtest::ctx_Divide>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::a)& a, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::b)& b) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Divide is not implemented"));
+  // To fail: call.fault(...), call.raise(Exception::x)
+  // or throw UserException; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual std::uint32_t ctx_Divide(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Divide>& call, [[maybe_unused]] std::uint32_t& a,
+      [[maybe_unused]] std::uint32_t& b) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Divide is not implemented"));
     return {};
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
@@ -141,10 +157,14 @@ class Service {
 
   // ---- ctx_Sum (opnum 4)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...), call.raise(Exception::x) or throw UserException; the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void ctx_Sum(::nca::rpc::OpCall<::ctxtest::ctx_Sum>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::count)& count, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::total)& total) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Sum is not implemented"));
+  // To fail: call.fault(...), call.raise(Exception::x)
+  // or throw UserException; the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void ctx_Sum(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Sum>& call, [[maybe_unused]] std::uint32_t& count,
+      [[maybe_unused]] std::int64_t& total) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Sum is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void ctx_Sum_async(::nca::rpc::OpCall<::ctxtest::ctx_Sum> call) {
@@ -166,9 +186,11 @@ class Service {
   // A handle belongs to the association of the call that creates it; `rundown` runs once if that
   // association ends before close_context().
   template <class T>
-  static ::nca::ndr::ContextHandle create_context(const ::nca::rpc::ServerCall& call, std::shared_ptr<T> state,
-                                                  ::nca::rpc::UniqueFunction<void(T&)> rundown = nullptr) {
-    return to_ndr(call.server().context_handles().create<T>(call, std::move(state), std::move(rundown)));
+  static ::nca::ndr::ContextHandle create_context(
+      const ::nca::rpc::ServerCall& call, std::shared_ptr<T> state,
+      ::nca::rpc::UniqueFunction<void(T&)> rundown = nullptr) {
+    auto& table = call.server().context_handles();
+    return to_ndr(table.create<T>(call, std::move(state), std::move(rundown)));
   }
   // The state behind `h`, or the fault nca_s_fault_context_mismatch to answer with.
   template <class T>
@@ -193,7 +215,8 @@ namespace server_detail {
 template <class R, void (Service::*Method)(::nca::rpc::OpCall<R>)>
 void stub(void* impl, ::nca::rpc::ServerCall call) {
   auto* service = static_cast<Service*>(impl);
-  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call)) return call.fault(std::move(*refused));
+  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call))
+    return call.fault(std::move(*refused));
   (service->*Method)(::nca::rpc::OpCall<R>(std::move(call)));
 }
 }  // namespace server_detail

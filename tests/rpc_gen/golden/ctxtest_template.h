@@ -11,34 +11,49 @@ class ServiceImpl final : public Service {
  public:
   // ctx_Open (opnum 0). Set h. For an asynchronous handler,
   // override ctx_Open_async(OpCall) instead.
-  void ctx_Open(::nca::rpc::OpCall<::ctxtest::ctx_Open>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Open::In::start)& start, [[maybe_unused]] decltype(::ctxtest::ctx_Open::Out::h)& h) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Open is not implemented yet"));
+  void ctx_Open(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Open>& call, [[maybe_unused]] std::uint32_t& start,
+      [[maybe_unused]] nca::ndr::ContextHandle& h) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Open is not implemented yet"));
   }
 
   // ctx_Add (opnum 1). Return the result. For an asynchronous handler,
   // override ctx_Add_async(OpCall) instead.
-  decltype(::ctxtest::ctx_Add::Out::result) ctx_Add(::nca::rpc::OpCall<::ctxtest::ctx_Add>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::h)& h, [[maybe_unused]] decltype(::ctxtest::ctx_Add::In::by)& by) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Add is not implemented yet"));
+  std::uint32_t ctx_Add(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Add>& call, [[maybe_unused]] nca::ndr::ContextHandle& h,
+      [[maybe_unused]] std::uint32_t& by) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Add is not implemented yet"));
     return {};
   }
 
   // ctx_Close (opnum 2). Set h. For an asynchronous handler,
   // override ctx_Close_async(OpCall) instead.
-  void ctx_Close(::nca::rpc::OpCall<::ctxtest::ctx_Close>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Close::Out::h)& h) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Close is not implemented yet"));
+  void ctx_Close(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Close>& call,
+      [[maybe_unused]] nca::ndr::ContextHandle& h) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Close is not implemented yet"));
   }
 
   // ctx_Divide (opnum 3). Return the result. For an asynchronous handler,
   // override ctx_Divide_async(OpCall) instead.
-  decltype(::ctxtest::ctx_Divide::Out::result) ctx_Divide(::nca::rpc::OpCall<::ctxtest::ctx_Divide>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::a)& a, [[maybe_unused]] decltype(::ctxtest::ctx_Divide::In::b)& b) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Divide is not implemented yet"));
+  std::uint32_t ctx_Divide(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Divide>& call, [[maybe_unused]] std::uint32_t& a,
+      [[maybe_unused]] std::uint32_t& b) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Divide is not implemented yet"));
     return {};
   }
 
   // ctx_Sum (opnum 4). Set count, total. For an asynchronous handler,
   // override ctx_Sum_async(OpCall) instead.
-  void ctx_Sum(::nca::rpc::OpCall<::ctxtest::ctx_Sum>& call, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::count)& count, [[maybe_unused]] decltype(::ctxtest::ctx_Sum::Out::total)& total) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "ctx_Sum is not implemented yet"));
+  void ctx_Sum(
+      ::nca::rpc::OpCall<::ctxtest::ctx_Sum>& call, [[maybe_unused]] std::uint32_t& count,
+      [[maybe_unused]] std::int64_t& total) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "ctx_Sum is not implemented yet"));
   }
 
 };

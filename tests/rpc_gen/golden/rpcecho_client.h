@@ -32,144 +32,216 @@ class Client {
   const ::nca::rpc::CallOptions& options() const { return options_; }
   void set_options(const ::nca::rpc::CallOptions& options) { options_ = options; }
 
+  // The completion of an asynchronous call (`Op_async`): gets the call's result or its failure.
+  template <class T>
+  using Done = ::nca::rpc::UniqueFunction<void(T)>;
+  // What `Op_co` returns: `co_await` it for the call's result or its failure.
+  template <class Op, class T>
+  using Awaitable = ::nca::rpc::CallAwaitable<Op, T>;
+
   // ---- echo_AddOne (opnum 0)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)> echo_AddOne(decltype(::rpcecho::echo_AddOne::In::in_data) in_data) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)>)> done_) {
+  ::nca::rpc::Result<std::uint32_t> echo_AddOne(std::uint32_t in_data) {
+    return run<::nca::rpc::Result<std::uint32_t>>([&](auto done_) {
       return echo_AddOne_async(std::move(in_data), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_AddOne_async(decltype(::rpcecho::echo_AddOne::In::in_data) in_data, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_AddOne, ::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)>>(*handle_, kInterface, kOperations[0], options_,
-                                                     echo_AddOne_args(std::move(in_data)), echo_AddOne_result, std::move(done_));
+  ::nca::rpc::CallId echo_AddOne_async(
+      std::uint32_t in_data, Done<::nca::rpc::Result<std::uint32_t>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[0], options_, echo_AddOne_args(std::move(in_data)),
+        echo_AddOne_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_AddOne, ::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)>> echo_AddOne_co(decltype(::rpcecho::echo_AddOne::In::in_data) in_data) {
-    return {*handle_, kInterface, kOperations[0], options_, echo_AddOne_args(std::move(in_data)), echo_AddOne_result};
+  Awaitable<::rpcecho::echo_AddOne, ::nca::rpc::Result<std::uint32_t>> echo_AddOne_co(
+      std::uint32_t in_data) {
+    return {
+        *handle_, kInterface, kOperations[0], options_, echo_AddOne_args(std::move(in_data)),
+        echo_AddOne_result};
   }
 
   // ---- echo_EchoData (opnum 1)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)> echo_EchoData(decltype(::rpcecho::echo_EchoData::In::len) len, decltype(::rpcecho::echo_EchoData::In::in_data) in_data) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)>)> done_) {
+  ::nca::rpc::Result<std::vector<std::uint8_t>> echo_EchoData(
+      std::uint32_t len, std::vector<std::uint8_t> in_data) {
+    return run<::nca::rpc::Result<std::vector<std::uint8_t>>>([&](auto done_) {
       return echo_EchoData_async(std::move(len), std::move(in_data), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_EchoData_async(decltype(::rpcecho::echo_EchoData::In::len) len, decltype(::rpcecho::echo_EchoData::In::in_data) in_data, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_EchoData, ::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)>>(*handle_, kInterface, kOperations[1], options_,
-                                                     echo_EchoData_args(std::move(len), std::move(in_data)), echo_EchoData_result, std::move(done_));
+  ::nca::rpc::CallId echo_EchoData_async(
+      std::uint32_t len, std::vector<std::uint8_t> in_data,
+      Done<::nca::rpc::Result<std::vector<std::uint8_t>>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[1], options_,
+        echo_EchoData_args(std::move(len), std::move(in_data)), echo_EchoData_result,
+        std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_EchoData, ::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)>> echo_EchoData_co(decltype(::rpcecho::echo_EchoData::In::len) len, decltype(::rpcecho::echo_EchoData::In::in_data) in_data) {
-    return {*handle_, kInterface, kOperations[1], options_, echo_EchoData_args(std::move(len), std::move(in_data)), echo_EchoData_result};
+  Awaitable<::rpcecho::echo_EchoData, ::nca::rpc::Result<std::vector<std::uint8_t>>>
+  echo_EchoData_co(std::uint32_t len, std::vector<std::uint8_t> in_data) {
+    return {
+        *handle_, kInterface, kOperations[1], options_,
+        echo_EchoData_args(std::move(len), std::move(in_data)), echo_EchoData_result};
   }
 
   // ---- echo_SinkData (opnum 2)
-  ::nca::rpc::Status echo_SinkData(decltype(::rpcecho::echo_SinkData::In::len) len, decltype(::rpcecho::echo_SinkData::In::data) data) {
-    return run<::nca::rpc::Status>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Status)> done_) {
+  ::nca::rpc::Status echo_SinkData(std::uint32_t len, std::vector<std::uint8_t> data) {
+    return run<::nca::rpc::Status>([&](auto done_) {
       return echo_SinkData_async(std::move(len), std::move(data), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_SinkData_async(decltype(::rpcecho::echo_SinkData::In::len) len, decltype(::rpcecho::echo_SinkData::In::data) data, ::nca::rpc::UniqueFunction<void(::nca::rpc::Status)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_SinkData, ::nca::rpc::Status>(*handle_, kInterface, kOperations[2], options_,
-                                                     echo_SinkData_args(std::move(len), std::move(data)), echo_SinkData_result, std::move(done_));
+  ::nca::rpc::CallId echo_SinkData_async(
+      std::uint32_t len, std::vector<std::uint8_t> data, Done<::nca::rpc::Status> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[2], options_,
+        echo_SinkData_args(std::move(len), std::move(data)), echo_SinkData_result,
+        std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_SinkData, ::nca::rpc::Status> echo_SinkData_co(decltype(::rpcecho::echo_SinkData::In::len) len, decltype(::rpcecho::echo_SinkData::In::data) data) {
-    return {*handle_, kInterface, kOperations[2], options_, echo_SinkData_args(std::move(len), std::move(data)), echo_SinkData_result};
+  Awaitable<::rpcecho::echo_SinkData, ::nca::rpc::Status> echo_SinkData_co(
+      std::uint32_t len, std::vector<std::uint8_t> data) {
+    return {
+        *handle_, kInterface, kOperations[2], options_,
+        echo_SinkData_args(std::move(len), std::move(data)), echo_SinkData_result};
   }
 
   // ---- echo_SourceData (opnum 3)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)> echo_SourceData(decltype(::rpcecho::echo_SourceData::In::len) len) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)>)> done_) {
+  ::nca::rpc::Result<std::vector<std::uint8_t>> echo_SourceData(std::uint32_t len) {
+    return run<::nca::rpc::Result<std::vector<std::uint8_t>>>([&](auto done_) {
       return echo_SourceData_async(std::move(len), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_SourceData_async(decltype(::rpcecho::echo_SourceData::In::len) len, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_SourceData, ::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)>>(*handle_, kInterface, kOperations[3], options_,
-                                                     echo_SourceData_args(std::move(len)), echo_SourceData_result, std::move(done_));
+  ::nca::rpc::CallId echo_SourceData_async(
+      std::uint32_t len, Done<::nca::rpc::Result<std::vector<std::uint8_t>>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[3], options_, echo_SourceData_args(std::move(len)),
+        echo_SourceData_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_SourceData, ::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)>> echo_SourceData_co(decltype(::rpcecho::echo_SourceData::In::len) len) {
-    return {*handle_, kInterface, kOperations[3], options_, echo_SourceData_args(std::move(len)), echo_SourceData_result};
+  Awaitable<::rpcecho::echo_SourceData, ::nca::rpc::Result<std::vector<std::uint8_t>>>
+  echo_SourceData_co(std::uint32_t len) {
+    return {
+        *handle_, kInterface, kOperations[3], options_, echo_SourceData_args(std::move(len)),
+        echo_SourceData_result};
   }
 
   // ---- echo_TestCall (opnum 4)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)> echo_TestCall(decltype(::rpcecho::echo_TestCall::In::s1) s1) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)>)> done_) {
+  ::nca::rpc::Result<nca::ndr::Unique<std::string>> echo_TestCall(std::string s1) {
+    return run<::nca::rpc::Result<nca::ndr::Unique<std::string>>>([&](auto done_) {
       return echo_TestCall_async(std::move(s1), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestCall_async(decltype(::rpcecho::echo_TestCall::In::s1) s1, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestCall, ::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)>>(*handle_, kInterface, kOperations[4], options_,
-                                                     echo_TestCall_args(std::move(s1)), echo_TestCall_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestCall_async(
+      std::string s1, Done<::nca::rpc::Result<nca::ndr::Unique<std::string>>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[4], options_, echo_TestCall_args(std::move(s1)),
+        echo_TestCall_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestCall, ::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)>> echo_TestCall_co(decltype(::rpcecho::echo_TestCall::In::s1) s1) {
-    return {*handle_, kInterface, kOperations[4], options_, echo_TestCall_args(std::move(s1)), echo_TestCall_result};
+  Awaitable<::rpcecho::echo_TestCall, ::nca::rpc::Result<nca::ndr::Unique<std::string>>>
+  echo_TestCall_co(std::string s1) {
+    return {
+        *handle_, kInterface, kOperations[4], options_, echo_TestCall_args(std::move(s1)),
+        echo_TestCall_result};
   }
 
   // ---- echo_TestCall2 (opnum 5)
-  ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out> echo_TestCall2(decltype(::rpcecho::echo_TestCall2::In::level) level) {
-    return run<::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>)> done_) {
+  ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out> echo_TestCall2(std::uint16_t level) {
+    return run<::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>>([&](auto done_) {
       return echo_TestCall2_async(std::move(level), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestCall2_async(decltype(::rpcecho::echo_TestCall2::In::level) level, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestCall2, ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>>(*handle_, kInterface, kOperations[5], options_,
-                                                     echo_TestCall2_args(std::move(level)), echo_TestCall2_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestCall2_async(
+      std::uint16_t level, Done<::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[5], options_, echo_TestCall2_args(std::move(level)),
+        echo_TestCall2_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestCall2, ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>> echo_TestCall2_co(decltype(::rpcecho::echo_TestCall2::In::level) level) {
-    return {*handle_, kInterface, kOperations[5], options_, echo_TestCall2_args(std::move(level)), echo_TestCall2_result};
+  Awaitable<::rpcecho::echo_TestCall2, ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out>>
+  echo_TestCall2_co(std::uint16_t level) {
+    return {
+        *handle_, kInterface, kOperations[5], options_, echo_TestCall2_args(std::move(level)),
+        echo_TestCall2_result};
   }
 
   // ---- echo_TestSleep (opnum 6)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)> echo_TestSleep(decltype(::rpcecho::echo_TestSleep::In::seconds) seconds) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)>)> done_) {
+  ::nca::rpc::Result<std::uint32_t> echo_TestSleep(std::uint32_t seconds) {
+    return run<::nca::rpc::Result<std::uint32_t>>([&](auto done_) {
       return echo_TestSleep_async(std::move(seconds), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestSleep_async(decltype(::rpcecho::echo_TestSleep::In::seconds) seconds, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestSleep, ::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)>>(*handle_, kInterface, kOperations[6], options_,
-                                                     echo_TestSleep_args(std::move(seconds)), echo_TestSleep_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestSleep_async(
+      std::uint32_t seconds, Done<::nca::rpc::Result<std::uint32_t>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[6], options_, echo_TestSleep_args(std::move(seconds)),
+        echo_TestSleep_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestSleep, ::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)>> echo_TestSleep_co(decltype(::rpcecho::echo_TestSleep::In::seconds) seconds) {
-    return {*handle_, kInterface, kOperations[6], options_, echo_TestSleep_args(std::move(seconds)), echo_TestSleep_result};
+  Awaitable<::rpcecho::echo_TestSleep, ::nca::rpc::Result<std::uint32_t>> echo_TestSleep_co(
+      std::uint32_t seconds) {
+    return {
+        *handle_, kInterface, kOperations[6], options_, echo_TestSleep_args(std::move(seconds)),
+        echo_TestSleep_result};
   }
 
   // ---- echo_TestEnum (opnum 7)
-  ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out> echo_TestEnum(decltype(::rpcecho::echo_TestEnum::In::foo1) foo1, decltype(::rpcecho::echo_TestEnum::In::foo2) foo2, decltype(::rpcecho::echo_TestEnum::In::foo3) foo3) {
-    return run<::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>)> done_) {
-      return echo_TestEnum_async(std::move(foo1), std::move(foo2), std::move(foo3), std::move(done_));
+  ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out> echo_TestEnum(
+      ::rpcecho::echo_Enum1 foo1, ::rpcecho::echo_Enum2 foo2, ::rpcecho::echo_Enum3 foo3) {
+    return run<::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>>([&](auto done_) {
+      return echo_TestEnum_async(
+          std::move(foo1), std::move(foo2), std::move(foo3), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestEnum_async(decltype(::rpcecho::echo_TestEnum::In::foo1) foo1, decltype(::rpcecho::echo_TestEnum::In::foo2) foo2, decltype(::rpcecho::echo_TestEnum::In::foo3) foo3, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestEnum, ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>>(*handle_, kInterface, kOperations[7], options_,
-                                                     echo_TestEnum_args(std::move(foo1), std::move(foo2), std::move(foo3)), echo_TestEnum_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestEnum_async(
+      ::rpcecho::echo_Enum1 foo1, ::rpcecho::echo_Enum2 foo2, ::rpcecho::echo_Enum3 foo3,
+      Done<::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[7], options_,
+        echo_TestEnum_args(std::move(foo1), std::move(foo2), std::move(foo3)), echo_TestEnum_result,
+        std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestEnum, ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>> echo_TestEnum_co(decltype(::rpcecho::echo_TestEnum::In::foo1) foo1, decltype(::rpcecho::echo_TestEnum::In::foo2) foo2, decltype(::rpcecho::echo_TestEnum::In::foo3) foo3) {
-    return {*handle_, kInterface, kOperations[7], options_, echo_TestEnum_args(std::move(foo1), std::move(foo2), std::move(foo3)), echo_TestEnum_result};
+  Awaitable<::rpcecho::echo_TestEnum, ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out>>
+  echo_TestEnum_co(
+      ::rpcecho::echo_Enum1 foo1, ::rpcecho::echo_Enum2 foo2, ::rpcecho::echo_Enum3 foo3) {
+    return {
+        *handle_, kInterface, kOperations[7], options_,
+        echo_TestEnum_args(std::move(foo1), std::move(foo2), std::move(foo3)),
+        echo_TestEnum_result};
   }
 
   // ---- echo_TestSurrounding (opnum 8)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)> echo_TestSurrounding(decltype(::rpcecho::echo_TestSurrounding::In::data) data) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)>)> done_) {
+  ::nca::rpc::Result<::rpcecho::echo_Surrounding> echo_TestSurrounding(
+      ::rpcecho::echo_Surrounding data) {
+    return run<::nca::rpc::Result<::rpcecho::echo_Surrounding>>([&](auto done_) {
       return echo_TestSurrounding_async(std::move(data), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestSurrounding_async(decltype(::rpcecho::echo_TestSurrounding::In::data) data, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestSurrounding, ::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)>>(*handle_, kInterface, kOperations[8], options_,
-                                                     echo_TestSurrounding_args(std::move(data)), echo_TestSurrounding_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestSurrounding_async(
+      ::rpcecho::echo_Surrounding data,
+      Done<::nca::rpc::Result<::rpcecho::echo_Surrounding>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[8], options_, echo_TestSurrounding_args(std::move(data)),
+        echo_TestSurrounding_result, std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestSurrounding, ::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)>> echo_TestSurrounding_co(decltype(::rpcecho::echo_TestSurrounding::In::data) data) {
-    return {*handle_, kInterface, kOperations[8], options_, echo_TestSurrounding_args(std::move(data)), echo_TestSurrounding_result};
+  Awaitable<::rpcecho::echo_TestSurrounding, ::nca::rpc::Result<::rpcecho::echo_Surrounding>>
+  echo_TestSurrounding_co(::rpcecho::echo_Surrounding data) {
+    return {
+        *handle_, kInterface, kOperations[8], options_, echo_TestSurrounding_args(std::move(data)),
+        echo_TestSurrounding_result};
   }
 
   // ---- echo_TestDoublePointer (opnum 9)
-  ::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)> echo_TestDoublePointer(decltype(::rpcecho::echo_TestDoublePointer::In::data) data) {
-    return run<::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)>>([&](::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)>)> done_) {
+  ::nca::rpc::Result<std::uint16_t> echo_TestDoublePointer(
+      nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>> data) {
+    return run<::nca::rpc::Result<std::uint16_t>>([&](auto done_) {
       return echo_TestDoublePointer_async(std::move(data), std::move(done_));
     });
   }
-  ::nca::rpc::CallId echo_TestDoublePointer_async(decltype(::rpcecho::echo_TestDoublePointer::In::data) data, ::nca::rpc::UniqueFunction<void(::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)>)> done_) {
-    return ::nca::rpc::start_call<::rpcecho::echo_TestDoublePointer, ::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)>>(*handle_, kInterface, kOperations[9], options_,
-                                                     echo_TestDoublePointer_args(std::move(data)), echo_TestDoublePointer_result, std::move(done_));
+  ::nca::rpc::CallId echo_TestDoublePointer_async(
+      nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>> data,
+      Done<::nca::rpc::Result<std::uint16_t>> done_) {
+    return ::nca::rpc::start_call(
+        *handle_, kInterface, kOperations[9], options_,
+        echo_TestDoublePointer_args(std::move(data)), echo_TestDoublePointer_result,
+        std::move(done_));
   }
-  ::nca::rpc::CallAwaitable<::rpcecho::echo_TestDoublePointer, ::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)>> echo_TestDoublePointer_co(decltype(::rpcecho::echo_TestDoublePointer::In::data) data) {
-    return {*handle_, kInterface, kOperations[9], options_, echo_TestDoublePointer_args(std::move(data)), echo_TestDoublePointer_result};
+  Awaitable<::rpcecho::echo_TestDoublePointer, ::nca::rpc::Result<std::uint16_t>>
+  echo_TestDoublePointer_co(nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>> data) {
+    return {
+        *handle_, kInterface, kOperations[9], options_,
+        echo_TestDoublePointer_args(std::move(data)), echo_TestDoublePointer_result};
   }
 
  private:
@@ -188,79 +260,113 @@ class Client {
     return std::move(*result);
   }
 
-  static std::unique_ptr<::rpcecho::echo_AddOne> echo_AddOne_args(decltype(::rpcecho::echo_AddOne::In::in_data) in_data) {
+  static std::unique_ptr<::rpcecho::echo_AddOne> echo_AddOne_args(std::uint32_t in_data) {
     auto r = std::make_unique<::rpcecho::echo_AddOne>();
     r->in.in_data = std::move(in_data);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_AddOne::Out::out_data)> echo_AddOne_result([[maybe_unused]] ::rpcecho::echo_AddOne& r) { return std::move(r.out.out_data); }
+  static ::nca::rpc::Result<std::uint32_t> echo_AddOne_result(
+      [[maybe_unused]] ::rpcecho::echo_AddOne& r) {
+    return std::move(r.out.out_data);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_EchoData> echo_EchoData_args(decltype(::rpcecho::echo_EchoData::In::len) len, decltype(::rpcecho::echo_EchoData::In::in_data) in_data) {
+  static std::unique_ptr<::rpcecho::echo_EchoData> echo_EchoData_args(
+      std::uint32_t len, std::vector<std::uint8_t> in_data) {
     auto r = std::make_unique<::rpcecho::echo_EchoData>();
     r->in.len = std::move(len);
     r->in.in_data = std::move(in_data);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_EchoData::Out::out_data)> echo_EchoData_result([[maybe_unused]] ::rpcecho::echo_EchoData& r) { return std::move(r.out.out_data); }
+  static ::nca::rpc::Result<std::vector<std::uint8_t>> echo_EchoData_result(
+      [[maybe_unused]] ::rpcecho::echo_EchoData& r) {
+    return std::move(r.out.out_data);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_SinkData> echo_SinkData_args(decltype(::rpcecho::echo_SinkData::In::len) len, decltype(::rpcecho::echo_SinkData::In::data) data) {
+  static std::unique_ptr<::rpcecho::echo_SinkData> echo_SinkData_args(
+      std::uint32_t len, std::vector<std::uint8_t> data) {
     auto r = std::make_unique<::rpcecho::echo_SinkData>();
     r->in.len = std::move(len);
     r->in.data = std::move(data);
     return r;
   }
-  static ::nca::rpc::Status echo_SinkData_result([[maybe_unused]] ::rpcecho::echo_SinkData& r) { return ::nca::rpc::Status(); }
+  static ::nca::rpc::Status echo_SinkData_result([[maybe_unused]] ::rpcecho::echo_SinkData& r) {
+    return ::nca::rpc::Status();
+  }
 
-  static std::unique_ptr<::rpcecho::echo_SourceData> echo_SourceData_args(decltype(::rpcecho::echo_SourceData::In::len) len) {
+  static std::unique_ptr<::rpcecho::echo_SourceData> echo_SourceData_args(std::uint32_t len) {
     auto r = std::make_unique<::rpcecho::echo_SourceData>();
     r->in.len = std::move(len);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_SourceData::Out::data)> echo_SourceData_result([[maybe_unused]] ::rpcecho::echo_SourceData& r) { return std::move(r.out.data); }
+  static ::nca::rpc::Result<std::vector<std::uint8_t>> echo_SourceData_result(
+      [[maybe_unused]] ::rpcecho::echo_SourceData& r) {
+    return std::move(r.out.data);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestCall> echo_TestCall_args(decltype(::rpcecho::echo_TestCall::In::s1) s1) {
+  static std::unique_ptr<::rpcecho::echo_TestCall> echo_TestCall_args(std::string s1) {
     auto r = std::make_unique<::rpcecho::echo_TestCall>();
     r->in.s1 = std::move(s1);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_TestCall::Out::s2)> echo_TestCall_result([[maybe_unused]] ::rpcecho::echo_TestCall& r) { return std::move(r.out.s2); }
+  static ::nca::rpc::Result<nca::ndr::Unique<std::string>> echo_TestCall_result(
+      [[maybe_unused]] ::rpcecho::echo_TestCall& r) {
+    return std::move(r.out.s2);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestCall2> echo_TestCall2_args(decltype(::rpcecho::echo_TestCall2::In::level) level) {
+  static std::unique_ptr<::rpcecho::echo_TestCall2> echo_TestCall2_args(std::uint16_t level) {
     auto r = std::make_unique<::rpcecho::echo_TestCall2>();
     r->in.level = std::move(level);
     return r;
   }
-  static ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out> echo_TestCall2_result([[maybe_unused]] ::rpcecho::echo_TestCall2& r) { return std::move(r.out); }
+  static ::nca::rpc::Result<::rpcecho::echo_TestCall2::Out> echo_TestCall2_result(
+      [[maybe_unused]] ::rpcecho::echo_TestCall2& r) {
+    return std::move(r.out);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestSleep> echo_TestSleep_args(decltype(::rpcecho::echo_TestSleep::In::seconds) seconds) {
+  static std::unique_ptr<::rpcecho::echo_TestSleep> echo_TestSleep_args(std::uint32_t seconds) {
     auto r = std::make_unique<::rpcecho::echo_TestSleep>();
     r->in.seconds = std::move(seconds);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_TestSleep::Out::result)> echo_TestSleep_result([[maybe_unused]] ::rpcecho::echo_TestSleep& r) { return std::move(r.out.result); }
+  static ::nca::rpc::Result<std::uint32_t> echo_TestSleep_result(
+      [[maybe_unused]] ::rpcecho::echo_TestSleep& r) {
+    return std::move(r.out.result);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestEnum> echo_TestEnum_args(decltype(::rpcecho::echo_TestEnum::In::foo1) foo1, decltype(::rpcecho::echo_TestEnum::In::foo2) foo2, decltype(::rpcecho::echo_TestEnum::In::foo3) foo3) {
+  static std::unique_ptr<::rpcecho::echo_TestEnum> echo_TestEnum_args(
+      ::rpcecho::echo_Enum1 foo1, ::rpcecho::echo_Enum2 foo2, ::rpcecho::echo_Enum3 foo3) {
     auto r = std::make_unique<::rpcecho::echo_TestEnum>();
     r->in.foo1 = std::move(foo1);
     r->in.foo2 = std::move(foo2);
     r->in.foo3 = std::move(foo3);
     return r;
   }
-  static ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out> echo_TestEnum_result([[maybe_unused]] ::rpcecho::echo_TestEnum& r) { return std::move(r.out); }
+  static ::nca::rpc::Result<::rpcecho::echo_TestEnum::Out> echo_TestEnum_result(
+      [[maybe_unused]] ::rpcecho::echo_TestEnum& r) {
+    return std::move(r.out);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestSurrounding> echo_TestSurrounding_args(decltype(::rpcecho::echo_TestSurrounding::In::data) data) {
+  static std::unique_ptr<::rpcecho::echo_TestSurrounding> echo_TestSurrounding_args(
+      ::rpcecho::echo_Surrounding data) {
     auto r = std::make_unique<::rpcecho::echo_TestSurrounding>();
     r->in.data = std::move(data);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_TestSurrounding::Out::data)> echo_TestSurrounding_result([[maybe_unused]] ::rpcecho::echo_TestSurrounding& r) { return std::move(r.out.data); }
+  static ::nca::rpc::Result<::rpcecho::echo_Surrounding> echo_TestSurrounding_result(
+      [[maybe_unused]] ::rpcecho::echo_TestSurrounding& r) {
+    return std::move(r.out.data);
+  }
 
-  static std::unique_ptr<::rpcecho::echo_TestDoublePointer> echo_TestDoublePointer_args(decltype(::rpcecho::echo_TestDoublePointer::In::data) data) {
+  static std::unique_ptr<::rpcecho::echo_TestDoublePointer> echo_TestDoublePointer_args(
+      nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>> data) {
     auto r = std::make_unique<::rpcecho::echo_TestDoublePointer>();
     r->in.data = std::move(data);
     return r;
   }
-  static ::nca::rpc::Result<decltype(::rpcecho::echo_TestDoublePointer::Out::result)> echo_TestDoublePointer_result([[maybe_unused]] ::rpcecho::echo_TestDoublePointer& r) { return std::move(r.out.result); }
+  static ::nca::rpc::Result<std::uint16_t> echo_TestDoublePointer_result(
+      [[maybe_unused]] ::rpcecho::echo_TestDoublePointer& r) {
+    return std::move(r.out.result);
+  }
 
   ::nca::rpc::BindingHandle* handle_;
   Drive drive_;

@@ -23,16 +23,20 @@ class Service {
   // The control hook: runs before every operation of rpcecho with the decoded call (caller,
   // opnum, object UUID), before the handler. A fault refuses the call (for example
   // nca::rpc::FaultCode::fault_access_denied); nullopt lets it through.
-  virtual std::optional<::nca::rpc::Fault> on_call([[maybe_unused]] const ::nca::rpc::ServerCall& call) {
+  virtual std::optional<::nca::rpc::Fault> on_call(
+      [[maybe_unused]] const ::nca::rpc::ServerCall& call) {
     return std::nullopt;
   }
 
   // ---- echo_AddOne (opnum 0)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_AddOne(::nca::rpc::OpCall<::rpcecho::echo_AddOne>& call, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::Out::out_data)& out_data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_AddOne is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_AddOne(
+      ::nca::rpc::OpCall<::rpcecho::echo_AddOne>& call, [[maybe_unused]] std::uint32_t& in_data,
+      [[maybe_unused]] std::uint32_t& out_data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_AddOne is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_AddOne_async(::nca::rpc::OpCall<::rpcecho::echo_AddOne> call) {
@@ -45,10 +49,14 @@ class Service {
 
   // ---- echo_EchoData (opnum 1)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_EchoData(::nca::rpc::OpCall<::rpcecho::echo_EchoData>& call, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::Out::out_data)& out_data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_EchoData is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_EchoData(
+      ::nca::rpc::OpCall<::rpcecho::echo_EchoData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& in_data,
+      [[maybe_unused]] std::vector<std::uint8_t>& out_data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_EchoData is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_EchoData_async(::nca::rpc::OpCall<::rpcecho::echo_EchoData> call) {
@@ -61,10 +69,13 @@ class Service {
 
   // ---- echo_SinkData (opnum 2)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_SinkData(::nca::rpc::OpCall<::rpcecho::echo_SinkData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::data)& data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SinkData is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_SinkData(
+      ::nca::rpc::OpCall<::rpcecho::echo_SinkData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_SinkData is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_SinkData_async(::nca::rpc::OpCall<::rpcecho::echo_SinkData> call) {
@@ -77,10 +88,13 @@ class Service {
 
   // ---- echo_SourceData (opnum 3)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_SourceData(::nca::rpc::OpCall<::rpcecho::echo_SourceData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::Out::data)& data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SourceData is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_SourceData(
+      ::nca::rpc::OpCall<::rpcecho::echo_SourceData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_SourceData is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_SourceData_async(::nca::rpc::OpCall<::rpcecho::echo_SourceData> call) {
@@ -93,10 +107,13 @@ class Service {
 
   // ---- echo_TestCall (opnum 4)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_TestCall(::nca::rpc::OpCall<::rpcecho::echo_TestCall>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::In::s1)& s1, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::Out::s2)& s2) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_TestCall(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestCall>& call, [[maybe_unused]] std::string& s1,
+      [[maybe_unused]] nca::ndr::Unique<std::string>& s2) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestCall is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_TestCall_async(::nca::rpc::OpCall<::rpcecho::echo_TestCall> call) {
@@ -109,10 +126,13 @@ class Service {
 
   // ---- echo_TestCall2 (opnum 5)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual decltype(::rpcecho::echo_TestCall2::Out::result) echo_TestCall2(::nca::rpc::OpCall<::rpcecho::echo_TestCall2>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::In::level)& level, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::Out::info)& info) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall2 is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual nca::ndr::NtStatus echo_TestCall2(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestCall2>& call, [[maybe_unused]] std::uint16_t& level,
+      [[maybe_unused]] ::rpcecho::echo_Info& info) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestCall2 is not implemented"));
     return {};
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
@@ -127,10 +147,13 @@ class Service {
 
   // ---- echo_TestSleep (opnum 6)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual decltype(::rpcecho::echo_TestSleep::Out::result) echo_TestSleep(::nca::rpc::OpCall<::rpcecho::echo_TestSleep>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSleep::In::seconds)& seconds) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSleep is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual std::uint32_t echo_TestSleep(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestSleep>& call,
+      [[maybe_unused]] std::uint32_t& seconds) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestSleep is not implemented"));
     return {};
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
@@ -145,10 +168,14 @@ class Service {
 
   // ---- echo_TestEnum (opnum 7)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_TestEnum(::nca::rpc::OpCall<::rpcecho::echo_TestEnum>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo1)& foo1, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo2)& foo2, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo3)& foo3) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestEnum is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_TestEnum(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestEnum>& call,
+      [[maybe_unused]] ::rpcecho::echo_Enum1& foo1, [[maybe_unused]] ::rpcecho::echo_Enum2& foo2,
+      [[maybe_unused]] ::rpcecho::echo_Enum3& foo3) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestEnum is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
   virtual void echo_TestEnum_async(::nca::rpc::OpCall<::rpcecho::echo_TestEnum> call) {
@@ -164,13 +191,17 @@ class Service {
 
   // ---- echo_TestSurrounding (opnum 8)
   // Synchronous form: read the [in] values, set the [out] values.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual void echo_TestSurrounding(::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSurrounding::Out::data)& data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSurrounding is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual void echo_TestSurrounding(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding>& call,
+      [[maybe_unused]] ::rpcecho::echo_Surrounding& data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestSurrounding is not implemented"));
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
-  virtual void echo_TestSurrounding_async(::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding> call) {
+  virtual void echo_TestSurrounding_async(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding> call) {
     [[maybe_unused]] auto& r = call.args();
     r.out.data = std::move(r.in.data);
     echo_TestSurrounding(call, r.out.data);
@@ -181,14 +212,18 @@ class Service {
 
   // ---- echo_TestDoublePointer (opnum 9)
   // Synchronous form: read the [in] values, set the [out] values and return the result.
-  // To fail: call.fault(...); the stub sends that instead. A
-  // faulted call frees the argument struct: touch no parameter after call.fault()/raise().
-  virtual decltype(::rpcecho::echo_TestDoublePointer::Out::result) echo_TestDoublePointer(::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestDoublePointer::In::data)& data) {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestDoublePointer is not implemented"));
+  // To fail: call.fault(...); the stub sends that instead.
+  // A faulted call frees the argument struct: touch no parameter after call.fault()/raise().
+  virtual std::uint16_t echo_TestDoublePointer(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer>& call,
+      [[maybe_unused]] nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>>& data) {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestDoublePointer is not implemented"));
     return {};
   }
   // Asynchronous form: complete `call` (complete(), fault() or raise()) now or later.
-  virtual void echo_TestDoublePointer_async(::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer> call) {
+  virtual void echo_TestDoublePointer_async(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer> call) {
     [[maybe_unused]] auto& r = call.args();
     auto result = echo_TestDoublePointer(call, r.in.data);
     if (call.pending()) {
@@ -203,7 +238,8 @@ namespace server_detail {
 template <class R, void (Service::*Method)(::nca::rpc::OpCall<R>)>
 void stub(void* impl, ::nca::rpc::ServerCall call) {
   auto* service = static_cast<Service*>(impl);
-  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call)) return call.fault(std::move(*refused));
+  if (std::optional<::nca::rpc::Fault> refused = service->on_call(call))
+    return call.fault(std::move(*refused));
   (service->*Method)(::nca::rpc::OpCall<R>(std::move(call)));
 }
 }  // namespace server_detail

@@ -11,64 +11,96 @@ class ServiceImpl final : public Service {
  public:
   // echo_AddOne (opnum 0). Set out_data. For an asynchronous handler,
   // override echo_AddOne_async(OpCall) instead.
-  void echo_AddOne(::nca::rpc::OpCall<::rpcecho::echo_AddOne>& call, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_AddOne::Out::out_data)& out_data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_AddOne is not implemented yet"));
+  void echo_AddOne(
+      ::nca::rpc::OpCall<::rpcecho::echo_AddOne>& call, [[maybe_unused]] std::uint32_t& in_data,
+      [[maybe_unused]] std::uint32_t& out_data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_AddOne is not implemented yet"));
   }
 
   // echo_EchoData (opnum 1). Set out_data. For an asynchronous handler,
   // override echo_EchoData_async(OpCall) instead.
-  void echo_EchoData(::nca::rpc::OpCall<::rpcecho::echo_EchoData>& call, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::In::in_data)& in_data, [[maybe_unused]] decltype(::rpcecho::echo_EchoData::Out::out_data)& out_data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_EchoData is not implemented yet"));
+  void echo_EchoData(
+      ::nca::rpc::OpCall<::rpcecho::echo_EchoData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& in_data,
+      [[maybe_unused]] std::vector<std::uint8_t>& out_data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_EchoData is not implemented yet"));
   }
 
   // echo_SinkData (opnum 2). For an asynchronous handler,
   // override echo_SinkData_async(OpCall) instead.
-  void echo_SinkData(::nca::rpc::OpCall<::rpcecho::echo_SinkData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SinkData::In::data)& data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SinkData is not implemented yet"));
+  void echo_SinkData(
+      ::nca::rpc::OpCall<::rpcecho::echo_SinkData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_SinkData is not implemented yet"));
   }
 
   // echo_SourceData (opnum 3). Set data. For an asynchronous handler,
   // override echo_SourceData_async(OpCall) instead.
-  void echo_SourceData(::nca::rpc::OpCall<::rpcecho::echo_SourceData>& call, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::In::len)& len, [[maybe_unused]] decltype(::rpcecho::echo_SourceData::Out::data)& data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_SourceData is not implemented yet"));
+  void echo_SourceData(
+      ::nca::rpc::OpCall<::rpcecho::echo_SourceData>& call, [[maybe_unused]] std::uint32_t& len,
+      [[maybe_unused]] std::vector<std::uint8_t>& data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_SourceData is not implemented yet"));
   }
 
   // echo_TestCall (opnum 4). Set s2. For an asynchronous handler,
   // override echo_TestCall_async(OpCall) instead.
-  void echo_TestCall(::nca::rpc::OpCall<::rpcecho::echo_TestCall>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::In::s1)& s1, [[maybe_unused]] decltype(::rpcecho::echo_TestCall::Out::s2)& s2) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall is not implemented yet"));
+  void echo_TestCall(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestCall>& call, [[maybe_unused]] std::string& s1,
+      [[maybe_unused]] nca::ndr::Unique<std::string>& s2) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestCall is not implemented yet"));
   }
 
   // echo_TestCall2 (opnum 5). Set info. Return the result. For an asynchronous handler,
   // override echo_TestCall2_async(OpCall) instead.
-  decltype(::rpcecho::echo_TestCall2::Out::result) echo_TestCall2(::nca::rpc::OpCall<::rpcecho::echo_TestCall2>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::In::level)& level, [[maybe_unused]] decltype(::rpcecho::echo_TestCall2::Out::info)& info) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestCall2 is not implemented yet"));
+  nca::ndr::NtStatus echo_TestCall2(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestCall2>& call, [[maybe_unused]] std::uint16_t& level,
+      [[maybe_unused]] ::rpcecho::echo_Info& info) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestCall2 is not implemented yet"));
     return {};
   }
 
   // echo_TestSleep (opnum 6). Return the result. For an asynchronous handler,
   // override echo_TestSleep_async(OpCall) instead.
-  decltype(::rpcecho::echo_TestSleep::Out::result) echo_TestSleep(::nca::rpc::OpCall<::rpcecho::echo_TestSleep>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSleep::In::seconds)& seconds) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSleep is not implemented yet"));
+  std::uint32_t echo_TestSleep(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestSleep>& call,
+      [[maybe_unused]] std::uint32_t& seconds) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestSleep is not implemented yet"));
     return {};
   }
 
   // echo_TestEnum (opnum 7). Set foo1, foo2, foo3. For an asynchronous handler,
   // override echo_TestEnum_async(OpCall) instead.
-  void echo_TestEnum(::nca::rpc::OpCall<::rpcecho::echo_TestEnum>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo1)& foo1, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo2)& foo2, [[maybe_unused]] decltype(::rpcecho::echo_TestEnum::Out::foo3)& foo3) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestEnum is not implemented yet"));
+  void echo_TestEnum(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestEnum>& call,
+      [[maybe_unused]] ::rpcecho::echo_Enum1& foo1, [[maybe_unused]] ::rpcecho::echo_Enum2& foo2,
+      [[maybe_unused]] ::rpcecho::echo_Enum3& foo3) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestEnum is not implemented yet"));
   }
 
   // echo_TestSurrounding (opnum 8). Set data. For an asynchronous handler,
   // override echo_TestSurrounding_async(OpCall) instead.
-  void echo_TestSurrounding(::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestSurrounding::Out::data)& data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestSurrounding is not implemented yet"));
+  void echo_TestSurrounding(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestSurrounding>& call,
+      [[maybe_unused]] ::rpcecho::echo_Surrounding& data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestSurrounding is not implemented yet"));
   }
 
   // echo_TestDoublePointer (opnum 9). Return the result. For an asynchronous handler,
   // override echo_TestDoublePointer_async(OpCall) instead.
-  decltype(::rpcecho::echo_TestDoublePointer::Out::result) echo_TestDoublePointer(::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer>& call, [[maybe_unused]] decltype(::rpcecho::echo_TestDoublePointer::In::data)& data) override {
-    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error, "echo_TestDoublePointer is not implemented yet"));
+  std::uint16_t echo_TestDoublePointer(
+      ::nca::rpc::OpCall<::rpcecho::echo_TestDoublePointer>& call,
+      [[maybe_unused]] nca::ndr::Unique<nca::ndr::Unique<std::uint16_t>>& data) override {
+    call.fault(::nca::rpc::Fault(::nca::rpc::FaultCode::op_rng_error,
+                                 "echo_TestDoublePointer is not implemented yet"));
     return {};
   }
 
