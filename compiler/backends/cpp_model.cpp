@@ -131,11 +131,10 @@ const ir::Element* CppModel::alias_target(const ir::Type& t) const {
 }
 
 std::string CppModel::builtin_type(const ir::Builtin& b) const {
-  std::string_view n = b.name;
-  if (n == "DATA_BLOB") return "nca::ndr::DataBlob";
-  if (n == "context_handle") return "nca::ndr::ContextHandle";
-  if (n == "ipv4address" || n == "ipv6address") return "std::string";
-  if (n == "handle_t") return "void*";
+  if (b.wire == ir::WireKind::blob) return "nca::ndr::DataBlob";
+  if (b.wire == ir::WireKind::context_handle) return "nca::ndr::ContextHandle";
+  if (b.wire == ir::WireKind::ipv4 || b.wire == ir::WireKind::ipv6) return "std::string";
+  if (b.kind == ir::ScalarKind::handle) return "void*";
   std::string c = b.cpp_name;
   if (c.rfind("int", 0) == 0 || c.rfind("uint", 0) == 0) return "std::" + c;
   return c;
@@ -147,7 +146,7 @@ bool CppModel::is_string_array(const std::vector<ir::Level>& levels, size_t i) c
   const auto* d = std::get_if<ir::DataLevel>(&levels[i + 1]);
   if (!d || !d->builtin) return false;
   if (a->is_string) return true;
-  return !d->charset.empty();
+  return d->charset != ir::Charset::none;
 }
 
 std::string CppModel::cpp_type(const std::vector<ir::Level>& levels, size_t i) const {
@@ -161,7 +160,7 @@ std::string CppModel::cpp_type(const std::vector<ir::Level>& levels, size_t i) c
   if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
     if (is_string_array(levels, i)) {
       const auto& d = std::get<ir::DataLevel>(levels[i + 1]);
-      if (std::string_view(d.builtin->name) == "wchar_t" && d.charset.empty())
+      if (d.builtin->wire == ir::WireKind::char16 && d.charset == ir::Charset::none)
         return "std::u16string";
       return "std::string";
     }

@@ -5,7 +5,6 @@
 // referent ids), the buffers pass (deferred pointees) or both (a pointee or a top-level parameter).
 #include <functional>
 #include <map>
-#include <regex>
 #include <algorithm>
 #include <set>
 
@@ -20,21 +19,17 @@ namespace {
 
 enum Mode { kScalars = 1, kBuffers = 2, kBoth = 3 };
 
-bool has_flag(const std::vector<std::string>& flags, std::string_view f) {
-  for (const auto& x : flags)
-    if (x == f || x == "LIBNDR_FLAG_" + std::string(f) || "NDR_" + x == f) return true;
-  return false;
-}
+using F = ir::NdrFlag;
 
 // The engine flags (nca::ndr::Flag) a pidl flag list asks for, as C++ text applied to `cur`.
-std::string engine_flags(const std::vector<std::string>& flags, const std::string& cur) {
+std::string engine_flags(const ir::NdrFlags& flags, const std::string& cur) {
   std::string set, clear;
-  if (has_flag(flags, "NOALIGN") || has_flag(flags, "NDR_NOALIGN")) set += " | nca::ndr::kFlagNoAlign";
-  if (has_flag(flags, "BIGENDIAN") || has_flag(flags, "NDR_BIG_ENDIAN")) {
+  if (flags.has(F::noalign)) set += " | nca::ndr::kFlagNoAlign";
+  if (flags.has(F::big_endian)) {
     set += " | nca::ndr::kFlagBigEndian";
     clear = " & ~std::uint32_t{nca::ndr::kFlagLittleEndian}";
   }
-  if (has_flag(flags, "LITTLE_ENDIAN") || has_flag(flags, "NDR_LITTLE_ENDIAN")) {
+  if (flags.has(F::little_endian)) {
     set += " | nca::ndr::kFlagLittleEndian";
     clear = " & ~std::uint32_t{nca::ndr::kFlagBigEndian}";
   }
@@ -142,10 +137,13 @@ class NdrWriter {
       case K::ternary:
         return "(" + expr(e.operands.at(0), s) + " ? " + expr(e.operands.at(1), s) + " : " +
                expr(e.operands.at(2), s) + ")";
+      case K::call:
+        if (s.strukt && !e.operands.empty()) return value_call(e, s);
+        break;
       case K::opaque:
         // A name IDL does not declare (pidl's C-side macro, e.g. NDR_DCERPC_REQUEST_OBJECT_PRESENT):
         // the caller supplies its value through the Push/Pull (nca/ndr/externals.h).
-        if (is_external_name(e.text)) return "ndr_gen_detail::external(p, \"" + e.text + "\")";
+        if (is_external_name(e.text)) return "nca::ndr::gen::external(p, \"" + e.text + "\")";
         break;
       default:
         break;
@@ -154,34 +152,24 @@ class NdrWriter {
     return "0";
   }
 
-  // pidl's value(): what push writes instead of the member. Returns "" if it cannot be computed,
-  // then the member is pushed as it is.
+  // pidl's value(): what push writes instead of the member. Returns "" if it cannot be computed
+  // (an opaque C expression), then the member is pushed as it is.
   std::string value_expr(const ir::Expr& e, const Scope& s) {
-    if (e.kind != ir::Expr::Kind::opaque) return expr(e, s);
-    // pidl's value() may call the strlen family on a member: strlen_m(x), strlen_m_term(x),
-    // strlen_m_term_null(x), strlen(x). Those become calls of the same name on the member (in
-    // ndr_gen_detail); the arithmetic around them is C and stays as written.
-    static const std::regex call(R"((strlen_m_term_null|strlen_m_term|strlen_m|strlen)\(\s*(\w+)\s*\))");
-    // ndr_size_T(&m, ndr->flags): the size of m pushed on its own, with the current flags.
-    static const std::regex size_call(R"(ndr_size_\w+\(\s*&?\s*(\w+)\s*,[^)]*\))");
-    std::string t = std::regex_replace(e.text, size_call, "ndr_gen_detail::ndr_size(p, " + s.obj + ".$1)");
-    std::string out;
-    std::smatch mt;
-    bool any = t != e.text;
-    while (std::regex_search(t, mt, call)) {
-      out += mt.prefix().str() + "ndr_gen_detail::" + mt[1].str() +
-             (is_byte_string(s, mt[2].str()) ? "_bytes" : "") + "(" + s.obj + "." +
-             cpp_ident(mt[2].str()) + ")";
-      t = mt.suffix().str();
-      any = true;
-    }
-    out += t;
-    if (!any || out.find_first_of("&>[") != std::string::npos) return "";
-    for (const auto& [call, local] : cse_) {
-      for (size_t at = out.find(call); at != std::string::npos; at = out.find(call, at + local.size()))
-        out.replace(at, call.size(), local);
-    }
-    return "(" + out + ")";
+    if (e.kind == ir::Expr::Kind::opaque) return "";
+    return expr(e, s);
+  }
+
+  // A size function of a member in value() (ir::Expr::Kind::call), as a call of nca::ndr::gen
+  // on the member; the struct's push computes each distinct one once (hoist_value_calls).
+  std::string value_call(const ir::Expr& e, const Scope& s) {
+    const ir::Expr& arg = e.operands.at(0);
+    std::string member = s.obj + "." + cpp_ident(arg.name);
+    std::string text = e.name == "ndr_size"
+                           ? "nca::ndr::gen::ndr_size(p, " + member + ")"
+                           : "nca::ndr::gen::" + e.name + (is_byte_string(s, arg.name) ? "_bytes" : "") +
+                                 "(" + member + ")";
+    if (auto it = cse_.find(text); it != cse_.end()) return it->second;
+    return text;
   }
 
   // A member held as the bytes sent (a char/uint8 string that is not [charset(UTF16)]): the
@@ -192,7 +180,7 @@ class NdrWriter {
     for (const auto& m : s.strukt->members) {
       if (m.name != name) continue;
       const auto* d = std::get_if<ir::DataLevel>(&m.levels.back());
-      return d && d->builtin && d->builtin->size20 == 1 && d->charset != "UTF16";
+      return d && d->builtin && d->builtin->size20 == 1 && d->charset != ir::Charset::utf16;
     }
     return false;
   }
@@ -201,15 +189,18 @@ class NdrWriter {
   // that name those members repeat the call: each distinct call is made once per push call, into
   // a local (a string's length is otherwise scanned four times per pass for lsa_String).
   void hoist_value_calls(const ir::Type& t, const Scope& ps) {
-    static const std::regex call(R"(ndr_gen_detail::\w+\((p, )?v\.\w+\))");
     cse_.clear();
     std::vector<std::string> calls;
-    for (const auto& m : t.members) {
-      if (!m.data().value) continue;
-      std::string text = value_expr(*m.data().value, ps);
-      for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it)
-        if (std::find(calls.begin(), calls.end(), it->str()) == calls.end()) calls.push_back(it->str());
-    }
+    std::function<void(const ir::Expr&)> collect = [&](const ir::Expr& e) {
+      if (e.kind == ir::Expr::Kind::call) {
+        std::string c = value_call(e, ps);
+        if (std::find(calls.begin(), calls.end(), c) == calls.end()) calls.push_back(c);
+        return;
+      }
+      for (const ir::Expr& o : e.operands) collect(o);
+    };
+    for (const auto& m : t.members)
+      if (m.data().value) collect(*m.data().value);
     for (const auto& c : calls) {
       std::string local = "value_call" + std::to_string(cse_.size());
       w_.emit("const auto $l$ = $c$;\n", {{"l", local}, {"c", c}});
@@ -330,7 +321,7 @@ class NdrWriter {
       w_.emit("const std::uint32_t saved$n$ = p.flags();\np.set_flags($f$);\n",
               {{"n", std::to_string(n)}, {"f", engine_flags(d.flags, "saved" + std::to_string(n))}});
       ir::DataLevel inner = d;
-      inner.flags.clear();
+      inner.flags = {};
       data_level(push, inner, v0, mode, s);
       w_.emit("p.set_flags(saved$n$);\n", {{"n", std::to_string(n)}});
       w_.outdent();
@@ -394,52 +385,48 @@ class NdrWriter {
     return f + std::to_string(bits);
   }
 
+  // The engine call of a fixed-size integer wire kind ("u32", "i16", ...), else null.
+  static const char* int_call(ir::WireKind k) {
+    using W = ir::WireKind;
+    switch (k) {
+      case W::int8: return "i8";
+      case W::uint8: return "u8";
+      case W::int16: return "i16";
+      case W::uint16: return "u16";
+      case W::int32: return "i32";
+      case W::uint32: return "u32";
+      case W::int64: return "i64";
+      case W::uint64: return "u64";
+      default: return nullptr;
+    }
+  }
+
   void push_builtin(const ir::DataLevel& d, const std::string& v) {
-    const ir::Builtin& b = *d.builtin;
-    std::string_view n = b.name;
-    using K = ir::ScalarKind;
-    switch (b.kind) {
-      case K::integer:
-        if (n == "uint3264" || n == "int3264")
-          w_.emit("p.u3264(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
-        else if (n == "dlong" || n == "udlong")
-          w_.emit("p.udlong(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
-        else if (n == "udlongr")
-          w_.emit("p.udlongr($v$);\n", {{"v", v}});
-        else
-          w_.emit("p.$f$($v$);\n", {{"f", int_fn(b.size20 * 8, b.is_signed)}, {"v", v}});
-        return;
-      case K::boolean:
-        if (b.size20 == 4)
-          w_.emit("p.u32($v$ ? 1 : 0);\n", {{"v", v}});
-        else
-          w_.emit("p.boolean($v$);\n", {{"v", v}});
-        return;
-      case K::character:
-        if (b.size20 == 1)
-          w_.emit("p.u8(static_cast<std::uint8_t>($v$));\n", {{"v", v}});
-        else
-          w_.emit("p.u16(static_cast<std::uint16_t>($v$));\n", {{"v", v}});
-        return;
-      case K::floating:
-        w_.emit(b.size20 == 4 ? "p.f32($v$);\n" : "p.f64($v$);\n", {{"v", v}});
-        return;
-      case K::status:
-        if (n == "NTSTATUS") w_.emit("p.ntstatus($v$);\n", {{"v", v}});
-        else if (n == "WERROR") w_.emit("p.werror($v$);\n", {{"v", v}});
-        else if (n == "HRESULT") w_.emit("p.hresult($v$);\n", {{"v", v}});
-        else w_.emit("p.u32($v$);\n", {{"v", v}});
-        return;
-      case K::time:
-        if (n == "time_t") w_.emit("p.u32($v$);\n", {{"v", v}});
-        else if (n == "NTTIME_hyper") w_.emit("p.u64($v$);\n", {{"v", v}});
-        else w_.emit("p.udlong($v$);\n", {{"v", v}});
-        return;
-      case K::context_handle:
-        w_.emit("p.context_handle($v$);\n", {{"v", v}});
-        return;
-      case K::blob:
-        if (has_flag(d.flags, "REMAINING") || has_flag(d.flags, "NDR_REMAINING"))
+    using W = ir::WireKind;
+    const ir::WireKind k = d.builtin->wire;
+    if (const char* f = int_call(k)) return w_.emit("p.$f$($v$);\n", {{"f", f}, {"v", v}});
+    switch (k) {
+      case W::int3264:
+      case W::uint3264: return w_.emit("p.u3264(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
+      case W::dlong:
+      case W::udlong: return w_.emit("p.udlong(static_cast<std::uint64_t>($v$));\n", {{"v", v}});
+      case W::udlongr: return w_.emit("p.udlongr($v$);\n", {{"v", v}});
+      case W::bool8: return w_.emit("p.boolean($v$);\n", {{"v", v}});
+      case W::bool32: return w_.emit("p.u32($v$ ? 1 : 0);\n", {{"v", v}});
+      case W::char8: return w_.emit("p.u8(static_cast<std::uint8_t>($v$));\n", {{"v", v}});
+      case W::char16: return w_.emit("p.u16(static_cast<std::uint16_t>($v$));\n", {{"v", v}});
+      case W::float32: return w_.emit("p.f32($v$);\n", {{"v", v}});
+      case W::float64: return w_.emit("p.f64($v$);\n", {{"v", v}});
+      case W::ntstatus: return w_.emit("p.ntstatus($v$);\n", {{"v", v}});
+      case W::werror: return w_.emit("p.werror($v$);\n", {{"v", v}});
+      case W::hresult: return w_.emit("p.hresult($v$);\n", {{"v", v}});
+      case W::error_status:
+      case W::time_t_: return w_.emit("p.u32($v$);\n", {{"v", v}});
+      case W::nttime_hyper: return w_.emit("p.u64($v$);\n", {{"v", v}});
+      case W::nttime: return w_.emit("p.udlong($v$);\n", {{"v", v}});
+      case W::context_handle: return w_.emit("p.context_handle($v$);\n", {{"v", v}});
+      case W::blob:
+        if (d.flags.has(F::remaining))
           w_.emit("p.raw($v$.data.data(), $v$.data.size());\n", {{"v", v}});
         else if (int a = blob_align(d.flags))
           w_.emit("p.align($a$);  // pidl: a DATA_BLOB with an alignment flag is the padding\n",
@@ -447,47 +434,38 @@ class NdrWriter {
         else
           w_.emit("p.data_blob($v$);\n", {{"v", v}});
         return;
-      case K::address:
-        if (n == "ipv4address")
-          w_.emit("p.u32(ndr_gen_detail::ipv4_to_u32($v$, p));\n", {{"v", v}});
-        else
-          w_.emit("ndr_gen_detail::push_ipv6(p, $v$);\n", {{"v", v}});
-        return;
-      case K::pidl_string:
-        w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
-        return;
-      case K::interface_ptr:
+      case W::ipv4: return w_.emit("p.u32(nca::ndr::gen::ipv4_to_u32($v$, p));\n", {{"v", v}});
+      case W::ipv6: return w_.emit("nca::ndr::gen::push_ipv6(p, $v$);\n", {{"v", v}});
+      case W::pidl_string:
+        return w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
+      case W::interface_ptr:
         unsupported_ = "COM interface pointers";
         return;
-      case K::handle:
-      case K::void_:
+      default:
         return;
     }
   }
 
   // pidl's `string` type: the charset and wire form come from its STR_ flags.
   static bool pidl_string_bytes(const ir::DataLevel& d) {
-    return has_flag(d.flags, "STR_ASCII") || has_flag(d.flags, "STR_UTF8") ||
-           has_flag(d.flags, "STR_RAW8") || has_flag(d.flags, "LIBNDR_FLAG_STR_ASCII") ||
-           has_flag(d.flags, "LIBNDR_FLAG_STR_UTF8") || has_flag(d.flags, "LIBNDR_FLAG_STR_RAW8");
+    return d.flags.has(F::str_ascii) || d.flags.has(F::str_utf8) || d.flags.has(F::str_raw8);
   }
   static std::string pidl_string_fn(const ir::DataLevel& d) {
     return pidl_string_bytes(d) ? "string" : "string_utf16";
   }
   static std::string pidl_string_form(const ir::DataLevel& d) {
-    auto f = [&](const char* n) { return has_flag(d.flags, std::string("LIBNDR_FLAG_") + n) || has_flag(d.flags, n); };
     std::string form;
-    if (f("STR_NULLTERM")) form = "nca::ndr::kStrNullterm";
-    else if (f("STR_LEN4") && !f("STR_SIZE4")) form = "nca::ndr::kStrLen";
+    if (d.flags.has(F::str_nullterm)) form = "nca::ndr::kStrNullterm";
+    else if (d.flags.has(F::str_len4) && !d.flags.has(F::str_size4)) form = "nca::ndr::kStrLen";
     else form = "nca::ndr::kStrConformantVarying";
-    if (f("STR_NOTERM")) form += " | nca::ndr::kStrNoterm";
+    if (d.flags.has(F::str_noterm)) form += " | nca::ndr::kStrNoterm";
     return "static_cast<std::uint8_t>(" + form + ")";
   }
 
-  static int blob_align(const std::vector<std::string>& flags) {
-    if (has_flag(flags, "ALIGN2") || has_flag(flags, "NDR_ALIGN2")) return 2;
-    if (has_flag(flags, "ALIGN4") || has_flag(flags, "NDR_ALIGN4")) return 4;
-    if (has_flag(flags, "ALIGN8") || has_flag(flags, "NDR_ALIGN8")) return 8;
+  static int blob_align(const ir::NdrFlags& flags) {
+    if (flags.has(F::align2)) return 2;
+    if (flags.has(F::align4)) return 4;
+    if (flags.has(F::align8)) return 8;
     return 0;
   }
 
@@ -517,8 +495,7 @@ class NdrWriter {
   }
 
   std::string string_fn(const ir::DataLevel& d) {
-    if (!d.charset.empty() && d.charset != "DOS" && d.charset != "UTF8" && d.charset != "ASCII")
-      return "string_utf16";
+    if (d.charset == ir::Charset::utf16) return "string_utf16";
     return "string";
   }
   static std::string str_form(const ir::ArrayLevel& a, bool with_size) {
@@ -589,7 +566,7 @@ class NdrWriter {
       if (conformant(a) && !a.surrounding)
         w_.emit("p.conformance(static_cast<std::uint64_t>($n$));\n", {{"n", c.size}});
       std::string n = varying(a) && !c.length.empty() ? c.length : c.size;
-      w_.emit("ndr_gen_detail::push_chars(p, $v$, static_cast<std::uint64_t>($n$));\n",
+      w_.emit("nca::ndr::gen::push_chars(p, $v$, static_cast<std::uint64_t>($n$));\n",
               {{"v", v}, {"n", n}});
       return;
     }
@@ -695,8 +672,7 @@ class NdrWriter {
       if (!(mode & kScalars)) return;
       int n = ++tmp_;
       std::string ns = std::to_string(n);
-      bool exact = has_flag(std::get<ir::DataLevel>(L.back()).flags, "NDR_SUBCONTEXT_NO_UNREAD_BYTES") ||
-                   has_flag(std::get<ir::DataLevel>(L.back()).flags, "SUBCONTEXT_NO_UNREAD_BYTES");
+      bool exact = std::get<ir::DataLevel>(L.back()).flags.has(F::subcontext_no_unread_bytes);
       w_.emit("{\n");
       w_.indent();
       w_.emit("nca::ndr::Pull::Subcontext sc$n${};\nif (p.subcontext_begin($h$, sc$n$)) {\n",
@@ -714,75 +690,49 @@ class NdrWriter {
   }
 
   void pull_builtin(const ir::DataLevel& d, const std::string& v) {
-    const ir::Builtin& b = *d.builtin;
-    std::string_view n = b.name;
-    using K = ir::ScalarKind;
-    switch (b.kind) {
-      case K::integer:
-        if (n == "uint3264")
-          w_.emit("p.u3264($v$);\n", {{"v", v}});
-        else if (n == "int3264")
-          w_.emit("{ std::uint64_t t = 0; p.u3264(t); $v$ = p.ndr64() ? static_cast<std::int64_t>(t) : static_cast<std::int32_t>(t); }\n", {{"v", v}});
-        else if (n == "dlong")
-          w_.emit("{ std::uint64_t t = 0; p.udlong(t); $v$ = static_cast<std::int64_t>(t); }\n", {{"v", v}});
-        else if (n == "udlong")
-          w_.emit("p.udlong($v$);\n", {{"v", v}});
-        else if (n == "udlongr")
-          w_.emit("p.udlongr($v$);\n", {{"v", v}});
-        else
-          w_.emit("p.$f$($v$);\n", {{"f", int_fn(b.size20 * 8, b.is_signed)}, {"v", v}});
-        return;
-      case K::boolean:
-        if (b.size20 == 4)
-          w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = t != 0; }\n", {{"v", v}});
-        else
-          w_.emit("p.boolean($v$);\n", {{"v", v}});
-        return;
-      case K::character:
-        if (b.size20 == 1)
-          w_.emit("{ std::uint8_t t = 0; p.u8(t); $v$ = static_cast<char>(t); }\n", {{"v", v}});
-        else
-          w_.emit("{ std::uint16_t t = 0; p.u16(t); $v$ = static_cast<char16_t>(t); }\n", {{"v", v}});
-        return;
-      case K::floating:
-        w_.emit(b.size20 == 4 ? "p.f32($v$);\n" : "p.f64($v$);\n", {{"v", v}});
-        return;
-      case K::status:
-        if (n == "NTSTATUS") w_.emit("p.ntstatus($v$);\n", {{"v", v}});
-        else if (n == "WERROR") w_.emit("p.werror($v$);\n", {{"v", v}});
-        else if (n == "HRESULT") w_.emit("p.hresult($v$);\n", {{"v", v}});
-        else w_.emit("p.u32($v$);\n", {{"v", v}});
-        return;
-      case K::time:
-        if (n == "time_t") w_.emit("p.u32($v$);\n", {{"v", v}});
-        else if (n == "NTTIME_hyper") w_.emit("p.u64($v$);\n", {{"v", v}});
-        else w_.emit("p.udlong($v$);\n", {{"v", v}});
-        return;
-      case K::context_handle:
-        w_.emit("p.context_handle($v$);\n", {{"v", v}});
-        return;
-      case K::blob:
-        if (has_flag(d.flags, "REMAINING") || has_flag(d.flags, "NDR_REMAINING"))
+    using W = ir::WireKind;
+    const ir::WireKind k = d.builtin->wire;
+    if (const char* f = int_call(k)) return w_.emit("p.$f$($v$);\n", {{"f", f}, {"v", v}});
+    switch (k) {
+      case W::uint3264: return w_.emit("p.u3264($v$);\n", {{"v", v}});
+      case W::int3264:
+        return w_.emit("{ std::uint64_t t = 0; p.u3264(t); $v$ = p.ndr64() ? static_cast<std::int64_t>(t) : static_cast<std::int32_t>(t); }\n", {{"v", v}});
+      case W::dlong:
+        return w_.emit("{ std::uint64_t t = 0; p.udlong(t); $v$ = static_cast<std::int64_t>(t); }\n", {{"v", v}});
+      case W::udlong: return w_.emit("p.udlong($v$);\n", {{"v", v}});
+      case W::udlongr: return w_.emit("p.udlongr($v$);\n", {{"v", v}});
+      case W::bool8: return w_.emit("p.boolean($v$);\n", {{"v", v}});
+      case W::bool32: return w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = t != 0; }\n", {{"v", v}});
+      case W::char8: return w_.emit("{ std::uint8_t t = 0; p.u8(t); $v$ = static_cast<char>(t); }\n", {{"v", v}});
+      case W::char16:
+        return w_.emit("{ std::uint16_t t = 0; p.u16(t); $v$ = static_cast<char16_t>(t); }\n", {{"v", v}});
+      case W::float32: return w_.emit("p.f32($v$);\n", {{"v", v}});
+      case W::float64: return w_.emit("p.f64($v$);\n", {{"v", v}});
+      case W::ntstatus: return w_.emit("p.ntstatus($v$);\n", {{"v", v}});
+      case W::werror: return w_.emit("p.werror($v$);\n", {{"v", v}});
+      case W::hresult: return w_.emit("p.hresult($v$);\n", {{"v", v}});
+      case W::error_status:
+      case W::time_t_: return w_.emit("p.u32($v$);\n", {{"v", v}});
+      case W::nttime_hyper: return w_.emit("p.u64($v$);\n", {{"v", v}});
+      case W::nttime: return w_.emit("p.udlong($v$);\n", {{"v", v}});
+      case W::context_handle: return w_.emit("p.context_handle($v$);\n", {{"v", v}});
+      case W::blob:
+        if (d.flags.has(F::remaining))
           w_.emit("p.remaining_bytes($v$.data);\n", {{"v", v}});
         else if (int a = blob_align(d.flags))
-          w_.emit("ndr_gen_detail::pull_padding(p, $v$, $a$);\n", {{"v", v}, {"a", std::to_string(a)}});
+          w_.emit("nca::ndr::gen::pull_padding(p, $v$, $a$);\n", {{"v", v}, {"a", std::to_string(a)}});
         else
           w_.emit("p.data_blob($v$);\n", {{"v", v}});
         return;
-      case K::address:
-        if (n == "ipv4address")
-          w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = ndr_gen_detail::u32_to_ipv4(t); }\n", {{"v", v}});
-        else
-          w_.emit("ndr_gen_detail::pull_ipv6(p, $v$);\n", {{"v", v}});
-        return;
-      case K::pidl_string:
-        w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
-        return;
-      case K::interface_ptr:
+      case W::ipv4:
+        return w_.emit("{ std::uint32_t t = 0; p.u32(t); $v$ = nca::ndr::gen::u32_to_ipv4(t); }\n", {{"v", v}});
+      case W::ipv6: return w_.emit("nca::ndr::gen::pull_ipv6(p, $v$);\n", {{"v", v}});
+      case W::pidl_string:
+        return w_.emit("p.$f$($v$, $form$);\n", {{"f", pidl_string_fn(d)}, {"v", v}, {"form", pidl_string_form(d)}});
+      case W::interface_ptr:
         unsupported_ = "COM interface pointers";
         return;
-      case K::handle:
-      case K::void_:
+      default:
         return;
     }
   }
@@ -837,7 +787,7 @@ class NdrWriter {
       if (string_fn(*d) != "string")
         w_.emit("p.utf16_units($v$, static_cast<std::uint64_t>($c$));\n", {{"v", v}, {"c", count}});
       else
-        w_.emit("ndr_gen_detail::pull_chars(p, $v$, static_cast<std::uint64_t>($c$));\n",
+        w_.emit("nca::ndr::gen::pull_chars(p, $v$, static_cast<std::uint64_t>($c$));\n",
                 {{"v", v}, {"c", count}});
       w_.outdent();
       w_.emit("}\n");
@@ -975,7 +925,7 @@ class NdrWriter {
         w_.emit("pr.string($n$, $v$);\n", {{"n", qn}, {"v", v}});
         return;
       case K::time:
-        if (std::string_view(b.name) != "time_t") {
+        if (b.wire != ir::WireKind::time_t_) {
           w_.emit("pr.field($n$, nca::ndr::NtTime{$v$});\n", {{"n", qn}, {"v", v}});
           return;
         }
@@ -1148,16 +1098,15 @@ class NdrWriter {
   void union_arm_relative_base(const ir::Type& t, const ir::Element& e) {
     if (!t.relative_base) return;
     w_.emit("p.align(p.ndr64() ? $a64$ : $a20$);\n(void)p.relative_base_begin(&v, $b$);\n",
-            {{"a64", std::to_string(member_align(e.levels, 0, true))},
-             {"a20", std::to_string(member_align(e.levels, 0, false))},
+            {{"a64", std::to_string(e.align.a64)},
+             {"a20", std::to_string(e.align.a20)},
              {"b", m_.needs_buffers(e.levels, 0) ? "true" : "false"}});
   }
   // LIBNDR_FLAG_RELATIVE_REVERSE (spoolss's buffers written backwards from the end) is not
   // generated: the bytes would differ from Samba's without a diagnostic.
-  void check_relative_reverse(const std::vector<std::string>& flags) {
-    for (const auto& f : flags)
-      if (f.find("RELATIVE_REVERSE") != std::string::npos)
-        unsupported_ = "flag '" + f + "' (the reversed relative layout)";
+  void check_relative_reverse(const ir::NdrFlags& flags) {
+    if (flags.has(F::relative_reverse))
+      unsupported_ = std::string("flag '") + ir::to_string(F::relative_reverse) + "' (the reversed relative layout)";
   }
 
   // ---- per type ---------------------------------------------------------------------------
@@ -1172,18 +1121,8 @@ class NdrWriter {
     if (last)
       if (const auto* a = std::get_if<ir::ArrayLevel>(&last->levels[0]))
         if (a->surrounding && conformant(*a)) hoist = a;
-    std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
-    if (hoist) {
-      // Samba aligns a conformant structure to its members only: the hoisted conformance does
-      // not raise it (an NDR64 {uint32; uint16[]} is aligned to 4, not 8).
-      uint32_t m20 = 1, m64 = 1;
-      for (const auto& m : t.members) {
-        m20 = std::max(m20, member_align(m.levels, 0, false));
-        m64 = std::max(m64, member_align(m.levels, 0, true));
-      }
-      a20 = std::to_string(m20);
-      a64 = std::to_string(m64);
-    }
+    // Where the scalars start (ir::Layout::body: without a hoisted conformance's alignment).
+    std::string a20 = std::to_string(t.layout.body.a20), a64 = std::to_string(t.layout.body.a64);
     // push
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
     w_.indent();
@@ -1280,25 +1219,6 @@ class NdrWriter {
     w_.emit("}\n\n");
   }
 
-  // The alignment of levels[i..] in a structure (a conformant array counts its elements only).
-  uint32_t member_align(const std::vector<ir::Level>& L, size_t i, bool ndr64) {
-    const ir::Level& l = L[i];
-    if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
-      if (p->kind == ir::PointerKind::relative) return 4;  // always a 32-bit offset
-      if (p->kind == ir::PointerKind::relative_short) return 2;  // always a 16-bit offset
-      return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, i + 1, ndr64) : (ndr64 ? 8 : 4);
-    }
-    if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
-      uint32_t counts = (a->kind == ir::ArrayKind::fixed || (conformant(*a) && a->surrounding && !varying(*a))) ? 1 : (ndr64 ? 8 : 4);
-      return std::max(counts, member_align(L, i + 1, ndr64));
-    }
-    if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
-      return member_align(L, i + 1, ndr64);
-    const auto& d = std::get<ir::DataLevel>(l);
-    if (d.builtin) return std::max<uint32_t>(1, ndr64 ? d.builtin->align64 : d.builtin->align20);
-    return ndr64 ? d.type->layout.align64 : d.type->layout.align20;
-  }
-
   std::string switch_push(const ir::Type& t) {
     if (t.switch_enum) {
       const ir::Type& e = *t.switch_enum;
@@ -1308,7 +1228,7 @@ class NdrWriter {
       return "p.u32(static_cast<std::uint32_t>(switch_value));\n";
     }
     const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+    if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264)
       return "p.u3264(static_cast<std::uint64_t>(switch_value));\n";
     std::string f = (b->is_signed ? "i" : "u") + std::to_string(b->size20 * 8);
     std::string ty = (b->is_signed ? "std::int" : "std::uint") + std::to_string(b->size20 * 8) + "_t";
@@ -1328,28 +1248,18 @@ class NdrWriter {
       return read("u32", "std::uint32_t");
     }
     const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+    if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264)
       return read("u3264", "std::uint64_t");
     std::string f = (b->is_signed ? "i" : "u") + std::to_string(b->size20 * 8);
     std::string ty = (b->is_signed ? "std::int" : "std::uint") + std::to_string(b->size20 * 8) + "_t";
     return read(f, ty);
   }
 
-  // The wire alignment of a union's discriminant.
-  static uint32_t switch_align(const ir::Type& t, bool ndr64) {
-    if (t.switch_enum) {
-      const ir::Type& e = *t.switch_enum;
-      if (e.wire_bits == 16 && e.layout.size64 == 4) return ndr64 ? 4 : 2;
-      return e.wire_bits / 8;
-    }
-    const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-    return std::max<uint32_t>(1, ndr64 ? b->align64 : b->align20);
-  }
   // Reads an encapsulated union's discriminant into the value's member.
   std::string switch_pull_into(const ir::Type& t, const std::string& d) {
     if (t.switch_enum) return "pull(p, nca::ndr::kScalars, " + d + ");\n";
     const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-    if (std::string_view(b->name) == "uint3264" || std::string_view(b->name) == "int3264")
+    if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264)
       return "{\n  std::uint64_t wire = 0;\n  p.u3264(wire);\n  " + d + " = static_cast<decltype(" + d + ")>(wire);\n}\n";
     return "p.get_as<std::" + std::string(b->is_signed ? "int" : "uint") + std::to_string(b->size20 * 8) +
            "_t>(" + d + ");\n";
@@ -1367,7 +1277,7 @@ class NdrWriter {
     std::string n = cpp_ident(t.cpp_name);
     Scope s{nullptr, "v", nullptr, false};
     std::string flags = engine_flags(t.flags, "saved");
-    std::string a20 = std::to_string(t.layout.align20), a64 = std::to_string(t.layout.align64);
+    std::string a64 = std::to_string(t.layout.arms.a64);
     bool has_default = false;
     for (const auto& a : t.arms) has_default = has_default || a.is_default;
     // An encapsulated union (`union switch (T d) u`) carries the discriminant in the value. In
@@ -1378,18 +1288,8 @@ class NdrWriter {
     const bool enc = t.encapsulated;
     std::string sw_param = enc ? "" : ", std::int64_t switch_value";
     std::string disc = "v." + cpp_ident(t.discriminant);
-    std::string enc20, enc64;
-    if (enc) {
-      uint32_t d20 = switch_align(t, false), d64 = switch_align(t, true), m20 = d20, m64 = d64, arms64 = 1;
-      for (const auto& a : t.arms)
-        if (a.element) {
-          m20 = std::max(m20, member_align(a.element->levels, 0, false));
-          arms64 = std::max(arms64, member_align(a.element->levels, 0, true));
-        }
-      m64 = std::max(m64, arms64);
-      (void)m20;
-      enc20 = std::to_string(d20), enc64 = std::to_string(m64), a64 = std::to_string(arms64);
-    }
+    // ir::Layout: `body` is where an encapsulated union starts, `arms` where the arm starts.
+    std::string enc20 = std::to_string(t.layout.body.a20), enc64 = std::to_string(t.layout.body.a64);
     // push
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v$sw$) {\n", {{"n", n}, {"sw", sw_param}});
     w_.indent();
@@ -1805,37 +1705,37 @@ class NdrWriter {
     w_.emit(
         "nca::rpc::Status $n$_push_in(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out) {\n"
         "  nca::ndr::Syntax syntax;\n"
-        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  if (!nca::ndr::gen::syntax_of(ts, syntax)) return nca::ndr::gen::bad_syntax();\n"
         "  nca::ndr::Push p(syntax);\n"
         "  push_in(p, *static_cast<const $n$*>(r));\n"
-        "  return ndr_gen_detail::finish(p, out);\n"
+        "  return nca::ndr::gen::finish(p, out);\n"
         "}\n\n"
         "nca::rpc::Status $n$_push_out(const void* r, const nca::rpc::SyntaxId& ts, nca::rpc::Bytes& out) {\n"
         "  nca::ndr::Syntax syntax;\n"
-        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  if (!nca::ndr::gen::syntax_of(ts, syntax)) return nca::ndr::gen::bad_syntax();\n"
         "  nca::ndr::Push p(syntax);\n"
         "  push_out(p, *static_cast<const $n$*>(r));\n"
-        "  return ndr_gen_detail::finish(p, out);\n"
+        "  return nca::ndr::gen::finish(p, out);\n"
         "}\n\n"
         "nca::rpc::Status $n$_pull_in(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts,\n"
         "                          bool little_endian, void* r) {\n"
         "  nca::ndr::Syntax syntax;\n"
-        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  if (!nca::ndr::gen::syntax_of(ts, syntax)) return nca::ndr::gen::bad_syntax();\n"
         "  nca::ndr::DataRep rep;\n"
         "  rep.little_endian = little_endian;\n"
         "  nca::ndr::Pull p(in, syntax, rep);\n"
         "  pull_in(p, *static_cast<$n$*>(r));\n"
-        "  return ndr_gen_detail::status(p.status());\n"
+        "  return nca::ndr::gen::status(p.status());\n"
         "}\n\n"
         "nca::rpc::Status $n$_pull_out(std::span<const std::uint8_t> in, const nca::rpc::SyntaxId& ts,\n"
         "                          bool little_endian, void* r) {\n"
         "  nca::ndr::Syntax syntax;\n"
-        "  if (!ndr_gen_detail::syntax_of(ts, syntax)) return ndr_gen_detail::bad_syntax();\n"
+        "  if (!nca::ndr::gen::syntax_of(ts, syntax)) return nca::ndr::gen::bad_syntax();\n"
         "  nca::ndr::DataRep rep;\n"
         "  rep.little_endian = little_endian;\n"
         "  nca::ndr::Pull p(in, syntax, rep);\n"
         "  pull_out(p, *static_cast<$n$*>(r));\n"
-        "  return ndr_gen_detail::status(p.status());\n"
+        "  return nca::ndr::gen::status(p.status());\n"
         "}\n\n",
         {{"n", n}});
     if (!unsupported_.empty())
@@ -1851,162 +1751,6 @@ class NdrWriter {
   std::string unsupported_;
   std::map<std::string, std::string> cse_;  // call text -> local, while a struct's push is written
 };
-
-// Helpers every _ndr.cpp carries (in an anonymous namespace: no symbol clashes between files).
-const char kDetail[] = R"(namespace {
-namespace ndr_gen_detail {
-
-[[maybe_unused]] bool syntax_of(const nca::rpc::SyntaxId& ts, nca::ndr::Syntax& out) {
-  if (ts == nca::rpc::kNdr20) {
-    out = nca::ndr::Syntax::ndr20;
-    return true;
-  }
-  if (ts == nca::rpc::kNdr64) {
-    out = nca::ndr::Syntax::ndr64;
-    return true;
-  }
-  return false;
-}
-
-[[maybe_unused]] nca::rpc::Status bad_syntax() {
-  return nca::rpc::Status::ndr(0xffff, "transfer syntax not supported by this stub");
-}
-
-[[maybe_unused]] nca::rpc::Status status(const nca::ndr::Status& s) {
-  if (s.ok()) return {};
-  return nca::rpc::Status::ndr(static_cast<std::uint32_t>(s.code), s.to_string());
-}
-
-[[maybe_unused]] nca::rpc::Status finish(const nca::ndr::Push& p, nca::rpc::Bytes& out) {
-  if (!p.ok()) return status(p.status());
-  auto b = p.bytes();
-  out.insert(out.end(), b.begin(), b.end());
-  return {};
-}
-
-// pidl's ndr_push_charset: the bytes of `s`, padded with NULs to `count` (longer: count_too_large).
-[[maybe_unused]] void push_chars(nca::ndr::Push& p, const std::string& s, std::uint64_t count) {
-  if (s.size() > count) return p.fail(nca::ndr::Error::count_too_large);
-  p.raw(s.data(), s.size());
-  p.zeros(static_cast<std::size_t>(count - s.size()));
-}
-
-// The other way: `count` bytes, the text up to the first NUL.
-[[maybe_unused]] void pull_chars(nca::ndr::Pull& p, std::string& s, std::uint64_t count) {
-  std::span<const std::uint8_t> b;
-  s.clear();
-  if (count > p.remaining()) {
-    p.fail(nca::ndr::Error::count_exceeds_remaining);
-    return;
-  }
-  if (!p.view(static_cast<std::size_t>(count), b)) return;
-  std::size_t n = 0;
-  while (n < b.size() && b[n] != 0) ++n;
-  s.assign(reinterpret_cast<const char*>(b.data()), n);
-}
-
-// A DATA_BLOB with an alignment flag holds the padding up to that alignment.
-[[maybe_unused]] void pull_padding(nca::ndr::Pull& p, nca::ndr::DataBlob& b, std::size_t align) {
-  std::size_t n = (align - p.offset() % align) % align;
-  if (n > p.remaining()) n = p.remaining();
-  b.data.resize(n);
-  p.raw(b.data.data(), n);
-}
-
-// pidl's strlen family for value(): characters of a string member (UTF-16 units for text held as
-// WTF-8; a null pointer counts 0). _term counts the terminator; _term_null does not for "".
-[[maybe_unused]] std::size_t strlen_m(const std::string& s) { return nca::ndr::utf16_length(s).value_or(s.size()); }
-[[maybe_unused]] std::size_t strlen_m(const std::u16string& s) { return s.size(); }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m(const nca::ndr::Unique<S>& s) { return s ? strlen_m(*s) : 0; }
-template <class S>
-[[maybe_unused]] std::size_t strlen(const S& s) { return strlen_m(s); }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m_term(const S& s) { return strlen_m(s) + 1; }
-[[maybe_unused]] std::size_t strlen_m_term(const nca::ndr::Unique<std::string>& s) { return s ? strlen_m(*s) + 1 : 0; }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m_term_null(const S& s) {
-  std::size_t n = strlen_m(s);
-  return n ? n + 1 : 0;
-}
-
-// The same for a string held as the bytes sent ([charset(DOS)], [charset(UTF8)], char): bytes.
-[[maybe_unused]] std::size_t byte_length(const std::string& s) { return s.size(); }
-[[maybe_unused]] std::size_t byte_length(const nca::ndr::Unique<std::string>& s) { return s ? s->size() : 0; }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m_bytes(const S& s) { return byte_length(s); }
-template <class S>
-[[maybe_unused]] std::size_t strlen_bytes(const S& s) { return byte_length(s); }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m_term_bytes(const S& s) { return byte_length(s) + 1; }
-[[maybe_unused]] std::size_t strlen_m_term_bytes(const nca::ndr::Unique<std::string>& s) { return s ? s->size() + 1 : 0; }
-template <class S>
-[[maybe_unused]] std::size_t strlen_m_term_null_bytes(const S& s) {
-  std::size_t n = byte_length(s);
-  return n ? n + 1 : 0;
-}
-
-// pidl's ndr_size_T(&m, flags) in value(): the bytes m takes when pushed alone.
-template <class T>
-[[maybe_unused]] std::uint64_t ndr_size(const nca::ndr::Push& p, const T& m) {
-  nca::ndr::Push t(p.syntax());
-  t.set_flags(p.flags());
-  push(t, nca::ndr::kScalarsAndBuffers, m);
-  return t.size();
-}
-
-// pidl's ipv4address: the dotted quad as one 32-bit integer, first octet most significant.
-[[maybe_unused]] std::uint32_t ipv4_to_u32(const std::string& s, nca::ndr::Push& p) {
-  std::uint32_t v = 0;
-  int parts = 0;
-  std::size_t i = 0;
-  while (parts < 4) {
-    std::uint32_t octet = 0;
-    std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) octet = octet * 10 + (s[i++] - '0');
-    if (i == start || octet > 255) break;
-    v = v << 8 | octet;
-    ++parts;
-    if (parts < 4) {
-      if (i >= s.size() || s[i] != '.') break;
-      ++i;
-    }
-  }
-  if (parts != 4 || i != s.size()) p.fail(nca::ndr::Error::bad_value);
-  return v;
-}
-
-[[maybe_unused]] std::string u32_to_ipv4(std::uint32_t v) {
-  return std::to_string(v >> 24) + "." + std::to_string(v >> 16 & 0xff) + "." +
-         std::to_string(v >> 8 & 0xff) + "." + std::to_string(v & 0xff);
-}
-
-// pidl's ipv6address: 16 octets in network order, no alignment of their own; text in the value.
-[[maybe_unused]] void push_ipv6(nca::ndr::Push& p, const std::string& s) {
-  auto octets = nca::ndr::ipv6_from_text(s);
-  if (!octets) return p.fail(nca::ndr::Error::bad_value);
-  p.raw(octets->data(), octets->size());
-}
-
-[[maybe_unused]] bool pull_ipv6(nca::ndr::Pull& p, std::string& s) {
-  std::array<std::uint8_t, 16> octets{};
-  if (!p.raw(octets.data(), octets.size())) return false;
-  s = nca::ndr::ipv6_to_text(octets);
-  return true;
-}
-
-// A name the IDL uses but does not declare: its value comes from the caller (externals.h).
-template <class Stream>
-[[maybe_unused]] std::int64_t external(Stream& p, std::string_view name) {
-  if (auto v = p.externals().get(name)) return *v;
-  p.fail(nca::ndr::Error::missing_external);
-  return 0;
-}
-
-}  // namespace ndr_gen_detail
-}  // namespace
-
-)";
 
 }  // namespace
 
@@ -2050,10 +1794,9 @@ bool NdrGenerator::generate(const ir::Program& program, const GeneratorOptions& 
     CodeWriter& w = nw.w();
     w.emit("// Generated by ncaidl from $f$. Do not edit.\n"
            "#include \"$s$_ndr.h\"\n\n#include <nlohmann/json.hpp>\n\n"
-           "#include \"nca/ndr/address.h\"\n#include \"nca/ndr/charset.h\"\n#include \"nca/ndr/json.h\"\n"
-           "#include \"nca/ndr/ndr.h\"\n\n",
+           "#include \"nca/ndr/detail/generated_entry.h\"\n#include \"nca/ndr/detail/generated_support.h\"\n"
+           "#include \"nca/ndr/json.h\"\n#include \"nca/ndr/ndr.h\"\n\n",
            {{"f", file.path}, {"s", stem}});
-    w.emit(kDetail);
     auto group = [&](const std::string& ns, const std::vector<const ir::Type*>& types,
                      const std::vector<ir::Operation>* ops) {
       w.emit("namespace $ns$ {\n\n", {{"ns", m.full_ns(ns).substr(2)}});

@@ -75,49 +75,170 @@ const char* to_string(Direction d) {
   return "?";
 }
 
+const char* to_string(WireKind k) {
+  switch (k) {
+    case WireKind::none: return "none";
+    case WireKind::int8: return "int8";
+    case WireKind::uint8: return "uint8";
+    case WireKind::int16: return "int16";
+    case WireKind::uint16: return "uint16";
+    case WireKind::int32: return "int32";
+    case WireKind::uint32: return "uint32";
+    case WireKind::int64: return "int64";
+    case WireKind::uint64: return "uint64";
+    case WireKind::dlong: return "dlong";
+    case WireKind::udlong: return "udlong";
+    case WireKind::udlongr: return "udlongr";
+    case WireKind::int3264: return "int3264";
+    case WireKind::uint3264: return "uint3264";
+    case WireKind::char8: return "char8";
+    case WireKind::char16: return "char16";
+    case WireKind::bool8: return "bool8";
+    case WireKind::bool32: return "bool32";
+    case WireKind::float32: return "float32";
+    case WireKind::float64: return "float64";
+    case WireKind::error_status: return "error_status";
+    case WireKind::ntstatus: return "ntstatus";
+    case WireKind::werror: return "werror";
+    case WireKind::hresult: return "hresult";
+    case WireKind::nttime: return "nttime";
+    case WireKind::nttime_hyper: return "nttime_hyper";
+    case WireKind::time_t_: return "time_t";
+    case WireKind::context_handle: return "context_handle";
+    case WireKind::blob: return "blob";
+    case WireKind::ipv4: return "ipv4";
+    case WireKind::ipv6: return "ipv6";
+    case WireKind::pidl_string: return "pidl_string";
+    case WireKind::interface_ptr: return "interface_ptr";
+  }
+  return "?";
+}
+
+namespace {
+
+struct FlagSpelling {
+  NdrFlag flag;
+  std::string_view idl;     // Samba's idl_types.h macro
+  std::string_view libndr;  // libndr's constant
+};
+
+constexpr std::array<FlagSpelling, static_cast<size_t>(NdrFlag::count_)> kFlags = {{
+    {NdrFlag::noalign, "NDR_NOALIGN", "LIBNDR_FLAG_NOALIGN"},
+    {NdrFlag::big_endian, "NDR_BIG_ENDIAN", "LIBNDR_FLAG_BIGENDIAN"},
+    {NdrFlag::little_endian, "NDR_LITTLE_ENDIAN", "LIBNDR_FLAG_LITTLE_ENDIAN"},
+    {NdrFlag::remaining, "NDR_REMAINING", "LIBNDR_FLAG_REMAINING"},
+    {NdrFlag::align2, "NDR_ALIGN2", "LIBNDR_FLAG_ALIGN2"},
+    {NdrFlag::align4, "NDR_ALIGN4", "LIBNDR_FLAG_ALIGN4"},
+    {NdrFlag::align8, "NDR_ALIGN8", "LIBNDR_FLAG_ALIGN8"},
+    {NdrFlag::str_ascii, "STR_ASCII", "LIBNDR_FLAG_STR_ASCII"},
+    {NdrFlag::str_utf8, "STR_UTF8", "LIBNDR_FLAG_STR_UTF8"},
+    {NdrFlag::str_raw8, "STR_RAW8", "LIBNDR_FLAG_STR_RAW8"},
+    {NdrFlag::str_nullterm, "STR_NULLTERM", "LIBNDR_FLAG_STR_NULLTERM"},
+    {NdrFlag::str_noterm, "STR_NOTERM", "LIBNDR_FLAG_STR_NOTERM"},
+    {NdrFlag::str_len4, "STR_LEN4", "LIBNDR_FLAG_STR_LEN4"},
+    {NdrFlag::str_size4, "STR_SIZE4", "LIBNDR_FLAG_STR_SIZE4"},
+    {NdrFlag::str_size2, "STR_SIZE2", "LIBNDR_FLAG_STR_SIZE2"},
+    {NdrFlag::str_bytesize, "STR_BYTESIZE", "LIBNDR_FLAG_STR_BYTESIZE"},
+    {NdrFlag::str_conformant, "STR_CONFORMANT", "LIBNDR_FLAG_STR_CONFORMANT"},
+    {NdrFlag::str_charlen, "STR_CHARLEN", "LIBNDR_FLAG_STR_CHARLEN"},
+    {NdrFlag::subcontext_no_unread_bytes, "NDR_SUBCONTEXT_NO_UNREAD_BYTES",
+     "LIBNDR_FLAG_SUBCONTEXT_NO_UNREAD_BYTES"},
+    {NdrFlag::relative_reverse, "NDR_RELATIVE_REVERSE", "LIBNDR_FLAG_RELATIVE_REVERSE"},
+    {NdrFlag::no_relative_reverse, "NDR_NO_RELATIVE_REVERSE", "LIBNDR_FLAG_NO_RELATIVE_REVERSE"},
+    {NdrFlag::print_array_hex, "NDR_PAHEX", "LIBNDR_PRINT_ARRAY_HEX"},
+    {NdrFlag::secret, "NDR_SECRET", "LIBNDR_FLAG_IS_SECRET"},
+}};
+
+bool without_prefix(std::string_view full, std::string_view prefix, std::string_view name) {
+  return full.size() > prefix.size() && full.substr(0, prefix.size()) == prefix &&
+         full.substr(prefix.size()) == name;
+}
+
+}  // namespace
+
+std::optional<NdrFlag> parse_ndr_flag(std::string_view name) {
+  for (const FlagSpelling& f : kFlags)
+    if (name == f.idl || name == f.libndr || without_prefix(f.idl, "NDR_", name) ||
+        without_prefix(f.libndr, "LIBNDR_FLAG_", name))
+      return f.flag;
+  return std::nullopt;
+}
+
+std::vector<std::string> flag_names(NdrFlags flags) {
+  std::vector<std::string> out;
+  for (const FlagSpelling& f : kFlags)
+    if (flags.has(f.flag)) out.emplace_back(f.idl);
+  return out;
+}
+
+const char* to_string(NdrFlag flag) {
+  for (const FlagSpelling& f : kFlags)
+    if (f.flag == flag) return f.idl.data();
+  return "?";
+}
+
+const char* to_string(Charset c) {
+  switch (c) {
+    case Charset::none: return "none";
+    case Charset::dos: return "DOS";
+    case Charset::utf8: return "UTF8";
+    case Charset::utf16: return "UTF16";
+  }
+  return "?";
+}
+
+std::optional<Charset> parse_charset(std::string_view name) {
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  if (name == "DOS") return Charset::dos;
+  if (name == "UTF8") return Charset::utf8;
+  if (name == "UTF16") return Charset::utf16;
+  return std::nullopt;
+}
+
 namespace {
 
 using K = ScalarKind;
+using W = WireKind;
 
 // Canonical scalars. NDR20 aligns a scalar to its size; NDR64 does the same, except that the
 // 3264 integers widen to 8 bytes.
 constexpr std::array kBuiltins = {
-    Builtin{"void", K::void_, false, 0, 0, 1, 1, "void"},
-    Builtin{"int8", K::integer, true, 1, 1, 1, 1, "int8_t"},
-    Builtin{"uint8", K::integer, false, 1, 1, 1, 1, "uint8_t"},
-    Builtin{"int16", K::integer, true, 2, 2, 2, 2, "int16_t"},
-    Builtin{"uint16", K::integer, false, 2, 2, 2, 2, "uint16_t"},
-    Builtin{"int32", K::integer, true, 4, 4, 4, 4, "int32_t"},
-    Builtin{"uint32", K::integer, false, 4, 4, 4, 4, "uint32_t"},
-    Builtin{"int64", K::integer, true, 8, 8, 8, 8, "int64_t"},
-    Builtin{"uint64", K::integer, false, 8, 8, 8, 8, "uint64_t"},
+    Builtin{"void", K::void_, false, 0, 0, 1, 1, "void", W::none},
+    Builtin{"int8", K::integer, true, 1, 1, 1, 1, "int8_t", W::int8},
+    Builtin{"uint8", K::integer, false, 1, 1, 1, 1, "uint8_t", W::uint8},
+    Builtin{"int16", K::integer, true, 2, 2, 2, 2, "int16_t", W::int16},
+    Builtin{"uint16", K::integer, false, 2, 2, 2, 2, "uint16_t", W::uint16},
+    Builtin{"int32", K::integer, true, 4, 4, 4, 4, "int32_t", W::int32},
+    Builtin{"uint32", K::integer, false, 4, 4, 4, 4, "uint32_t", W::uint32},
+    Builtin{"int64", K::integer, true, 8, 8, 8, 8, "int64_t", W::int64},
+    Builtin{"uint64", K::integer, false, 8, 8, 8, 8, "uint64_t", W::uint64},
     // pidl's 64-bit integers pushed as two 32-bit halves, 4-aligned (udlongr: high half first).
-    Builtin{"dlong", K::integer, true, 8, 8, 4, 4, "int64_t"},
-    Builtin{"udlong", K::integer, false, 8, 8, 4, 4, "uint64_t"},
-    Builtin{"udlongr", K::integer, false, 8, 8, 4, 4, "uint64_t"},
-    Builtin{"int3264", K::integer, true, 4, 8, 4, 8, "int64_t"},
-    Builtin{"uint3264", K::integer, false, 4, 8, 4, 8, "uint64_t"},
-    Builtin{"char", K::character, false, 1, 1, 1, 1, "char"},
-    Builtin{"wchar_t", K::character, false, 2, 2, 2, 2, "char16_t"},
-    Builtin{"boolean", K::boolean, false, 1, 1, 1, 1, "bool"},
-    Builtin{"boolean32", K::boolean, false, 4, 4, 4, 4, "bool"},
-    Builtin{"float", K::floating, true, 4, 4, 4, 4, "float"},
-    Builtin{"double", K::floating, true, 8, 8, 8, 8, "double"},
-    Builtin{"error_status_t", K::status, false, 4, 4, 4, 4, "uint32_t"},
-    Builtin{"NTSTATUS", K::status, false, 4, 4, 4, 4, "nca::ndr::NtStatus"},
-    Builtin{"WERROR", K::status, false, 4, 4, 4, 4, "nca::ndr::WError"},
-    Builtin{"HRESULT", K::status, true, 4, 4, 4, 4, "nca::ndr::HResult"},
-    Builtin{"NTTIME", K::time, false, 8, 8, 4, 4, "uint64_t"},
-    Builtin{"NTTIME_1sec", K::time, false, 8, 8, 4, 4, "uint64_t"},
-    Builtin{"NTTIME_hyper", K::time, false, 8, 8, 8, 8, "uint64_t"},
-    Builtin{"time_t", K::time, false, 4, 4, 4, 4, "uint32_t"},
-    Builtin{"handle_t", K::handle, false, 0, 0, 1, 1, "nca::rpc::BindingHandle*"},
-    Builtin{"context_handle", K::context_handle, false, 20, 20, 4, 4, "nca::ndr::ContextHandle"},
-    Builtin{"DATA_BLOB", K::blob, false, 0, 0, 1, 1, "std::vector<uint8_t>"},
-    Builtin{"ipv4address", K::address, false, 4, 4, 4, 4, "std::string"},
-    Builtin{"ipv6address", K::address, false, 16, 16, 4, 4, "std::string"},
-    Builtin{"string", K::pidl_string, false, 0, 0, 4, 8, "std::string"},
-    Builtin{"interface_pointer", K::interface_ptr, false, 0, 0, 4, 8, "nca::ndr::InterfacePointer"},
+    Builtin{"dlong", K::integer, true, 8, 8, 4, 4, "int64_t", W::dlong},
+    Builtin{"udlong", K::integer, false, 8, 8, 4, 4, "uint64_t", W::udlong},
+    Builtin{"udlongr", K::integer, false, 8, 8, 4, 4, "uint64_t", W::udlongr},
+    Builtin{"int3264", K::integer, true, 4, 8, 4, 8, "int64_t", W::int3264},
+    Builtin{"uint3264", K::integer, false, 4, 8, 4, 8, "uint64_t", W::uint3264},
+    Builtin{"char", K::character, false, 1, 1, 1, 1, "char", W::char8},
+    Builtin{"wchar_t", K::character, false, 2, 2, 2, 2, "char16_t", W::char16},
+    Builtin{"boolean", K::boolean, false, 1, 1, 1, 1, "bool", W::bool8},
+    Builtin{"boolean32", K::boolean, false, 4, 4, 4, 4, "bool", W::bool32},
+    Builtin{"float", K::floating, true, 4, 4, 4, 4, "float", W::float32},
+    Builtin{"double", K::floating, true, 8, 8, 8, 8, "double", W::float64},
+    Builtin{"error_status_t", K::status, false, 4, 4, 4, 4, "uint32_t", W::error_status},
+    Builtin{"NTSTATUS", K::status, false, 4, 4, 4, 4, "nca::ndr::NtStatus", W::ntstatus},
+    Builtin{"WERROR", K::status, false, 4, 4, 4, 4, "nca::ndr::WError", W::werror},
+    Builtin{"HRESULT", K::status, true, 4, 4, 4, 4, "nca::ndr::HResult", W::hresult},
+    Builtin{"NTTIME", K::time, false, 8, 8, 4, 4, "uint64_t", W::nttime},
+    Builtin{"NTTIME_1sec", K::time, false, 8, 8, 4, 4, "uint64_t", W::nttime},
+    Builtin{"NTTIME_hyper", K::time, false, 8, 8, 8, 8, "uint64_t", W::nttime_hyper},
+    Builtin{"time_t", K::time, false, 4, 4, 4, 4, "uint32_t", W::time_t_},
+    Builtin{"handle_t", K::handle, false, 0, 0, 1, 1, "nca::rpc::BindingHandle*", W::none},
+    Builtin{"context_handle", K::context_handle, false, 20, 20, 4, 4, "nca::ndr::ContextHandle", W::context_handle},
+    Builtin{"DATA_BLOB", K::blob, false, 0, 0, 1, 1, "std::vector<uint8_t>", W::blob},
+    Builtin{"ipv4address", K::address, false, 4, 4, 4, 4, "std::string", W::ipv4},
+    Builtin{"ipv6address", K::address, false, 16, 16, 4, 4, "std::string", W::ipv6},
+    Builtin{"string", K::pidl_string, false, 0, 0, 4, 8, "std::string", W::pidl_string},
+    Builtin{"interface_pointer", K::interface_ptr, false, 0, 0, 4, 8, "nca::ndr::InterfacePointer", W::interface_ptr},
 };
 
 struct Spelling {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -47,6 +48,30 @@ enum class ScalarKind {
   interface_ptr,  // a COM interface pointer (`IUnknown *`): kept, marshalled as an OBJREF later
 };
 
+// How a builtin travels: each kind is one wire form (one engine call or fixed sequence of calls),
+// so that generators choose the call by kind, never by the builtin's spelling.
+enum class WireKind {
+  none,            // void, handle_t: not marshalled
+  int8, uint8, int16, uint16, int32, uint32, int64, uint64,
+  dlong, udlong,   // pidl's 64-bit integers as two 4-aligned 32-bit halves, low half first
+  udlongr,         // the same, high half first
+  int3264, uint3264,  // 32 bits in NDR20, 64 in NDR64
+  char8, char16,   // char, wchar_t
+  bool8, bool32,   // boolean, boolean32 (0 or 1 in 32 bits)
+  float32, float64,
+  error_status,    // error_status_t: a 32-bit unsigned
+  ntstatus, werror, hresult,
+  nttime,          // NTTIME, NTTIME_1sec: as udlong
+  nttime_hyper,    // a 64-bit aligned 64-bit
+  time_t_,         // 32 bits, seconds
+  context_handle,  // 20 bytes: attributes and GUID
+  blob,            // DATA_BLOB: its flags choose remaining bytes, padding or a counted blob
+  ipv4, ipv6,      // 4 bytes as one uint32 / 16 octets in network order
+  pidl_string,     // pidl's `string`: its flags choose charset and form
+  interface_ptr,   // a COM interface pointer (MInterfacePointer)
+};
+const char* to_string(WireKind k);
+
 struct Builtin {
   const char* name;      // canonical spelling: "uint32", "int16", "hyper", "wchar_t", ...
   ScalarKind kind;
@@ -56,6 +81,7 @@ struct Builtin {
   uint32_t align20;
   uint32_t align64;
   const char* cpp_name;  // "uint32_t", "int16_t", "char16_t", "nca::ndr::ContextHandle", ...
+  WireKind wire;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -73,7 +99,11 @@ struct Expr {
     ternary,    // operands: condition, then, else
     member,     // op: `.` or `->`; name: the member, index: its position in the struct type;
                 // operands[0]: the object
-    opaque,     // text: kept as written (a call in pidl's value(): not evaluable here)
+    call,       // pidl's value(): a size function of a member. name: strlen, strlen_m,
+                // strlen_m_term, strlen_m_term_null (its characters) or ndr_size (pidl's
+                // ndr_size_T(&m, flags): its bytes pushed alone); operands[0]: the member (field)
+    opaque,     // text: kept as written (a C-side name, or a call in value() that is not one of
+                // the above: generators push the member as it is)
   };
   Kind kind = Kind::integer;
   Int value = 0;
@@ -127,6 +157,34 @@ struct SubcontextLevel {
   std::optional<Expr> size_is;
 };
 
+// pidl's flag(A | B): the LIBNDR flags, decided by sema from their names. Each flag is accepted
+// as Samba's idl_types.h spells it (NDR_NOALIGN, STR_ASCII), as libndr does
+// (LIBNDR_FLAG_NOALIGN) or without either prefix (NOALIGN); any other name is an error.
+enum class NdrFlag : uint32_t {
+  noalign, big_endian, little_endian, remaining, align2, align4, align8,
+  str_ascii, str_utf8, str_raw8, str_nullterm, str_noterm, str_len4, str_size4, str_size2,
+  str_bytesize, str_conformant, str_charlen,
+  subcontext_no_unread_bytes, relative_reverse, no_relative_reverse, print_array_hex, secret,
+  count_
+};
+struct NdrFlags {
+  uint32_t bits = 0;
+  bool has(NdrFlag f) const { return (bits >> static_cast<uint32_t>(f) & 1) != 0; }
+  void set(NdrFlag f) { bits |= 1u << static_cast<uint32_t>(f); }
+  bool empty() const { return bits == 0; }
+};
+// The flag a name stands for, or none.
+std::optional<NdrFlag> parse_ndr_flag(std::string_view name);
+// The idl_types.h spelling of each set flag, in NdrFlag order (IR dumps, messages).
+std::vector<std::string> flag_names(NdrFlags f);
+const char* to_string(NdrFlag f);
+
+// [charset(X)] on a character array: the encoding of the text on the wire.
+enum class Charset { none, dos, utf8, utf16 };
+const char* to_string(Charset c);
+// The charset a name stands for (DOS, UTF8, UTF16, optionally quoted), or none.
+std::optional<Charset> parse_charset(std::string_view name);
+
 enum class ContextHandleKind { none, plain, strict, type_strict };
 const char* to_string(ContextHandleKind k);
 
@@ -134,8 +192,8 @@ struct DataLevel {
   const Builtin* builtin = nullptr;  // exactly one of builtin and type is set
   const Type* type = nullptr;
   std::string alias;       // the typedef name the element was written with, if any
-  std::string charset;     // [charset(UTF16)] etc.
-  std::vector<std::string> flags;  // pidl's flag(A|B), by name
+  Charset charset = Charset::none;  // [charset(UTF16)] etc.
+  NdrFlags flags;                   // pidl's flag(A|B)
   std::optional<Expr> value;       // pidl's value(expr)
   std::optional<std::pair<Int, Int>> range;  // [range(lo, hi)]
   ContextHandleKind context_handle = ContextHandleKind::none;
@@ -143,10 +201,20 @@ struct DataLevel {
 
 using Level = std::variant<PointerLevel, ArrayLevel, SwitchLevel, SubcontextLevel, DataLevel>;
 
+// An alignment in both syntaxes.
+struct WireAlign {
+  uint32_t a20 = 1;
+  uint32_t a64 = 1;
+};
+
 // A struct member, union arm, parameter, return value or typedef target.
 struct Element {
   std::string name;
   SourceRange range;
+  // Struct members and union arms: what its scalars align to inside the struct or union (a
+  // conformant array last in a struct counts its elements only: its count is hoisted). Set by
+  // sema/layout.cpp.
+  WireAlign align;
   std::vector<Level> levels;  // never empty: the last one is always DataLevel
   const DataLevel& data() const { return std::get<DataLevel>(levels.back()); }
 };
@@ -163,6 +231,17 @@ struct Layout {
   bool varying = false;     // holds a varying array inline
   bool has_pointers = false; // holds pointers inline (embedded)
   bool is_string = false;
+  // What marshalling code aligns to, decided once here (sema/layout.cpp) so that generators do
+  // not recompute it:
+  // - struct_: the start of its scalars. That is align20/align64, except for a struct whose last
+  //   member is a conformant array: its count is hoisted ahead and the scalars align to the
+  //   members alone (Samba aligns an NDR64 {uint32; uint16[]} to 4, not 8).
+  // - union_: `discriminant` is the discriminant's own alignment, `arms` the alignment of the
+  //   selected arm after it (NDR64; the largest arm's), `body` where an encapsulated union starts
+  //   (NDR20: its discriminant's; NDR64: the larger of the discriminant's and the arms').
+  WireAlign body;
+  WireAlign discriminant;
+  WireAlign arms;
 };
 
 enum class TypeKind { struct_, union_, enum_, bitmap, pipe, alias };
@@ -190,7 +269,7 @@ struct Type {
   bool is_public = false; // pidl's [public]
   bool relative_base = false;  // pidl's [relative_base] (struct_, union_): [relative] offsets
                                // inside count from the start of this value
-  std::vector<std::string> flags;  // pidl's flag(...) on the type
+  NdrFlags flags;                   // pidl's flag(...) on the type
   Layout layout;
 
   std::vector<Element> members;       // struct_

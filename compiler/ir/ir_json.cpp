@@ -28,6 +28,7 @@ std::string render(const Expr& e) {
       return "(" + render(e.operands.at(0)) + " ? " + render(e.operands.at(1)) + " : " +
              render(e.operands.at(2)) + ")";
     case Expr::Kind::member: return render(e.operands.at(0)) + e.op + e.name;
+    case Expr::Kind::call: return e.name + "(" + render(e.operands.at(0)) + ")";
     case Expr::Kind::opaque: return e.text + "(...)";
   }
   return "?";
@@ -91,8 +92,8 @@ Json level_json(const Level& level) {
           j["level"] = "data";
           j["type"] = type_name(l.builtin, l.type);
           if (!l.alias.empty()) j["alias"] = l.alias;
-          if (!l.charset.empty()) j["charset"] = l.charset;
-          if (!l.flags.empty()) j["flags"] = l.flags;
+          if (l.charset != ir::Charset::none) j["charset"] = ir::to_string(l.charset);
+          if (!l.flags.empty()) j["flags"] = ir::flag_names(l.flags);
           if (l.value) j["value"] = to_json(*l.value);
           if (l.range) j["range"] = Json::array({int_json(l.range->first), int_json(l.range->second)});
           if (l.context_handle != ContextHandleKind::none)
@@ -119,7 +120,7 @@ Json type_json(const Type& t, const Program& p) {
   if (!t.scope.empty()) j["interface"] = t.scope;
   if (t.is_public) j["public"] = true;
   if (t.relative_base) j["relative_base"] = true;
-  if (!t.flags.empty()) j["flags"] = t.flags;
+  if (!t.flags.empty()) j["flags"] = ir::flag_names(t.flags);
   j["ndr20"] = layout_json(t.layout.align20, t.layout.size20);
   j["ndr64"] = layout_json(t.layout.align64, t.layout.size64);
   j["conformant"] = t.layout.conformant;

@@ -584,7 +584,7 @@ void Analyzer::read_type_flags(TypeEntry& e) {
     for (const ast::Attribute& a : *l)
       if (a.name == "flag")
         for (const ast::AttrArg& arg : a.args)
-          if (arg.expr) collect_flag_names(*arg.expr, e.type->flags);
+          if (arg.expr) read_flag_names(*arg.expr, e.type->flags, diags_);
 }
 
 void Analyzer::build_struct(TypeEntry& e) {

@@ -79,8 +79,18 @@ struct ElementScope {
   bool top_level_ref = true;  // a top-level pointer defaults to ref (parameters, not results)
 };
 
-// Appends the names in pidl's `flag(A | B)` to `out`.
-void collect_flag_names(const ast::Expr& e, std::vector<std::string>& out);
+// Reads the names in pidl's `flag(A | B)` into `out` (0 adds nothing); a name that is not a LIBNDR
+// flag (ir::parse_ndr_flag) is an error naming it.
+void read_flag_names(const ast::Expr& e, ir::NdrFlags& out, DiagnosticEngine& diags);
+
+// pidl's size functions in value(): strlen(m), strlen_m(m), strlen_m_term(m),
+// strlen_m_term_null(m) and ndr_size_T(&m, flags), of a sibling member m. Null for any other call.
+struct ValueCall {
+  std::string function;  // the strlen spelling, or "ndr_size"
+  std::string member;
+  size_t sibling = 0;
+};
+std::optional<ValueCall> value_call(const ast::Expr& e, const ElementScope& scope);
 
 class Analyzer {
  public:

@@ -63,14 +63,19 @@ bool names_sibling(const ast::Expr& e, const std::vector<Sibling>& siblings, int
 
 }  // namespace
 
-void collect_flag_names(const ast::Expr& e, std::vector<std::string>& out) {
+void read_flag_names(const ast::Expr& e, ir::NdrFlags& out, DiagnosticEngine& diags) {
   if (e.kind == ast::ExprKind::binary && e.text == "|") {
     for (const ast::ExprPtr& o : e.operands)
-      if (o) collect_flag_names(*o, out);
+      if (o) read_flag_names(*o, out, diags);
     return;
   }
-  if (e.kind == ast::ExprKind::identifier || e.kind == ast::ExprKind::integer)
-    out.push_back(e.text);
+  if (e.kind == ast::ExprKind::integer && e.text == "0") return;
+  if (e.kind == ast::ExprKind::identifier)
+    if (std::optional<ir::NdrFlag> f = ir::parse_ndr_flag(e.text)) {
+      out.set(*f);
+      return;
+    }
+  diags.error(e.range, "unknown flag '" + e.text + "' in flag()", "unknown-flag");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +177,11 @@ void Analyzer::apply_shape_attrs(const std::vector<const ast::AttributeList*>& a
   }
   if (const ast::Attribute* a = find_in(attrs, "charset"); a && !a->args.empty()) {
     const ast::AttrArg& arg = a->args[0];
-    data.charset = arg.expr ? arg.expr->text : arg.text;
+    const std::string text = arg.expr ? arg.expr->text : arg.text;
+    if (std::optional<ir::Charset> c = ir::parse_charset(text))
+      data.charset = *c;
+    else
+      diags_.error(arg.range, "unknown charset '" + text + "' (DOS, UTF8 or UTF16)", "unknown-charset");
   }
   if (const ast::Attribute* a = find_in(attrs, "range"); a && a->args.size() == 2) {
     const ast::Expr* lo = arg_expr(a, 0);
@@ -191,7 +200,7 @@ void Analyzer::apply_shape_attrs(const std::vector<const ast::AttributeList*>& a
     for (const ast::Attribute& a : *l)
       if (a.name == "flag")
         for (const ast::AttrArg& arg : a.args)
-          if (arg.expr) collect_flag_names(*arg.expr, data.flags);
+          if (arg.expr) read_flag_names(*arg.expr, data.flags, diags_);
   (void)range;
 }
 
@@ -200,12 +209,12 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
                                            const ElementScope& scope, const std::string& name,
                                            SourceRange range) {
   std::vector<ir::Level> levels;
-  // pidl's value(expr): what push writes instead of the member. An expression that calls a
-  // function (strlen_m(s), ndr_size_T(&m, flags)) cannot be resolved here: it is kept opaque, as
-  // written, for the generators.
+  // pidl's value(expr): what push writes instead of the member. pidl's size functions of a
+  // member (the strlen family, ndr_size_T(&m, flags)) become ir::Expr::Kind::call; an expression
+  // calling anything else is kept opaque, as written (generators push the member as it is).
   if (const ast::Attribute* v = find_in(attrs, "value"); v && !v->args.empty() && v->args[0].expr) {
     std::function<bool(const ast::Expr&)> calls = [&](const ast::Expr& e) {
-      if (e.kind == ast::ExprKind::call) return true;
+      if (e.kind == ast::ExprKind::call && !value_call(e, scope)) return true;
       for (const auto& o : e.operands)
         if (o && calls(*o)) return true;
       return false;
@@ -429,6 +438,36 @@ void Analyzer::build_alias(TypeEntry& e) {
 // ---------------------------------------------------------------------------------------------
 // Reference expressions
 
+std::optional<ValueCall> value_call(const ast::Expr& e, const ElementScope& scope) {
+  if (e.kind != ast::ExprKind::call || e.operands.empty() || !e.operands[0] ||
+      e.operands[0]->kind != ast::ExprKind::identifier || !scope.siblings)
+    return std::nullopt;
+  const std::string& callee = e.operands[0]->text;
+  ValueCall c;
+  const ast::Expr* arg = e.operands.size() > 1 ? e.operands[1].get() : nullptr;
+  if (callee == "strlen" || callee == "strlen_m" || callee == "strlen_m_term" ||
+      callee == "strlen_m_term_null") {
+    if (e.operands.size() != 2) return std::nullopt;
+    c.function = callee;
+  } else if (callee.rfind("ndr_size_", 0) == 0 && callee.size() > 9) {
+    // ndr_size_T(&m, flags): the flags are the stream's own wherever the call is made.
+    if (e.operands.size() != 3) return std::nullopt;
+    c.function = "ndr_size";
+    if (arg && arg->kind == ast::ExprKind::unary && arg->text == "&" && !arg->operands.empty())
+      arg = arg->operands[0].get();
+  } else {
+    return std::nullopt;
+  }
+  if (!arg || arg->kind != ast::ExprKind::identifier) return std::nullopt;
+  for (size_t i = 0; i < scope.siblings->size(); ++i)
+    if ((*scope.siblings)[i].name == arg->text) {
+      c.sibling = i;
+      c.member = arg->text;
+      return c;
+    }
+  return std::nullopt;
+}
+
 std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const ElementScope& scope,
                                                  const std::string& attr, int depth) {
   if (depth > kMaxExprDepth) {
@@ -600,6 +639,13 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
     }
     case ast::ExprKind::call:
       if (attr == "value") {
+        if (std::optional<ValueCall> c = value_call(e, scope)) {
+          out.kind = ir::Expr::Kind::call;
+          out.name = c->function;
+          out.text = c->member;
+          out.operands.push_back(sibling_ref(c->sibling));
+          return out;
+        }
         out.kind = ir::Expr::Kind::opaque;
         out.text = e.operands.empty() || !e.operands[0] ? "call" : e.operands[0]->text;
         return out;

@@ -40,6 +40,47 @@ Layout builtin_layout(const ir::Builtin& b) {
   return scalar(b.size20, b.size64, b.align20, b.align64);
 }
 
+// The alignment of levels[k..] of a struct member or union arm as marshalling code aligns it: a
+// top-level [ref] pointer is its pointee, a subcontext its content, a conformant array last in a
+// struct (its count hoisted) and a fixed array their elements; other arrays also their counts.
+uint32_t member_align(const std::vector<ir::Level>& L, size_t k, bool ndr64) {
+  if (k >= L.size()) return 1;
+  const ir::Level& l = L[k];
+  if (const auto* p = std::get_if<ir::PointerLevel>(&l)) {
+    if (p->kind == ir::PointerKind::relative) return 4;        // always a 32-bit offset
+    if (p->kind == ir::PointerKind::relative_short) return 2;  // always a 16-bit offset
+    return p->kind == ir::PointerKind::ref && p->top_level ? member_align(L, k + 1, ndr64) : (ndr64 ? 8 : 4);
+  }
+  if (const auto* a = std::get_if<ir::ArrayLevel>(&l)) {
+    const bool conformant = a->kind == ir::ArrayKind::conformant || a->kind == ir::ArrayKind::conformant_varying;
+    const bool varying = a->kind == ir::ArrayKind::varying || a->kind == ir::ArrayKind::conformant_varying;
+    const uint32_t counts = (a->kind == ir::ArrayKind::fixed || (conformant && a->surrounding && !varying))
+                                ? 1 : (ndr64 ? kCount64 : kCount20);
+    return std::max(counts, member_align(L, k + 1, ndr64));
+  }
+  if (std::holds_alternative<ir::SwitchLevel>(l) || std::holds_alternative<ir::SubcontextLevel>(l))
+    return member_align(L, k + 1, ndr64);
+  const auto& d = std::get<ir::DataLevel>(l);
+  if (d.builtin) return std::max<uint32_t>(1, ndr64 ? d.builtin->align64 : d.builtin->align20);
+  if (d.type) return ndr64 ? d.type->layout.align64 : d.type->layout.align20;
+  return 1;
+}
+
+ir::WireAlign member_wire_align(const ir::Element& e) {
+  return {member_align(e.levels, 0, false), member_align(e.levels, 0, true)};
+}
+
+// The wire alignment of a union's discriminant (NDR64 widens a plain 16-bit enum to 32 bits).
+ir::WireAlign discriminant_align(const ir::Type& t) {
+  if (t.switch_enum) {
+    const ir::Type& e = *t.switch_enum;
+    if (e.wire_bits == 16 && e.layout.size64 == 4) return {2, 4};
+    return {e.wire_bits / 8, e.wire_bits / 8};
+  }
+  const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
+  return {std::max<uint32_t>(1, b->align20), std::max<uint32_t>(1, b->align64)};
+}
+
 class LayoutPass {
  public:
   LayoutPass(const std::vector<ir::Type*>& types, DiagnosticEngine& diags) : diags_(diags) {
@@ -70,6 +111,7 @@ class LayoutPass {
     } else if (it != mutable_.end()) {
       ++depth_;
       it->second->layout = compute(*it->second);
+      wire_aligns(*it->second);
       --depth_;
     }
     state_[t] = State::done;
@@ -104,6 +146,40 @@ class LayoutPass {
         diags_.error(e.range, "array '" + e.name + "' is too large", "type-too-large");
     }
     return l;
+  }
+
+  // The alignments marshalling code uses (ir::Layout::body, ::discriminant, ::arms and each
+  // member's Element::align), once the type's and its members' layouts are known.
+  void wire_aligns(ir::Type& t) {
+    Layout& l = t.layout;
+    l.body = {l.align20, l.align64};
+    if (t.kind == ir::TypeKind::struct_) {
+      ir::WireAlign members;
+      for (ir::Element& m : t.members) {
+        m.align = member_wire_align(m);
+        members.a20 = std::max(members.a20, m.align.a20);
+        members.a64 = std::max(members.a64, m.align.a64);
+      }
+      if (!t.members.empty())
+        if (const auto* a = std::get_if<ir::ArrayLevel>(&t.members.back().levels[0]))
+          if (a->surrounding && (a->kind == ir::ArrayKind::conformant || a->kind == ir::ArrayKind::conformant_varying))
+            l.body = members;
+    } else if (t.kind == ir::TypeKind::union_) {
+      if (t.switch_enum) visit(t.switch_enum);
+      l.discriminant = discriminant_align(t);
+      l.arms = {l.align20, l.align64};
+      ir::WireAlign arms;
+      for (ir::UnionArm& a : t.arms)
+        if (a.element) {
+          a.element->align = member_wire_align(*a.element);
+          arms.a20 = std::max(arms.a20, a.element->align.a20);
+          arms.a64 = std::max(arms.a64, a.element->align.a64);
+        }
+      if (t.encapsulated) {
+        l.body = {l.discriminant.a20, std::max(l.discriminant.a64, arms.a64)};
+        l.arms = arms;
+      }
+    }
   }
 
   Layout compute(const ir::Type& t) {

@@ -201,3 +201,45 @@ TEST_CASE("layout: a struct holding itself by value is an error; through a point
   REQUIRE(diags.error_count() == 1);
   CHECK(diags.reported().front().message == "type 'node' contains itself by value");
 }
+
+TEST_CASE("layout: marshalling alignments are decided here (struct body, members, union arms)") {
+  SourceManager sources;
+  std::ostringstream printed;
+  DiagnosticEngine diags(sources, printed);
+  // {uint32 n; [size_is(n)] uint16 a[];}: the conformance (8 bytes in NDR64) is hoisted ahead of
+  // the struct, whose scalars align to the members alone (4), as Samba sends it.
+  ir::Type c;
+  c.kind = ir::TypeKind::struct_;
+  c.name = "conf";
+  c.members.push_back(element({scalar("uint32")}));
+  ir::ArrayLevel tail;
+  tail.kind = ir::ArrayKind::conformant;
+  tail.surrounding = true;
+  c.members.push_back(element({tail, scalar("uint16")}));
+  // {uint8 b; uint16 *p;}: without a hoisted count the body is the struct's alignment.
+  ir::Type s;
+  s.kind = ir::TypeKind::struct_;
+  s.name = "plain";
+  s.members.push_back(element({scalar("uint8")}));
+  s.members.push_back(element({ir::PointerLevel{}, scalar("uint16")}));
+  // An encapsulated union switching on uint16 with a hyper arm: NDR20 starts at the
+  // discriminant's alignment, NDR64 at the larger of it and the arms'.
+  ir::Type u;
+  u.kind = ir::TypeKind::union_;
+  u.name = "enc";
+  u.encapsulated = true;
+  u.switch_type = ir::find_builtin("uint16");
+  ir::UnionArm arm;
+  arm.cases = {1};
+  arm.element = element({scalar("hyper")});
+  u.arms.push_back(arm);
+  sema::compute_layouts({&c, &s, &u}, diags);
+  REQUIRE_FALSE(diags.had_errors());
+  CHECK((c.layout.align64 == 8 && c.layout.body.a20 == 4 && c.layout.body.a64 == 4));
+  CHECK((c.members[1].align.a20 == 2 && c.members[1].align.a64 == 2));
+  CHECK((s.layout.body.a20 == 4 && s.layout.body.a64 == 8));
+  CHECK((s.members[1].align.a20 == 4 && s.members[1].align.a64 == 8));
+  CHECK((u.layout.discriminant.a20 == 2 && u.layout.discriminant.a64 == 2));
+  CHECK((u.layout.body.a20 == 2 && u.layout.body.a64 == 8));
+  CHECK((u.layout.arms.a20 == 8 && u.layout.arms.a64 == 8));
+}
