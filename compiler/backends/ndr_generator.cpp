@@ -373,10 +373,17 @@ class NdrWriter {
       if (!ve.empty()) v = "static_cast<" + m_.builtin_type(*d.builtin) + ">(" + ve + ")";
     }
     // [range] holds on both sides: a value outside it is not sent (as MIDL's stubs refuse it).
-    if (d.range)
-      w_.emit("if (static_cast<std::int64_t>($v$) < $lo$ || static_cast<std::int64_t>($v$) > $hi$) "
+    // An unsigned value narrower than 64 bits cannot be below a lower bound of 0 or less: that
+    // half is left out (GCC's -Wtype-limits calls it always false). A uint64 keeps it: its values
+    // above INT64_MAX turn negative in the int64 comparison and must still fail.
+    if (d.range) {
+      const std::string type = m_.builtin_type(*d.builtin);
+      bool no_lower = d.range->first <= 0 && type.rfind("std::uint", 0) == 0 && type != "std::uint64_t";
+      std::string below = no_lower ? "" : "static_cast<std::int64_t>($v$) < $lo$ || ";
+      w_.emit("if (" + below + "static_cast<std::int64_t>($v$) > $hi$) "
               "p.fail(nca::ndr::Error::range_violation);\n",
               {{"v", v}, {"lo", int_lit(d.range->first)}, {"hi", int_lit(d.range->second)}});
+    }
     push_builtin(d, v);
   }
 
@@ -799,7 +806,9 @@ class NdrWriter {
       w_.emit("{\n");
       w_.indent();
       if (is_std_array) {
-        w_.emit("const std::uint64_t size$n$ = $N$;\n", {{"n", n}, {"N", std::to_string(*a.fixed_count)}});
+        // A std::array knows its size; only a varying one reads the count (for the variance).
+        if (varying(a))
+          w_.emit("const std::uint64_t size$n$ = $N$;\n", {{"n", n}, {"N", std::to_string(*a.fixed_count)}});
       } else if (conformant(a)) {
         if (!hoisted.empty()) w_.emit("const std::uint64_t size$n$ = $h$;\n", {{"n", n}, {"h", hoisted}});
         else w_.emit("std::uint64_t size$n$ = 0;\np.conformance(size$n$);\n", {{"n", n}});
@@ -1126,6 +1135,7 @@ class NdrWriter {
     // push
     w_.emit("void push(nca::ndr::Push& p, int pass, const $n$& v) {\n", {{"n", n}});
     w_.indent();
+    if (t.members.empty()) w_.emit("(void)v;\n");  // an empty struct is its alignment only
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
     hoist_value_calls(t, ps);
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
@@ -1165,6 +1175,7 @@ class NdrWriter {
     // pull
     w_.emit("bool pull(nca::ndr::Pull& p, int pass, $n$& v) {\n", {{"n", n}});
     w_.indent();
+    if (t.members.empty()) w_.emit("(void)v;\n");
     w_.emit("auto nest = p.nest();\nif (!nest) return false;\n");
     if (!flags.empty()) w_.emit("const std::uint32_t saved = p.flags();\np.set_flags($f$);\n", {{"f", flags}});
     w_.emit("if (pass & nca::ndr::kScalars) {\n");
@@ -1197,6 +1208,7 @@ class NdrWriter {
     w_.emit("void print(nca::ndr::Printer& pr, std::string_view name, const $n$& v) {\n", {{"n", n}});
     w_.indent();
     w_.emit("pr.struct_begin(name, \"$t$\");\n", {{"t", t.name}});
+    if (t.members.empty()) w_.emit("(void)v;\n");
     for (const auto& m : t.members) print_levels(m.levels, 0, "v." + cpp_ident(m.name), m.name);
     w_.emit("pr.struct_end();\n");
     w_.outdent();

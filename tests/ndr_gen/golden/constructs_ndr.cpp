@@ -1349,16 +1349,13 @@ bool pull(nca::ndr::Pull& p, int pass, c_fixed& v) {
   if (pass & nca::ndr::kScalars) {
     p.align(p.ndr64() ? 2 : 2);
     {
-      const std::uint64_t size17 = 2;
       for (auto& e17 : v.pairs) {
         pull(p, nca::ndr::kScalars, e17);
       }
     }
     {
-      const std::uint64_t size18 = 2;
       for (auto& e18 : v.grid) {
         {
-          const std::uint64_t size19 = 3;
           p.array(e18.data(), e18.size());
         }
       }
@@ -2497,7 +2494,6 @@ bool pull(nca::ndr::Pull& p, int pass, c_relshort_far& v) {
       v.p.reset();
     }
     {
-      const std::uint64_t size46 = 65536;
       p.array(v.fill.data(), v.fill.size());
     }
     if (p.ndr64()) p.align(2);
@@ -2712,12 +2708,10 @@ bool pull(nca::ndr::Pull& p, int pass, c_reps_blob& v) {
     p.u32(v.other_info_length);
     p.u32(v.replica_flags);
     {
-      const std::uint64_t size48 = 84;
       p.array(v.schedule.data(), v.schedule.size());
     }
     p.u32(v.reserved2);
     {
-      const std::uint64_t size49 = 3;
       p.array(v.hwm.data(), v.hwm.size());
     }
     p.guid(v.source_dsa_obj_guid);
