@@ -162,6 +162,46 @@ TEST_CASE("cn_server_alter_context_adds_contexts", "[cn]") {
   CHECK(Bytes(stub.begin(), stub.end()) == Bytes(kNdr64.uuid.bytes.begin(), kNdr64.uuid.bytes.end()));
 }
 
+TEST_CASE("cn_server_alter_of_an_accepted_context_to_another_known_syntax_is_proto_error", "[cn]") {
+  // Samba's raw_protocol test_no_auth_presentation_ctx_invalid4 (Windows' answer): context 0 was
+  // accepted with NDR; an alter_context for it offering a null syntax, a syntax that is not a
+  // transfer syntax and NDR64 would change it: fault proto_error, did_not_execute, context 0,
+  // then disconnect.
+  const rpc::SyntaxId null_syntax{};
+  const rpc::SyntaxId not_a_transfer = kUnknownIf;
+  {
+    Fixture f;
+    RawPeer p(f);
+    p.bind();
+    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {null_syntax, not_a_transfer, kNdr64}}}},
+                    PduType::alter_context, 2));
+    auto fault = p.receive();
+    const auto& fb = expect_fault(fault, rpc::FaultCode::proto_error);
+    CHECK(fault.header.has(kPfcDidNotExecute));
+    CHECK(fb.context_id == 0);
+    CHECK(p.closed_by_server());
+    still_serving(f);
+  }
+  {
+    // Unknown syntaxes alone change nothing (raw_protocol's _valid2): the context is only
+    // refused, and stays usable with its NDR.
+    Fixture f;
+    RawPeer p(f);
+    p.bind();
+    p.send(bind_pdu({5840, 5840, 0, {{0, kRpcEcho, {null_syntax, not_a_transfer}}}},
+                    PduType::alter_context, 2));
+    auto resp = p.receive();
+    REQUIRE(resp.header.type == PduType::alter_context_resp);
+    const auto& b = std::get<BindAckBody>(resp.body);
+    REQUIRE(b.results.size() == 1);
+    CHECK(b.results[0].result == ContextResult::provider_rejection);
+    CHECK(b.results[0].reason == uint16_t(ProviderReason::proposed_transfer_syntaxes_not_supported));
+    p.send(request(3, 0, 0, addone_in(7)));
+    auto r = p.receive();
+    REQUIRE(r.header.type == PduType::response);
+  }
+}
+
 namespace {
 // Appends an auth trailer (type, level, context 0, the 4-byte token "none") to a PDU and fixes
 // frag_length and auth_length. The PDU's body ends 4-aligned, so no auth padding is needed.
