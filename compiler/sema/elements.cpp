@@ -75,6 +75,20 @@ void read_flag_names(const ast::Expr& e, ir::NdrFlags& out, DiagnosticEngine& di
       out.set(*f);
       return;
     }
+  // A flag computed at run time (pidl lets C code decide, e.g. ntprinting.idl's
+  // `flag(ndr_ntprinting_string_flags(r->string_flags))`) has no fixed wire form to generate.
+  if (e.kind == ast::ExprKind::call) {
+    const ast::Expr* callee = e.operands.empty() ? nullptr : e.operands[0].get();
+    std::string name = callee && callee->kind == ast::ExprKind::identifier ? callee->text : "...";
+    diags.error(e.range, "a flag computed at run time ('" + name + "(...)') in flag() is not supported",
+                "unknown-flag");
+    return;
+  }
+  if (e.kind != ast::ExprKind::identifier && e.kind != ast::ExprKind::integer) {
+    diags.error(e.range, "flag() takes flag names (and 0) joined by '|', not this expression",
+                "unknown-flag");
+    return;
+  }
   diags.error(e.range, "unknown flag '" + e.text + "' in flag()", "unknown-flag");
 }
 
