@@ -5,9 +5,12 @@
 # link-only dependencies static libraries pass on). Call it after every target involved exists,
 # i.e. at the end of the top CMakeLists.txt. Library names that are not targets (-lfoo, paths)
 # are compared as written.
+#
+# nca_link_closure(t OUT_VAR): every library `t` links, transitively (without `t` itself); the
+# layering test of tests/rpc/services writes these down for its check.
 include_guard(GLOBAL)
 
-function(_nca_link_closure target out_var)
+function(nca_link_closure target out_var)
   set(seen)
   set(queue ${target})
   while(queue)
@@ -43,7 +46,7 @@ function(nca_forbid_links)
   if(NOT TARGET ${A_TARGET})
     message(FATAL_ERROR "nca_forbid_links: no target '${A_TARGET}'")
   endif()
-  _nca_link_closure(${A_TARGET} closure)
+  nca_link_closure(${A_TARGET} closure)
   foreach(f ${A_FORBIDDEN})
     if(f IN_LIST closure)
       message(FATAL_ERROR "${A_TARGET} must not link ${f}: ${A_REASON}\n"
