@@ -32,14 +32,20 @@ AuthTrailer trailer(auth::Level level) {
   return t;
 }
 
+// Sends a bind of rpcecho with the test provider's first token ("HELO" + user) and returns
+// the answer.
+Pdu send_auth_bind(RawPeer& p, auth::Level level) {
+  Encoder enc;
+  encode_bind(enc, PduType::bind, kPfcFirstFrag | kPfcLastFrag, 1,
+              BindBody{5840, 5840, 0, {{0, kRpcEcho, {rpc::kNdr20}}}});
+  append_auth(enc, 0, trailer(level), tagged("HELO", {'a', 'l', 'i', 'c', 'e'}));
+  p.send(enc.out);
+  return p.receive();
+}
+
 struct AuthedPeer {
   explicit AuthedPeer(Fixture& f, auth::Level level) : p(f), level(level) {
-    Encoder enc;
-    encode_bind(enc, PduType::bind, kPfcFirstFrag | kPfcLastFrag, 1,
-                BindBody{5840, 5840, 0, {{0, kRpcEcho, {rpc::kNdr20}}}});
-    append_auth(enc, 0, trailer(level), tagged("HELO", {'a', 'l', 'i', 'c', 'e'}));
-    p.send(enc.out);
-    Pdu ack = p.receive();
+    Pdu ack = send_auth_bind(p, level);
     REQUIRE(ack.header.type == PduType::bind_ack);
     // The bind_ack's trailer: our type, level and context id, no padding, the CHAL token.
     REQUIRE(ack.auth);
@@ -213,12 +219,7 @@ TEST_CASE("cn_auth_wire_trailer_of_another_context_or_early_call", "[cn][auth]")
   Fixture f(with_provider());
   SECTION("a request before auth3") {
     RawPeer p(f);
-    Encoder enc;
-    encode_bind(enc, PduType::bind, kPfcFirstFrag | kPfcLastFrag, 1,
-                BindBody{5840, 5840, 0, {{0, kRpcEcho, {rpc::kNdr20}}}});
-    append_auth(enc, 0, trailer(auth::Level::integrity), tagged("HELO", {'a', 'l', 'i', 'c', 'e'}));
-    p.send(enc.out);
-    REQUIRE(p.receive().header.type == PduType::bind_ack);
+    REQUIRE(send_auth_bind(p, auth::Level::integrity).header.type == PduType::bind_ack);
     Encoder req;
     encode_request_head(req, kPfcFirstFrag | kPfcLastFrag, 2, 4, 0, 0, std::nullopt, 4);
     req.bytes(addone_in(1));
@@ -230,12 +231,7 @@ TEST_CASE("cn_auth_wire_trailer_of_another_context_or_early_call", "[cn][auth]")
   }
   SECTION("an auth3 with another context id is a protocol error") {
     RawPeer p(f);
-    Encoder enc;
-    encode_bind(enc, PduType::bind, kPfcFirstFrag | kPfcLastFrag, 1,
-                BindBody{5840, 5840, 0, {{0, kRpcEcho, {rpc::kNdr20}}}});
-    append_auth(enc, 0, trailer(auth::Level::integrity), tagged("HELO", {'a', 'l', 'i', 'c', 'e'}));
-    p.send(enc.out);
-    REQUIRE(p.receive().header.type == PduType::bind_ack);
+    REQUIRE(send_auth_bind(p, auth::Level::integrity).header.type == PduType::bind_ack);
     Encoder e3;
     encode_empty(e3, PduType::auth3, kPfcFirstFrag | kPfcLastFrag, 2);
     AuthTrailer other = trailer(auth::Level::integrity);
