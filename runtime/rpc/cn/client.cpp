@@ -505,7 +505,9 @@ struct ClientHandle::Impl : std::enable_shared_from_this<ClientHandle::Impl>,
 ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig config)
     : MarshallingHandle(executor), impl_(std::make_shared<Impl>(executor, std::move(config))) {
   // ClientConfig::security, else what the binding's words ask for.
-  auto security = impl_->config.security ? impl_->config.security : auth::security_from_binding(binding);
+  auto security = impl_->config.security
+                      ? Result<std::optional<auth::ClientSecurityRequest>>(impl_->config.security)
+                      : auth::security_from_binding(binding);
   impl_->security.configure(std::move(security), impl_->config.auth_providers);
   impl_->binding = std::move(binding);
 }

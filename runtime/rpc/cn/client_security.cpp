@@ -20,6 +20,7 @@ std::string ClientSecurity::describe() const {
 }
 
 Status ClientSecurity::check() const {
+  if (!config_error_.ok()) return config_error_;
   if (!request_) return {};
   if (!auth::is_valid(uint8_t(request_->level)))
     return refused("cannot authenticate at " + describe());

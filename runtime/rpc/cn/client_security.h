@@ -22,12 +22,15 @@ class ClientSecurity {
   // The auth_context_id this engine binds with (any value is valid; one per connection).
   static constexpr uint32_t kAuthContextId = 1;
 
-  void configure(std::optional<auth::ClientSecurityRequest> request,
+  // `request` is an error when the binding's words contradict each other: every call then
+  // fails with it (check()).
+  void configure(Result<std::optional<auth::ClientSecurityRequest>> request,
                  std::shared_ptr<const auth::Registry> providers) {
-    request_ = std::move(request);
+    if (request) request_ = std::move(*request);
+    else config_error_ = std::move(request).take_error();
     providers_ = std::move(providers);
   }
-  bool requested() const { return request_.has_value(); }
+  bool requested() const { return request_.has_value() || !config_error_.ok(); }
 
   // Whether the security asked for can be given at all (a provider is registered for it).
   Status check() const;
@@ -55,6 +58,7 @@ class ClientSecurity {
 
  private:
   std::optional<auth::ClientSecurityRequest> request_;
+  Status config_error_;  // the binding's words contradict each other
   std::shared_ptr<const auth::Registry> providers_;
   SecurityFilter filter_;
 };

@@ -177,9 +177,10 @@ TEST_CASE("cn_auth_security_no_provider_can_give_fails_before_sending", "[cn][au
                                        ",seal]");
     REQUIRE(binding.ok());
     auto wanted = auth::security_from_binding(binding.value());
-    REQUIRE(wanted);
-    CHECK(wanted->level == auth::Level::privacy);
-    CHECK(wanted->auth_type == auth::kAuthTypeSpnego);
+    REQUIRE(wanted.ok());
+    REQUIRE(*wanted);
+    CHECK((*wanted)->level == auth::Level::privacy);
+    CHECK((*wanted)->auth_type == auth::kAuthTypeSpnego);
     auto& c = f.client_for(binding.value());
     auto r = f.call(c, rpcecho_spec(), 0, addone_in(1));
     REQUIRE_FALSE(r.ok());
@@ -201,6 +202,20 @@ TEST_CASE("cn_auth_security_no_provider_can_give_fails_before_sending", "[cn][au
     auto r = f.call(c, rpcecho_spec(), 0, addone_in(1));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("integrity with auth type 0x10") != std::string::npos);
+  }
+  SECTION("[sign,ntlm,krb5]: two auth types are an error naming them, whatever is registered") {
+    auto binding = rpc::Binding::parse("ncacn_ip_tcp:127.0.0.1[1,sign,ntlm,krb5]");
+    REQUIRE(binding.ok());
+    auto wanted = auth::security_from_binding(binding.value());
+    REQUIRE_FALSE(wanted.ok());
+    rpc::cn::ClientConfig config;
+    config.auth_providers = registry_with(std::make_shared<TestAuthProvider>());
+    auto& c = f.client_for(binding.value(), config);
+    auto r = f.call(c, rpcecho_spec(), 0, addone_in(1));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == uint32_t(rpc::FaultCode::unsupported_authn_level));
+    CHECK(r.error().message == "the binding asks for more than one auth type (ntlm and krb5)");
+    CHECK(f.server->connections_accepted() == 0);
   }
   SECTION("ClientConfig::security over a given stream: not one byte reaches the server") {
     rpc::cn::ClientConfig config;
