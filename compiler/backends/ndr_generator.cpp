@@ -377,8 +377,11 @@ class NdrWriter {
     // half is left out (GCC's -Wtype-limits calls it always false). A uint64 keeps it: its values
     // above INT64_MAX turn negative in the int64 comparison and must still fail.
     if (d.range) {
-      const std::string type = m_.builtin_type(*d.builtin);
-      bool no_lower = d.range->first <= 0 && type.rfind("std::uint", 0) == 0 && type != "std::uint64_t";
+      const ir::Builtin& b = *d.builtin;
+      bool narrow_unsigned = !b.is_signed && b.size20 > 0 && b.size20 < 8 &&
+                             (b.kind == ir::ScalarKind::integer || b.kind == ir::ScalarKind::character ||
+                              b.kind == ir::ScalarKind::boolean);
+      bool no_lower = d.range->first <= 0 && narrow_unsigned;
       std::string below = no_lower ? "" : "static_cast<std::int64_t>($v$) < $lo$ || ";
       w_.emit("if (" + below + "static_cast<std::int64_t>($v$) > $hi$) "
               "p.fail(nca::ndr::Error::range_violation);\n",
