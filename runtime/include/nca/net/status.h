@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <utility>
-#include <variant>
 
 #include "nca/base/require.h"
+#include "nca/base/result.h"
 
 namespace nca::net {
 
@@ -56,38 +56,20 @@ class Status {
 
 const char* to_string(Errc code);
 
-// Either a T or a failed Status. Accessing value() of a failed Result is a bug (NCA_REQUIRE).
-template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}
-  Result(Status error) : v_(error) { NCA_REQUIRE(!error.ok(), "a Result error must not be ok"); }
-  Result(Errc code, int sys_code = 0, const char* detail = nullptr)
-      : Result(Status(code, sys_code, detail)) {}
+}  // namespace nca::net
 
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  Status status() const { return ok() ? Status() : std::get<1>(v_); }
-
-  T& value() & {
-    NCA_REQUIRE(ok(), status().message());
-    return std::get<0>(v_);
-  }
-  const T& value() const& {
-    NCA_REQUIRE(ok(), status().message());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    NCA_REQUIRE(ok(), status().message());
-    return std::get<0>(std::move(v_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
-
- private:
-  std::variant<T, Status> v_;
+// A net::Result never holds an ok Status, and a failed value() prints the status's message.
+template <>
+struct nca::base::ResultErrorTraits<nca::net::Status> {
+  static void check(const nca::net::Status& s) { NCA_REQUIRE(!s.ok(), "a Result error must not be ok"); }
+  static std::string describe(const nca::net::Status& s) { return s.message(); }
 };
+
+namespace nca::net {
+
+// Either a T or a failed Status (`return Errc::eof;` makes the Status in place); status() is the
+// error, or an ok Status when the Result holds a value.
+template <class T>
+using Result = base::Result<T, Status>;
 
 }  // namespace nca::net

@@ -14,10 +14,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "nca/base/require.h"
+#include "nca/base/result.h"
 
 namespace nca::rpc {
 
@@ -165,26 +165,6 @@ std::string to_string(const Fault& f);
 
 // A value or an error. E must not be usable as T.
 template <class T, class E = Status>
-class Result {
- public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  Result(E error) : v_(std::in_place_index<1>, std::move(error)) {}
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-
-  T& value() & { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
-  const T& value() const& { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(v_); }
-  T&& value() && { NCA_REQUIRE(ok(), "value() of a failed Result"); return std::get<0>(std::move(v_)); }
-  const E& error() const { NCA_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(v_); }
-  E&& take_error() && { NCA_REQUIRE(!ok(), "error() of a successful Result"); return std::get<1>(std::move(v_)); }
-
-  T& operator*() & { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, E> v_;
-};
+using Result = base::Result<T, E>;
 
 }  // namespace nca::rpc
