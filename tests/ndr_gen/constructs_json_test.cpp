@@ -183,9 +183,9 @@ TEST_CASE("ndr_gen_json: pointers, arrays, strings", "[ndr_gen][json]") {
   cs.name = u"Dom\u00e4ne";
   round_trip(cs);
   c_strings s;
-  s.s8 = std::string("bytes \xff\x01");        // held as sent, not UTF-8
-  s.s16 = std::u16string(u"a\xd800z");          // a lone surrogate survives
-  s.text = std::string("Dom\xc3\xa4ne \xed\xa0\x80");  // WTF-8 with a lone surrogate
+  s.s8.emplace("bytes \xff\x01");        // held as sent, not UTF-8
+  s.s16.emplace(u"a\xd800z");          // a lone surrogate survives
+  s.text.emplace("Dom\xc3\xa4ne \xed\xa0\x80");  // WTF-8 with a lone surrogate
   round_trip(s);
   round_trip(c_strings{});
 }

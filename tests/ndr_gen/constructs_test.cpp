@@ -335,9 +335,9 @@ TEST_CASE("ndr_gen_constructs: arrays", "[ndr_gen][constructs]") {
 
 TEST_CASE("ndr_gen_constructs: strings", "[ndr_gen][constructs]") {
   c_strings v;
-  v.s8 = std::string("ab");
+  v.s8.emplace("ab");
   v.s16 = std::u16string(u"c");
-  v.text = std::string("\xc3\xa9");  // U+00E9 as UTF-8; sent as UTF-16
+  v.text.emplace("\xc3\xa9");  // U+00E9 as UTF-8; sent as UTF-16
   // Three referents, then each string: maximum count, offset 0, actual count (all with the NUL),
   // the characters (C706 14.3.4); the second is aligned to 4 after the 3 octets "ab\0".
   // Samba's echo_TestCall checks the UTF-16 form against Samba's library.
@@ -459,9 +459,9 @@ TEST_CASE("ndr_gen_constructs: [relative_base] agrees with Samba (drsblobs repsF
   // wire shape. other_info's own [relative] strings count from other_info (@216), not the blob.
   c_reps_other o;
   o.ndr_size = 34;
-  o.dns_name1 = std::string("ab");
+  o.dns_name1.emplace("ab");
   o.unknown1 = 0x11;
-  o.dns_name2 = std::string("c");
+  o.dns_name2.emplace("c");
   o.unknown2 = 0x2222;
   c_reps_blob v;
   v.version = 2;

@@ -105,7 +105,7 @@ TEST_CASE("echo_every_operation_same_answers_local_and_loopback", "[rpc_gen]") {
     CHECK(*r == 2);
   }
   SECTION("TestSleep cut short by the call's timeout") {
-    client.set_options({.timeout = std::chrono::milliseconds(500)});
+    client.set_options({.timeout = std::chrono::milliseconds(500), .object = {}});
     auto r = client.echo_TestSleep(1);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == nca::rpc::StatusKind::timeout);
