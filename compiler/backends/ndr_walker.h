@@ -12,7 +12,6 @@
 // file depends only on the IR and that order.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
