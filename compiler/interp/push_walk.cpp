@@ -79,7 +79,9 @@ void PushWalk::levels(const std::vector<ir::Level>& L, size_t i, const json& v, 
     if (p->kind == ir::PointerKind::relative || p->kind == ir::PointerKind::relative_short)
       unsupported("pidl [relative] pointers");
     bool null_ok = p->kind != ir::PointerKind::ref;
-    if (!null_ok && v.is_null()) bad_value("a [ref] pointer cannot be null");
+    // JSON has one null for a chain of pointers: a [ref] pointer's null is its pointee's.
+    if (!null_ok && v.is_null() && !std::holds_alternative<ir::PointerLevel>(L.at(i + 1)))
+      bad_value("a [ref] pointer cannot be null");
     if (mode & kScalars) {
       if (p->kind == ir::PointerKind::ref && !p->top_level)
         p_.referent(true);
@@ -90,7 +92,7 @@ void PushWalk::levels(const std::vector<ir::Level>& L, size_t i, const json& v, 
     }
     if (mode & kBuffers) {
       bool go = p->kind == ir::PointerKind::full ? p_.full_pointee_pending(v.is_null() ? nullptr : &v)
-                                                 : !v.is_null();
+                                                 : (!null_ok || !v.is_null());
       if (go) levels(L, i + 1, v, kBoth, s);
     }
     return;
