@@ -285,7 +285,7 @@ namespace {
 // ncacn_ip_tcp at 127.0.0.1[135] for rpcecho over NDR20: the five floors of an ept_map tower.
 const char kTower[] =
     R"({"tower_length":75,"tower":{"num_floors":5,"floors":[)"
-    R"({"lhs":{"protocol":13,"lhs_data":"c55ea1601f4de811a637005056a201820100"},"rhs":{"uuid":{"unknown":"0000"}}},)"
+    R"({"lhs":{"protocol":13,"lhs_data":"c55ea160e84dd711a637005056a201820100"},"rhs":{"uuid":{"unknown":"0000"}}},)"
     R"({"lhs":{"protocol":13,"lhs_data":"045d888aeb1cc9119fe808002b1048600200"},"rhs":{"uuid":{"unknown":"0000"}}},)"
     R"({"lhs":{"protocol":11,"lhs_data":""},"rhs":{"ncacn":{"minor_version":0}}},)"
     R"({"lhs":{"protocol":7,"lhs_data":""},"rhs":{"tcp":{"port":135}}},)"

@@ -156,7 +156,7 @@ def check_echo(t, server, epmd):
         echo_calls(t, "ncalrpc:[echo]", opts=("--ncalrpc-dir", d, "--syntax", "ndr20"))
         rc, _, out, err = t.call(["rpcecho.idl"], b, "echo_TestCall2", {"level": 5}, opts=("--text",))
         check(rc == 0 and out == "info.info5.v1 = 50\ninfo.info5.v2 = 60\nresult = NT_STATUS_OK\n", "--text", out + err)
-        rc, _, out, err = t.run(["rpcecho.idl"], b, "echo_AddOne", "-", stdin='{"in_data": 1}')
+        rc, out, err = t.run(["rpcecho.idl"], b, "echo_AddOne", "-", stdin='{"in_data": 1}')
         check(rc == 0 and json.loads(out) == {"out_data": 2}, "arguments from standard input", out + err)
     finally:
         s.stop()
@@ -167,11 +167,13 @@ def check_echo(t, server, epmd):
     try:
         rc, j, out, err = t.call(["rpcecho.idl"], "ncacn_ip_tcp:127.0.0.1", "echo_AddOne", {"in_data": 6})
         check(rc == 0 and j == {"out_data": 7}, "a binding without endpoint is resolved through the mapper", out + err)
+        # A lookup by interface (one call: a context handle does not outlive ncacall's connection).
         rc, j, out, err = t.call(["epmapper.idl"], "ncacn_ip_tcp:127.0.0.1[135]", "epm_Lookup",
-                                 {"inquiry_type": "RPC_C_EP_ALL_ELTS", "object": None, "interface_id": None,
-                                  "vers_option": "RPC_C_VERS_ALL", "max_ents": 10})
-        ok = rc == 0 and j["result"] == 0 and any(
-            e["tower"]["tower"]["floors"][0]["lhs"]["lhs_data"].startswith("c55ea1601f4de811") for e in j["entries"])
+                                 {"inquiry_type": "RPC_C_EP_MATCH_BY_IF", "object": None,
+                                  "interface_id": {"uuid": ECHO_UUID, "vers_major": 1, "vers_minor": 0},
+                                  "vers_option": "RPC_C_VERS_EXACT", "max_ents": 10})
+        ok = rc == 0 and j["result"] == 0 and j["num_ents"] >= 1 and all(
+            e["tower"]["tower"]["floors"][0]["lhs"]["lhs_data"].startswith("c55ea160e84dd711") for e in j["entries"])
         check(ok, "ncaepmd's ept_lookup lists the echo server's registration", out + err)
     finally:
         s.stop()
@@ -201,8 +203,11 @@ def check_samba(t, *_):
             if rc == 0:
                 break
             time.sleep(0.2)
-        ok = rc == 0 and j["result"] == 0 and j["num_ents"] == len(j["entries"]) > 0
-        check(ok, "samba-dcerpcd's epm_Lookup: entries with towers, JSON out", (out + err)[:3000])
+        # Samba answers its last batch with ept_s_not_registered (0x16c9a0d6).
+        ok = rc == 0 and j["result"] in (0, 0x16c9a0d6) and j["num_ents"] == len(j["entries"]) > 0
+        summary = "rc %s result %s num_ents %s entries %s" % (
+            rc, j and j.get("result"), j and j.get("num_ents"), j and len(j.get("entries", [])))
+        check(ok, "samba-dcerpcd's epm_Lookup: entries with towers, JSON out", summary + "\n" + err)
         if ok:
             handle = j["entry_handle"]
             rc, j2, out, err = t.call(["epmapper.idl"], epm, "epm_LookupHandleFree", {"entry_handle": handle})
