@@ -87,11 +87,14 @@ function St:guid()
   return s, self.tvb:range(start, 16)
 end
 
+-- A leaf: the field NAME with its value. A container (struct, union, array, pointer): a text item,
+-- so that a field's values are its leaves' only.
 local function add(tree, name, range, text)
   declare(name)
   local item = tree:add(F[name], range, text)
   return item
 end
+local function container(tree, range, text) return tree:add(range, text) end
 
 local eval
 local function slot_of(e, scope)
@@ -236,7 +239,7 @@ local function walk_array(st, L, i, tree, name, mode, scope, slot)
       slot.item:set_text(name .. ": " .. count .. " bytes" .. (count > 0 and (": " .. tostring(r:bytes())) or ""))
       return
     end
-    slot.item = add(tree, name, st.tvb:range(start, 0), "")
+    slot.item = container(tree, st.tvb:range(start, 0), name)
     for k = 1, count do
       local s = {}
       slot.elems[k] = s
@@ -256,7 +259,7 @@ local function walk_struct(st, t, tree, name, mode, scope, slot)
     slot.m = {}
     if t.hoist then slot.hoisted = st:u3264() end
     st:align(st.ndr64 and t.a64 or t.a20)
-    slot.item = add(tree, name, st.tvb:range(st.off, 0), "")
+    slot.item = container(tree, st.tvb:range(st.off, 0), name)
     local sc = {fields = slot.m, params = scope.params}
     for k, m in ipairs(t.members) do
       local s = {}
@@ -310,7 +313,7 @@ local function walk_union(st, t, tree, name, mode, scope, slot)
     local arm = arm_for(t, v)
     if not arm then error(string.format("union %s: no arm for %d", name, v), 0) end
     slot.arm = arm
-    slot.item = add(tree, name, st.tvb:range(start, 0), "")
+    slot.item = container(tree, st.tvb:range(start, 0), name)
     slot.a = {}
     if arm.el then walk(st, arm.el.L, 1, slot.item, arm.el.name, SCALARS, scope, slot.a) end
     if t.enc and st.ndr64 then st:align(t.body64) end
@@ -365,8 +368,11 @@ walk = function(st, L, i, tree, name, mode, scope, slot)
       else
         local id, r = st:u3264()
         slot.present = id ~= 0
-        slot.item = add(tree, name, r, slot.present and "" or "NULL")
-        slot.item:set_text(name .. (slot.present and string.format(": pointer (referent 0x%x)", id) or ": NULL"))
+        if slot.present then
+          slot.item = container(tree, r, name .. string.format(": pointer (referent 0x%x)", id))
+        else
+          slot.item = add(tree, name, r, "NULL")
+        end
       end
     end
     if mode >= BUFFERS and slot.present then
@@ -441,13 +447,15 @@ function proto.dissector(tvb, pinfo, tree)
     end
   elseif pkt == 0 or pkt == 2 then
     local ctxf, stubf, opf, orderf = f_ctx(), f_stub(), f_opnum(), f_order()
-    if not (ctxf and stubf and opf) then return end
+    if not (ctxf and opf) then return end
     local c = contexts[stream .. ":" .. ctxf.value]
     if not c or string.lower(c.uuid) ~= IFACE.uuid then return end
     local op = OPS[opf.value]
     if not op then return end
     local le = not orderf or orderf.value == 1
-    dissect_stub(stubf.range, le, c.ndr64, op, pkt == 0, tree, pinfo, stream .. ":" .. call)
+    -- An empty stub (no [in] or no [out] values) has no stub_data field: dissect zero bytes.
+    local range = stubf and stubf.range or tvb:range(0, 0)
+    dissect_stub(range, le, c.ndr64, op, pkt == 0, tree, pinfo, stream .. ":" .. call)
   end
 end
 
