@@ -435,20 +435,14 @@ void PullWalk::enum_(const ir::Type& t, json& v) {
 }
 
 void PullWalk::type(const ir::Type& t, int pass, json& v, int64_t switch_value) {
-  auto wk = model_.well_known(t);
-  if (wk != idl::backends::WellKnown::none || t.kind == ir::TypeKind::alias || t.kind == ir::TypeKind::enum_ ||
-      t.kind == ir::TypeKind::bitmap) {
-    ir::DataLevel d;
-    d.type = &t;
-    return data(d, v, pass, Scope{});
-  }
-  if (t.relative_base) unsupported("pidl [relative_base]");
-  if (t.flags.has(F::relative_reverse)) unsupported("flag(NDR_RELATIVE_REVERSE)");
-  switch (t.kind) {
-    case ir::TypeKind::struct_: return strukt(t, pass, v);
-    case ir::TypeKind::union_: return union_(t, pass, v, switch_value);
-    case ir::TypeKind::pipe: unsupported("pipes");
-    default: unsupported(std::string("type kind ") + ir::to_string(t.kind));
+  switch (type_walk(t)) {
+    case TypeWalk::data: {
+      ir::DataLevel d;  // as a data level naming the type
+      d.type = &t;
+      return data(d, v, pass, Scope{});
+    }
+    case TypeWalk::struct_: return strukt(t, pass, v);
+    case TypeWalk::union_: return union_(t, pass, v, switch_value);
   }
 }
 
@@ -490,6 +484,27 @@ void PullWalk::strukt(const ir::Type& t, int pass, json& v) {
   if (flags) p_.set_flags(saved);
 }
 
+json PullWalk::read_disc(Disc form) {
+  auto get = [&]<class T>(bool (ndr::Pull::*fn)(T&)) {
+    T x{};
+    (p_.*fn)(x);
+    return json(x);
+  };
+  switch (form) {
+    case Disc::u8: return get(&ndr::Pull::u8);
+    case Disc::i8: return get(&ndr::Pull::i8);
+    case Disc::u16: return get(&ndr::Pull::u16);
+    case Disc::i16: return get(&ndr::Pull::i16);
+    case Disc::enum16: return get(&ndr::Pull::enum16);
+    case Disc::u32: return get(&ndr::Pull::u32);
+    case Disc::i32: return get(&ndr::Pull::i32);
+    case Disc::u64: return get(&ndr::Pull::u64);
+    case Disc::i64: return get(&ndr::Pull::i64);
+    case Disc::u3264: return get(&ndr::Pull::u3264);
+  }
+  return json(0);
+}
+
 void PullWalk::union_(const ir::Type& t, int pass, json& v, int64_t switch_value) {
   auto nest = p_.nest();
   if (!nest) return;
@@ -504,47 +519,12 @@ void PullWalk::union_(const ir::Type& t, int pass, json& v, int64_t switch_value
     if (enc) {
       p_.align(p_.ndr64() ? t.layout.body.a64 : t.layout.body.a20);
       json& d = v[t.discriminant];
-      if (t.switch_enum) {
-        enum_(*t.switch_enum, d);
-      } else {
-        const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-        if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264) {
-          uint64_t w = 0;
-          p_.u3264(w);
-          d = w;
-        } else {
-          switch (b->size20) {
-            case 1: if (b->is_signed) { int8_t x = 0; p_.get_as<int8_t>(x); d = x; } else { uint8_t x = 0; p_.get_as<uint8_t>(x); d = x; } break;
-            case 2: if (b->is_signed) { int16_t x = 0; p_.get_as<int16_t>(x); d = x; } else { uint16_t x = 0; p_.get_as<uint16_t>(x); d = x; } break;
-            case 8: if (b->is_signed) { int64_t x = 0; p_.get_as<int64_t>(x); d = x; } else { uint64_t x = 0; p_.get_as<uint64_t>(x); d = x; } break;
-            default: if (b->is_signed) { int32_t x = 0; p_.get_as<int32_t>(x); d = x; } else { uint32_t x = 0; p_.get_as<uint32_t>(x); d = x; } break;
-          }
-        }
-      }
+      d = read_disc(disc_form(t));
       switch_value = static_cast<int64_t>(to_int(d, t.discriminant));
     } else if (!t.nodiscriminant) {
-      auto check = [&](int64_t wire) {
-        if (p_.ok() && wire != switch_value) p_.fail(ndr::Error::bad_switch_value);
-      };
-      if (t.switch_enum) {
-        const ir::Type& e = *t.switch_enum;
-        if (e.wire_bits == 8) { uint8_t x = 0; p_.u8(x); check(x); }
-        else if (e.wire_bits == 16 && e.layout.size64 == 4) { uint32_t x = 0; p_.enum16(x); check(x); }
-        else if (e.wire_bits == 16) { uint16_t x = 0; p_.u16(x); check(x); }
-        else { uint32_t x = 0; p_.u32(x); check(x); }
-      } else {
-        const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-        if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264) {
-          uint64_t x = 0; p_.u3264(x); check(static_cast<int64_t>(x));
-        } else {
-          switch (b->size20) {
-            case 1: if (b->is_signed) { int8_t x = 0; p_.i8(x); check(x); } else { uint8_t x = 0; p_.u8(x); check(x); } break;
-            case 2: if (b->is_signed) { int16_t x = 0; p_.i16(x); check(x); } else { uint16_t x = 0; p_.u16(x); check(x); } break;
-            case 8: if (b->is_signed) { int64_t x = 0; p_.i64(x); check(x); } else { uint64_t x = 0; p_.u64(x); check(static_cast<int64_t>(x)); } break;
-            default: if (b->is_signed) { int32_t x = 0; p_.i32(x); check(x); } else { uint32_t x = 0; p_.u32(x); check(x); } break;
-          }
-        }
-      }
+      json wire = read_disc(disc_form(t));
+      if (p_.ok() && static_cast<int64_t>(to_int(wire, "discriminant")) != switch_value)
+        p_.fail(ndr::Error::bad_switch_value);
     }
     if (p_.ndr64()) p_.align(t.layout.arms.a64);
     const ir::UnionArm* arm = arm_for(t, switch_value);

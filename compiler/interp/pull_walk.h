@@ -37,6 +37,7 @@ class PullWalk : public WalkBase {
   void strukt(const ir::Type& t, int pass, json& v);
   void union_(const ir::Type& t, int pass, json& v, int64_t switch_value);
   void enum_(const ir::Type& t, json& v);
+  json read_disc(Disc form);
 
   ndr::Pull& p_;
   // Full pointers in the order their ids were read: where the pointer is, what it points to.

@@ -354,21 +354,14 @@ void PushWalk::enum_(const ir::Type& t, const json& v) {
 }
 
 void PushWalk::type(const ir::Type& t, int pass, const json& v, int64_t switch_value) {
-  auto wk = model_.well_known(t);
-  if (wk != idl::backends::WellKnown::none || t.kind == ir::TypeKind::alias || t.kind == ir::TypeKind::enum_ ||
-      t.kind == ir::TypeKind::bitmap) {
-    // As a data level naming the type.
-    ir::DataLevel d;
-    d.type = &t;
-    return data(d, v, pass, Scope{});
-  }
-  if (t.relative_base) unsupported("pidl [relative_base]");
-  if (t.flags.has(F::relative_reverse)) unsupported("flag(NDR_RELATIVE_REVERSE)");
-  switch (t.kind) {
-    case ir::TypeKind::struct_: return strukt(t, pass, v);
-    case ir::TypeKind::union_: return union_(t, pass, v, switch_value);
-    case ir::TypeKind::pipe: unsupported("pipes");
-    default: unsupported(std::string("type kind ") + ir::to_string(t.kind));
+  switch (type_walk(t)) {
+    case TypeWalk::data: {
+      ir::DataLevel d;  // as a data level naming the type
+      d.type = &t;
+      return data(d, v, pass, Scope{});
+    }
+    case TypeWalk::struct_: return strukt(t, pass, v);
+    case TypeWalk::union_: return union_(t, pass, v, switch_value);
   }
 }
 
@@ -425,24 +418,18 @@ void PushWalk::union_(const ir::Type& t, int pass, const json& v, int64_t switch
   if (pass & kScalars) {
     if (enc) p_.align(p_.ndr64() ? t.layout.body.a64 : t.layout.body.a20);
     if (!t.nodiscriminant) {
-      if (t.switch_enum) {
-        const ir::Type& e = *t.switch_enum;
-        if (e.wire_bits == 8) p_.u8(static_cast<uint8_t>(switch_value));
-        else if (e.wire_bits == 16 && e.layout.size64 == 4) p_.enum16(static_cast<uint32_t>(switch_value));
-        else if (e.wire_bits == 16) p_.u16(static_cast<uint16_t>(switch_value));
-        else p_.u32(static_cast<uint32_t>(switch_value));
-      } else {
-        const ir::Builtin* b = t.switch_type ? t.switch_type : &ir::builtin_uint32();
-        if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264) {
-          p_.u3264(static_cast<uint64_t>(switch_value));
-        } else {
-          switch (b->size20) {
-            case 1: b->is_signed ? p_.i8(static_cast<int8_t>(switch_value)) : p_.u8(static_cast<uint8_t>(switch_value)); break;
-            case 2: b->is_signed ? p_.i16(static_cast<int16_t>(switch_value)) : p_.u16(static_cast<uint16_t>(switch_value)); break;
-            case 8: b->is_signed ? p_.i64(switch_value) : p_.u64(static_cast<uint64_t>(switch_value)); break;
-            default: b->is_signed ? p_.i32(static_cast<int32_t>(switch_value)) : p_.u32(static_cast<uint32_t>(switch_value)); break;
-          }
-        }
+      const int64_t x = switch_value;
+      switch (disc_form(t)) {
+        case Disc::u8: p_.u8(static_cast<uint8_t>(x)); break;
+        case Disc::i8: p_.i8(static_cast<int8_t>(x)); break;
+        case Disc::u16: p_.u16(static_cast<uint16_t>(x)); break;
+        case Disc::i16: p_.i16(static_cast<int16_t>(x)); break;
+        case Disc::enum16: p_.enum16(static_cast<uint32_t>(x)); break;
+        case Disc::u32: p_.u32(static_cast<uint32_t>(x)); break;
+        case Disc::i32: p_.i32(static_cast<int32_t>(x)); break;
+        case Disc::u64: p_.u64(static_cast<uint64_t>(x)); break;
+        case Disc::i64: p_.i64(x); break;
+        case Disc::u3264: p_.u3264(static_cast<uint64_t>(x)); break;
       }
     }
     if (p_.ndr64()) p_.align(t.layout.arms.a64);

@@ -257,6 +257,23 @@ int WalkBase::blob_align(const ir::NdrFlags& f) {
   return 0;
 }
 
+WalkBase::Disc WalkBase::disc_form(const ir::Type& u) {
+  if (u.switch_enum) {
+    const ir::Type& e = *u.switch_enum;
+    if (e.wire_bits == 8) return Disc::u8;
+    if (e.wire_bits == 16) return e.layout.size64 == 4 ? Disc::enum16 : Disc::u16;
+    return Disc::u32;
+  }
+  const ir::Builtin* b = u.switch_type ? u.switch_type : &ir::builtin_uint32();
+  if (b->wire == ir::WireKind::uint3264 || b->wire == ir::WireKind::int3264) return Disc::u3264;
+  switch (b->size20) {
+    case 1: return b->is_signed ? Disc::i8 : Disc::u8;
+    case 2: return b->is_signed ? Disc::i16 : Disc::u16;
+    case 8: return b->is_signed ? Disc::i64 : Disc::u64;
+    default: return b->is_signed ? Disc::i32 : Disc::u32;
+  }
+}
+
 const ir::UnionArm* WalkBase::arm_for(const ir::Type& u, int64_t value) {
   // A C++ switch: the value is compared as the generated case labels (int64 literals) are.
   const ir::UnionArm* def = nullptr;
@@ -273,6 +290,20 @@ const ir::UnionArm* WalkBase::arm_held(const ir::Type& u, const json& v) {
   for (const auto& a : u.arms)
     if (v.contains(idl::backends::arm_name(a))) return &a;
   return nullptr;
+}
+
+WalkBase::TypeWalk WalkBase::type_walk(const ir::Type& t) const {
+  if (model_.well_known(t) != idl::backends::WellKnown::none || t.kind == ir::TypeKind::alias ||
+      t.kind == ir::TypeKind::enum_ || t.kind == ir::TypeKind::bitmap)
+    return TypeWalk::data;
+  if (t.relative_base) unsupported("pidl [relative_base]");
+  if (t.flags.has(F::relative_reverse)) unsupported("flag(NDR_RELATIVE_REVERSE)");
+  switch (t.kind) {
+    case ir::TypeKind::struct_: return TypeWalk::struct_;
+    case ir::TypeKind::union_: return TypeWalk::union_;
+    case ir::TypeKind::pipe: unsupported("pipes");
+    default: unsupported(std::string("type kind ") + ir::to_string(t.kind));
+  }
 }
 
 // ---- static checks ----

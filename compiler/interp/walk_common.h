@@ -75,11 +75,20 @@ class WalkBase {
   static bool pidl_string_bytes(const ir::DataLevel& d);
   static uint8_t pidl_string_form(const ir::DataLevel& d);
   static int blob_align(const ir::NdrFlags& f);
+  // A union's discriminant on the wire: its switch_type's (an enum's form, a builtin's width and
+  // sign, uint3264), as ndr_generator.cpp's switch_push/switch_pull write and read it.
+  enum class Disc { u8, i8, u16, i16, enum16, u32, i32, u64, i64, u3264 };
+  static Disc disc_form(const ir::Type& u);
   // The arm a discriminant selects (its case, else the default arm), or null.
   static const ir::UnionArm* arm_for(const ir::Type& u, int64_t value);
   // The arm a union's JSON value holds (the first arm, in declaration order, whose name is a
   // key), or null.
   static const ir::UnionArm* arm_held(const ir::Type& u, const json& v);
+
+  // How a walk handles a named type: as a data level naming it (well-known, alias, enum, bitmap),
+  // or as a struct or union walk. Refuses (Unsupported) what no walk handles.
+  enum class TypeWalk { data, struct_, union_ };
+  TypeWalk type_walk(const ir::Type& t) const;
 
   // ---- refusals ----
   [[noreturn]] void unsupported(const std::string& what) const;

@@ -15,6 +15,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ncacall"))
+import netns  # noqa: E402
+
 failures = []
 
 
@@ -57,12 +60,9 @@ def capture(server, client, ncacall, idl_dir, d):
 
 def main():
     ncaidl, server, client, ncacall, idl_dir = sys.argv[1:6]
-    if os.environ.get("NCA_WS_NETNS") != "1":
-        if os.geteuid() != 0:
-            print("FAIL: needs root for a private network namespace (unshare -n); not skipped")
-            return 1
-        return subprocess.call(["unshare", "-n", sys.executable, *sys.argv], env=dict(os.environ, NCA_WS_NETNS="1"))
-    subprocess.check_call(["ip", "link", "set", "lo", "up"])
+    rc = netns.enter("NCA_WS_NETNS")
+    if rc is not None:
+        return rc
     d = tempfile.mkdtemp(prefix="ncaidl_ws_")
     r = subprocess.run([ncaidl, "-I", idl_dir, "--gen", "wireshark", "-o", d, os.path.join(idl_dir, "rpcecho.idl")],
                        capture_output=True, text=True)
