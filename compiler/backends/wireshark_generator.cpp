@@ -137,16 +137,19 @@ class LuaWriter {
           if (const auto* a = std::get_if<ir::ArrayLevel>(&last->levels[0]))
             hoist = a->surrounding && (a->kind == ir::ArrayKind::conformant || a->kind == ir::ArrayKind::conformant_varying);
         o << "{kind=\"struct\", a20=" << t.layout.body.a20 << ", a64=" << t.layout.body.a64
-          << ", hoist=" << (hoist ? "true" : "false") << ", members={";
-        if (!t.flags.empty() || t.relative_base) o << "{name=\"(flags)\", L={{k=\"unsupported\", what=\"pidl flag() or [relative_base] on " << t.name << "\"}}}";
-        for (size_t k = 0; k < t.members.size(); ++k) o << (k || !t.flags.empty() ? ", " : "") << element(t.members[k]);
+          << ", hoist=" << (hoist ? "true" : "false") << refusal(t) << ", members={";
+        bool first = true;
+        for (const auto& m : t.members) {
+          o << (first ? "" : ", ") << element(m);
+          first = false;
+        }
         o << "}}\n";
         break;
       }
       case ir::TypeKind::union_: {
         o << "{kind=\"union\", enc=" << (t.encapsulated ? "true" : "false") << ", disc=" << lua_str(t.discriminant)
           << ", nodisc=" << (t.nodiscriminant ? "true" : "false") << ", body20=" << t.layout.body.a20
-          << ", body64=" << t.layout.body.a64 << ", arms64=" << t.layout.arms.a64;
+          << ", body64=" << t.layout.body.a64 << ", arms64=" << t.layout.arms.a64 << refusal(t);
         if (t.switch_enum) {
           need(*t.switch_enum);
           o << ", swenum=" << lua_str(t.switch_enum->name);
@@ -219,6 +222,11 @@ class LuaWriter {
   }
 
  private:
+  // A struct's or union's own pidl flag() or [relative_base]: the walk refuses the type by name.
+  static std::string refusal(const ir::Type& t) {
+    if (t.flags.empty() && !t.relative_base) return "";
+    return ", unsupported=" + lua_str("pidl flag() or [relative_base] on " + t.name);
+  }
   void unsupported(std::vector<std::string>& out, const std::string& what) {
     out.push_back("{k=\"unsupported\", what=" + lua_str(what) + "}");
   }

@@ -7,7 +7,8 @@
 // in which transfer syntax, and dissects the stub data of their requests and responses.
 //
 // Contract: every field of every stub is shown with its IDL name (a string field
-// `IFACE.NAME`, filterable: `rpcecho.in_data == "41"`). Constructs the walk does not handle yet
+// `IFACE.NAME`, filterable: `rpcecho.in_data == "41"`; `ncaidl_IFACE.NAME` when Wireshark has a
+// protocol called IFACE already, as it has `mgmt`). Constructs the walk does not handle yet
 // (pidl relative pointers, subcontexts, pipes, pidl strings and DATA_BLOBs, COM interface
 // pointers, C-side expressions) are written as "unsupported" levels: dissecting a stub that
 // reaches one shows an `IFACE.error` item naming it instead of guessing.

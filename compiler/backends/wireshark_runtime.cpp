@@ -7,7 +7,7 @@ namespace nca::idl::backends {
 
 // Contract of the tables it reads (written by WiresharkGenerator):
 //   IFACE = {name=, uuid=, major=, minor=}
-//   T[name] = {kind="struct", a20=, a64=, hoist=bool, members={{name=, L=levels}...}}
+//   T[name] = {kind="struct", a20=, a64=, hoist=bool, unsupported=text|nil, members={{name=, L=levels}...}}
 //           | {kind="union", enc=bool, disc=name, sw=builtin-wire-name|nil, swenum=name|nil,
 //              nodisc=bool, body20=, body64=, arms64=, arms={{cases={...}, default=bool, el={name=, L=}|nil}}}
 //           | {kind="enum"|"bitmap", bits=, wide=bool, values={[n]=name}}
@@ -29,18 +29,17 @@ local NDR64 = "71710533-beba-4937-8319-b5dbef9ccc36"
 local SCALARS, BUFFERS, BOTH = 1, 2, 3
 
 local proto = Proto("ncaidl_" .. IFACE.name, IFACE.name .. " (ncaidl " .. IFACE.uuid .. ")")
-local F = {}
-local function declare(name)
-  if not F[name] then F[name] = ProtoField.string(IFACE.name .. "." .. name, name) end
-end
+-- Every name a stub field can have; then one string field per name, IFACE.NAME ("rpcecho.in_data"),
+-- or ncaidl_IFACE.NAME for all of them when Wireshark has fields of those names already (it has
+-- a "mgmt" protocol).
+local names = {}
+local function declare(name) names[name] = true end
 declare("operation")
 declare("opnum")
 declare("result")
-local function declare_levels(L)
-  for _, l in ipairs(L) do if l.k == "unsupported" then declare("unsupported") end end
-end
+declare("error")
 for _, t in pairs(T) do
-  for _, m in ipairs(t.members or {}) do declare(m.name); declare_levels(m.L) end
+  for _, m in ipairs(t.members or {}) do declare(m.name) end
   for _, a in ipairs(t.arms or {}) do if a.el then declare(a.el.name) end end
   if t.enc then declare(t.disc) end
 end
@@ -48,7 +47,13 @@ for _, op in pairs(OPS) do
   for _, p in ipairs(op.inp) do declare(p.name) end
   for _, p in ipairs(op.out) do declare(p.name) end
 end
-declare("error")
+local function make_fields(prefix)
+  local f = {}
+  for n in pairs(names) do f[n] = ProtoField.string(prefix .. "." .. n, n) end
+  return f
+end
+local ok, F = pcall(make_fields, IFACE.name)
+if not ok then F = make_fields("ncaidl_" .. IFACE.name) end
 local list = {}
 for _, f in pairs(F) do list[#list + 1] = f end
 proto.fields = list
@@ -90,9 +95,7 @@ end
 -- A leaf: the field NAME with its value. A container (struct, union, array, pointer): a text item,
 -- so that a field's values are its leaves' only.
 local function add(tree, name, range, text)
-  declare(name)
-  local item = tree:add(F[name], range, text)
-  return item
+  return tree:add(F[name], range, text)
 end
 local function container(tree, range, text) return tree:add(range, text) end
 
@@ -254,6 +257,7 @@ local function walk_array(st, L, i, tree, name, mode, scope, slot)
 end
 
 local function walk_struct(st, t, tree, name, mode, scope, slot)
+  if t.unsupported then error(name .. ": " .. t.unsupported .. " is not dissected yet", 0) end
   if mode % 2 == 1 then
     local start = st.off
     slot.m = {}
@@ -299,6 +303,7 @@ local function read_switch(st, t)
 end
 
 local function walk_union(st, t, tree, name, mode, scope, slot)
+  if t.unsupported then error(name .. ": " .. t.unsupported .. " is not dissected yet", 0) end
   if mode % 2 == 1 then
     local start = st.off
     local v = slot.sw or 0

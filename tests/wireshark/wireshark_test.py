@@ -49,6 +49,12 @@ def capture(server, client, ncacall, idl_dir, d):
             r = subprocess.run([ncacall, "--syntax", "ndr64", "-I", idl_dir, os.path.join(idl_dir, "rpcecho.idl"),
                                 b, op, args], capture_output=True, text=True, timeout=60)
             check(r.returncode == 0, "ncacall %s over NDR64" % op, r.stdout + r.stderr)
+        # The server's built-in mgmt interface, for mgmt.lua (Wireshark has a "mgmt" protocol of
+        # its own, so the fields are ncaidl_mgmt.*).
+        for op, args in (("mgmt_inq_if_ids", "{}"), ("mgmt_inq_stats", '{"max_count": 4, "unknown": 0}')):
+            r = subprocess.run([ncacall, "-I", idl_dir, os.path.join(idl_dir, "mgmt.idl"), b, op, args],
+                               capture_output=True, text=True, timeout=60)
+            check(r.returncode == 0, "ncacall " + op, r.stdout + r.stderr)
         time.sleep(1)
     finally:
         s.send_signal(signal.SIGTERM)
@@ -64,10 +70,12 @@ def main():
     if rc is not None:
         return rc
     d = tempfile.mkdtemp(prefix="ncaidl_ws_")
-    r = subprocess.run([ncaidl, "-I", idl_dir, "--gen", "wireshark", "-o", d, os.path.join(idl_dir, "rpcecho.idl")],
-                       capture_output=True, text=True)
+    for idl in ("rpcecho", "mgmt"):
+        r = subprocess.run([ncaidl, "-I", idl_dir, "--gen", "wireshark", "-o", d, os.path.join(idl_dir, idl + ".idl")],
+                           capture_output=True, text=True)
+        check(r.returncode == 0 and os.path.exists(os.path.join(d, idl + ".lua")),
+              "ncaidl --gen wireshark writes %s.lua" % idl, r.stderr)
     lua = os.path.join(d, "rpcecho.lua")
-    check(r.returncode == 0 and os.path.exists(lua), "ncaidl --gen wireshark writes rpcecho.lua", r.stderr)
     cap = capture(server, client, ncacall, idl_dir, d)
     base = ["tshark", "-X", "lua_script:" + lua, "-r", cap, "-d", "tcp.port==7777,dcerpc"]
 
@@ -119,6 +127,14 @@ def main():
     dp = fields("data", "result", flt='rpcecho.operation == "echo_TestDoublePointer"')
     check("data: pointer (referent 0x20000)\n        data: pointer (referent 0x20004)\n            data: 7" in tree and
           "|7" in dp and "data: NULL" in tree, "TestDoublePointer: the three pointers and the value", "\n".join(dp))
+    mgmt = subprocess.run(["tshark", "-X", "lua_script:" + os.path.join(d, "mgmt.lua"), "-r", cap, "-d",
+                           "tcp.port==7777,dcerpc", "-T", "fields", "-E", "separator=|", "-e", "ncaidl_mgmt.operation",
+                           "-e", "ncaidl_mgmt.uuid", "-e", "ncaidl_mgmt.statistics", "-e", "ncaidl_mgmt.result",
+                           "-Y", "ncaidl_mgmt.operation"], capture_output=True, text=True)
+    rows = mgmt.stdout.splitlines()
+    check(any(l.startswith("mgmt_inq_if_ids|60a15ec5-4de8-11d7-a637-005056a20182,afa8bd80-7d8a-11c9-bef4-08002b102989||WERR_OK")
+              for l in rows) and any(l.startswith("mgmt_inq_stats||") and l.endswith("|WERR_OK") for l in rows),
+          "mgmt.lua: inq_if_ids' interface ids and inq_stats' counters", mgmt.stdout + mgmt.stderr)
     sleep = fields("seconds", "result", flt='rpcecho.operation == "echo_TestSleep"')
     check(any(l.startswith("|") and l != "|" for l in sleep) and any(l.endswith("|") and l != "|" for l in sleep),
           "TestSleep: seconds in, result out", "\n".join(sleep))
