@@ -179,20 +179,7 @@ void PullWalk::bulk(const ir::Builtin& b, json& v, uint64_t count, bool fixed) {
       v = tmp;
     }
   };
-  using W = ir::WireKind;
-  switch (b.wire) {
-    case W::int8: return get((int8_t*)nullptr);
-    case W::uint8: return get((uint8_t*)nullptr);
-    case W::int16: return get((int16_t*)nullptr);
-    case W::uint16: return get((uint16_t*)nullptr);
-    case W::int32: return get((int32_t*)nullptr);
-    case W::uint32: case W::error_status: return get((uint32_t*)nullptr);
-    case W::int64: return get((int64_t*)nullptr);
-    case W::uint64: return get((uint64_t*)nullptr);
-    case W::float32: return get((float*)nullptr);
-    case W::float64: return get((double*)nullptr);
-    default: unsupported(std::string("bulk array of ") + b.name);
-  }
+  if (!with_bulk_type(b, get)) unsupported(std::string("bulk array of ") + b.name);
 }
 
 void PullWalk::array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a, json& v, int mode,

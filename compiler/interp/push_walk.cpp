@@ -172,20 +172,7 @@ void PushWalk::bulk(const ir::Builtin& b, const json& v) {
     }
     p_.array(std::span<const T>(tmp));
   };
-  using W = ir::WireKind;
-  switch (b.wire) {
-    case W::int8: return put((int8_t*)nullptr);
-    case W::uint8: return put((uint8_t*)nullptr);
-    case W::int16: return put((int16_t*)nullptr);
-    case W::uint16: return put((uint16_t*)nullptr);
-    case W::int32: return put((int32_t*)nullptr);
-    case W::uint32: case W::error_status: return put((uint32_t*)nullptr);
-    case W::int64: return put((int64_t*)nullptr);
-    case W::uint64: return put((uint64_t*)nullptr);
-    case W::float32: return put((float*)nullptr);
-    case W::float64: return put((double*)nullptr);
-    default: unsupported(std::string("bulk array of ") + b.name);
-  }
+  if (!with_bulk_type(b, put)) unsupported(std::string("bulk array of ") + b.name);
 }
 
 void PushWalk::array(const std::vector<ir::Level>& L, size_t i, const ir::ArrayLevel& a, const json& v,

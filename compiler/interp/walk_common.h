@@ -107,6 +107,27 @@ class WalkBase {
   };
 };
 
+// Calls f((T*)nullptr) with the C++ type T of a bulk array element (CppModel::bulk_scalar), as
+// Push::array/Pull::array take it; false for a builtin that is not one.
+template <class F>
+bool with_bulk_type(const ir::Builtin& b, F&& f) {
+  using W = ir::WireKind;
+  switch (b.wire) {
+    case W::int8: f(static_cast<int8_t*>(nullptr)); return true;
+    case W::uint8: f(static_cast<uint8_t*>(nullptr)); return true;
+    case W::int16: f(static_cast<int16_t*>(nullptr)); return true;
+    case W::uint16: f(static_cast<uint16_t*>(nullptr)); return true;
+    case W::int32: f(static_cast<int32_t*>(nullptr)); return true;
+    case W::uint32:
+    case W::error_status: f(static_cast<uint32_t*>(nullptr)); return true;
+    case W::int64: f(static_cast<int64_t*>(nullptr)); return true;
+    case W::uint64: f(static_cast<uint64_t*>(nullptr)); return true;
+    case W::float32: f(static_cast<float*>(nullptr)); return true;
+    case W::float64: f(static_cast<double*>(nullptr)); return true;
+    default: return false;
+  }
+}
+
 // Statically refuses what the walks cannot do (NdrInterpreter::check).
 void check_element(const ir::Element& e, const std::string& where);
 void check_type(const ir::Type& t);
