@@ -35,13 +35,27 @@ foreach(kind shared static)
     add_library(${target} SHARED ${nca_runtime_objects})
     set_target_properties(${target} PROPERTIES EXPORT_NAME runtime VERSION ${PROJECT_VERSION}
                           SOVERSION ${PROJECT_VERSION_MAJOR})
-    # A shared library carries its own dependencies.
-    target_link_libraries(${target} PRIVATE PkgConfig::LIBUV Threads::Threads)
+    # A shared library carries its own dependencies: whatever outside library a layer links.
+    set(externals)
+    foreach(part ${NCA_RUNTIME_PARTS})
+      get_target_property(libs ${part} LINK_LIBRARIES)
+      if(NOT libs)
+        continue()
+      endif()
+      foreach(l ${libs})
+        if(NOT l MATCHES "^nca_" AND NOT l MATCHES "^\\$<")
+          list(APPEND externals ${l})
+        endif()
+      endforeach()
+    endforeach()
+    list(REMOVE_DUPLICATES externals)
+    target_link_libraries(${target} PRIVATE ${externals})
   else()
     set(target ncarpc_static)
     add_library(${target} STATIC ${nca_runtime_objects})
     set_target_properties(${target} PROPERTIES EXPORT_NAME runtime_static OUTPUT_NAME ncarpc)
     # An installed user finds libuv by its library name (Debian's libuv ships no CMake package).
+    # A layer that gains an outside dependency must add it here too (and to ncarpc.pc).
     target_link_libraries(${target} INTERFACE $<BUILD_INTERFACE:PkgConfig::LIBUV>
                           $<INSTALL_INTERFACE:uv> Threads::Threads)
   endif()

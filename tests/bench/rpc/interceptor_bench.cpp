@@ -3,7 +3,10 @@
 // and with one on the client handle and one on the ServerCore, measured in the same run
 // (alternating, best of N each), as a ratio.
 //
-//   bench_rpc_interceptors [--seconds S=1] [--reps N=5] [--clients N=64] [--log]
+//   bench_rpc_interceptors [--seconds S=1] [--reps N=5] [--clients N=64] [--log] [--aa]
+//
+// --aa runs the same comparison with no interceptor on either side (an A/A run): the difference
+// it shows is the noise of the machine and of the two servers' placement, not interceptors.
 //
 // The interceptor is a metrics one (counts calls, sums durations and bytes: the runtime's whole
 // path, two clock reads, the per-call allocation and the spans); --log uses LogInterceptor with
@@ -152,31 +155,40 @@ Sample run(int clients, double seconds, uint16_t port, bool intercepted, bool lo
 int main(int argc, char** argv) {
   double seconds = 1.0;
   int reps = 5, clients = 64;
-  bool log = false;
+  bool log = false, aa = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
     else if (a == "--clients" && i + 1 < argc) clients = std::max(1, std::atoi(argv[++i]));
     else if (a == "--log") log = true;
+    else if (a == "--aa") aa = true;
     else {
-      std::fprintf(stderr, "usage: bench_rpc_interceptors [--seconds S=1] [--reps N=5] [--clients N=64] [--log]\n");
+      std::fprintf(stderr, "usage: bench_rpc_interceptors [--seconds S=1] [--reps N=5] [--clients N=64] [--log] [--aa]\n");
       return 2;
     }
   }
-  ServerThread plain(false, log), intercepted(true, log);
+  ServerThread plain(false, log), intercepted(!aa, log);
   Sample off, on;
   double off_cpu = 1e300, on_cpu = 1e300;
   for (int r = 0; r < reps; ++r) {  // alternate, so that load from elsewhere touches both alike
-    Sample a = run(clients, seconds, plain.port, false, log);
-    Sample b = run(clients, seconds, intercepted.port, true, log);
+    // Which of the two runs first alternates too: an A/A run showed the second one of a pair
+    // losing a third of its calls/s to the first on a loaded machine.
+    Sample a, b;
+    if (r % 2 == 0) {
+      a = run(clients, seconds, plain.port, false, log);
+      b = run(clients, seconds, intercepted.port, !aa, log);
+    } else {
+      b = run(clients, seconds, intercepted.port, !aa, log);
+      a = run(clients, seconds, plain.port, false, log);
+    }
     off.calls_per_s = std::max(off.calls_per_s, a.calls_per_s);
     on.calls_per_s = std::max(on.calls_per_s, b.calls_per_s);
     if (a.cpu_us_per_call > 0) off_cpu = std::min(off_cpu, a.cpu_us_per_call);
     if (b.cpu_us_per_call > 0) on_cpu = std::min(on_cpu, b.cpu_us_per_call);
   }
   std::printf("AddOne, ncacn_ip_tcp loopback, %d clients, best of %d runs of %.1f s; interceptor: %s\n",
-              clients, reps, seconds, log ? "LogInterceptor (line dropped)" : "metrics");
+              clients, reps, seconds, aa ? "none on either side (A/A)" : log ? "LogInterceptor (line dropped)" : "metrics");
   std::printf("%-22s %10s %10s\n", "", "calls/s", "cpu/call");
   std::printf("%-22s %10.0f %8.2fus\n", "no interceptor", off.calls_per_s, off_cpu);
   std::printf("%-22s %10.0f %8.2fus\n", "client+server", on.calls_per_s, on_cpu);
