@@ -16,8 +16,14 @@ void InterceptedCall::begin() {
   if (begun_) return;
   begun_ = true;
   info.start = CallInfo::Clock::now();
-  spans_.reserve(list_->size());
-  for (const auto& i : *list_) spans_.push_back(i->before(info));
+  // Most interceptors (logging, metrics) keep no span: the vector stays empty, unallocated,
+  // until one returns a span; then it holds one slot per interceptor.
+  for (size_t k = 0; k < list_->size(); ++k) {
+    auto span = (*list_)[k]->before(info);
+    if (!span) continue;
+    if (spans_.empty()) spans_.resize(list_->size());
+    spans_[k] = std::move(span);
+  }
 }
 
 void InterceptedCall::end(Status status) {
@@ -26,7 +32,8 @@ void InterceptedCall::end(Status status) {
   ended_ = true;
   info.elapsed = CallInfo::Clock::now() - info.start;
   info.status = std::move(status);
-  for (size_t k = list_->size(); k-- > 0;) (*list_)[k]->after(info, spans_[k].get());
+  for (size_t k = list_->size(); k-- > 0;)
+    (*list_)[k]->after(info, spans_.empty() ? nullptr : spans_[k].get());
   spans_.clear();
 }
 

@@ -145,7 +145,8 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   info.interface_id = request.interface;
   info.opnum = request.opnum;
   info.object = request.object;
-  ic->binding_text = request.caller.transport + ":" + request.caller.peer;
+  ic->binding_text.reserve(request.caller.transport.size() + 1 + request.caller.peer.size());
+  ic->binding_text.append(request.caller.transport).append(":").append(request.caller.peer);
   info.binding = ic->binding_text;
   info.request_bytes = request.stub.size();
   detail::InterceptedCall* raw = ic.get();
