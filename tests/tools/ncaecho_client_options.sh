@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ncaecho-client finds an ncalrpc server in the socket directory smbtorture's way
 # (--option='ncalrpc dir=DIR'), not in the default /tmp; an option it does not know is refused
-# (exit 2); --version answers.
+# (exit 2); --version answers; Samba's `print` binding option dumps each call's decoded
+# arguments on standard error through the connection-oriented engine's handle.
 # usage: ncaecho_client_options.sh NCAECHO_SERVER NCAECHO_CLIENT
 set -euo pipefail
 server=$1 client=$2
@@ -22,4 +23,9 @@ rc=$?
 set -e
 [ $rc -eq 2 ] || { echo "FAIL: an unknown --option exits $rc, not 2"; exit 1; }
 "$client" --version | grep -q "^ncaecho-client [0-9]"
+"$client" --ncalrpc-dir "$dir" "ncalrpc:[$name,print]" 2> "$dir/print" | grep -q "all answers right"
+grep -q "^        in_data                  : 0x00000029 (41)$" "$dir/print" ||
+  { echo "FAIL: print shows no echo_AddOne [in]"; head "$dir/print"; exit 1; }
+grep -q "^            out_data                 : 0x0000002a (42)$" "$dir/print" ||
+  { echo "FAIL: print shows no echo_AddOne [out]"; head "$dir/print"; exit 1; }
 echo "ncaecho-client options OK"
