@@ -22,6 +22,7 @@ constexpr std::string_view kHead = R"(#pragma once
 
 #include "$base$_ndr.h"
 #include "$base$_types.h"
+#include "nca/ndr/print.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/status.h"
 )";
@@ -33,7 +34,7 @@ namespace $ns$ {
 inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20,
                                                              ::nca::rpc::kNdr64};
 
-// One entry per opnum: the argument struct and its four marshalling entries.
+// One entry per opnum: the argument struct, its four marshalling entries and its printers.
 inline constexpr ::nca::rpc::OperationSpec kOperations[] = {
 )";
 
@@ -116,12 +117,15 @@ bool write_rpc_header(const ir::Program& program, const GeneratorOptions& option
       uint32_t next = 0;
       for (const auto& [opnum, op] : by_opnum) {
         for (; next < opnum; ++next) text += fill(kGap, {{"opnum", std::to_string(next)}});
-        // {"name", opnum, &kArgsType<Op>, Op_push_in, Op_pull_in, Op_push_out, Op_pull_out},
+        // {"name", opnum, &kArgsType<Op>, Op_push_in, Op_pull_in, Op_push_out, Op_pull_out,
+        //  raw, the [in] and [out] printers},
         std::string name = cpp_ident(op->name);
         text += "    " + fill_list(4, "{",
                           {"\"" + op->name + "\"", std::to_string(opnum),
                            "&::nca::rpc::kArgsType<" + name + ">", name + "_push_in", name + "_pull_in",
-                           name + "_push_out", name + "_pull_out"},
+                           name + "_push_out", name + "_pull_out", "false",
+                           "::nca::ndr::print_in_text<" + name + ">",
+                           "::nca::ndr::print_out_text<" + name + ">"},
                           "},", 5) + "\n";
         next = opnum + 1;
       }

@@ -1,6 +1,7 @@
 #include "nca/rpc/binding_handle.h"
 
 #include "handle_state.h"
+#include "nca/rpc/print_interceptor.h"
 
 namespace nca::rpc {
 
@@ -19,6 +20,15 @@ MarshallingHandle::~MarshallingHandle() {
 Executor& MarshallingHandle::executor() const { return state_->executor; }
 
 void MarshallingHandle::abandon(CallId) {}
+
+void MarshallingHandle::add_interceptor(std::shared_ptr<CallInterceptor> interceptor) {
+  state_->interceptors.add(std::move(interceptor));
+}
+
+void MarshallingHandle::set_binding(const Binding& binding) {
+  state_->binding = binding.to_string();
+  if (binding.has(BindingFlag::kPrint)) add_interceptor(std::make_shared<PrintInterceptor>());
+}
 
 CallId MarshallingHandle::call(const InterfaceSpec& iface, const OperationSpec& op, void* args,
                                const CallOptions& options, Done done) {
@@ -45,6 +55,7 @@ CallId MarshallingHandle::call_raw(const InterfaceSpec& iface, uint16_t opnum, B
 CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, const OperationSpec& op,
                                 void* args, const CallOptions& options, Done done) {
   CallId id = state_->add(iface, op, args, options.timeout, std::move(done));
+  state_->intercept(id, opnum, options.object);
   std::weak_ptr<detail::HandleState> weak = state_;
 
   Request request;
@@ -59,10 +70,14 @@ CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, cons
     detail::PendingCall* call = state ? state->find(id) : nullptr;
     if (!call) return Status::cancelled("call ended before it was marshalled");
     // Raw stub data is the caller's to give: marshal runs at most once per call.
-    if (call->op->raw) return std::move(static_cast<RawArgs*>(call->args)->in);
     Bytes stub;
-    Status st = call->op->push_in(call->args, ts, stub);
-    if (!st.ok()) return st;
+    if (call->op->raw) {
+      stub = std::move(static_cast<RawArgs*>(call->args)->in);
+    } else {
+      Status st = call->op->push_in(call->args, ts, stub);
+      if (!st.ok()) return st;
+    }
+    if (call->intercept) call->intercept->info.request_bytes = stub.size();
     return stub;
   };
   transact(std::move(request), [weak, id](Result<Response> response) {
@@ -73,6 +88,7 @@ CallId MarshallingHandle::start(const InterfaceSpec& iface, uint16_t opnum, cons
       state->finish(id, std::move(response).take_error());
       return;
     }
+    if (call->intercept) call->intercept->info.response_bytes = response->stub.size();
     if (call->op->raw) {
       static_cast<RawArgs*>(call->args)->out = std::move(response->stub);
       state->finish(id, Status());

@@ -35,12 +35,35 @@ PendingCall* HandleState::find(CallId id) {
   return it == calls.end() ? nullptr : &it->second;
 }
 
+void HandleState::intercept(CallId id, uint16_t opnum, const Uuid& object) {
+  if (interceptors.empty()) return;
+  PendingCall& call = calls.at(id);
+  auto ic = std::make_unique<InterceptedCall>(interceptors);
+  CallInfo& info = ic->info;
+  info.side = CallSide::client;
+  info.interface = call.interface;
+  info.interface_id = call.interface->id;
+  info.opnum = opnum;
+  info.object = object;
+  info.binding = binding;
+  if (!call.op->raw) {
+    info.operation = call.op;
+    info.args = call.args;
+  } else if (opnum < call.interface->operations.size()) {
+    info.operation = &call.interface->operations[opnum];  // named, but its args are raw bytes
+  }
+  ic->begin();
+  call.intercept = std::move(ic);
+}
+
 bool HandleState::finish(CallId id, Status status) {
   auto it = calls.find(id);
   if (it == calls.end()) return false;
   PendingCall call = std::move(it->second);
   calls.erase(it);
   if (call.timer) executor.cancel_timer(call.timer);
+  // The caller's struct is still whole (its `done` has not run): after() may read the [out]s.
+  if (call.intercept) call.intercept->end(status);
   bool abandoned = status.kind == StatusKind::timeout || status.kind == StatusKind::cancelled;
   // Posting keeps the rule that a completion never runs inside the call that caused it (call(),
   // cancel(), or a server completing synchronously inside dispatch).

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "nca/rpc/binding_handle.h"
+#include "nca/rpc/interceptor.h"
 
 namespace nca::rpc::detail {
 
@@ -15,6 +16,7 @@ struct PendingCall {
   void* args = nullptr;
   BindingHandle::Done done;
   Executor::TimerId timer = 0;
+  std::unique_ptr<InterceptedCall> intercept;  // null unless the handle has interceptors
 };
 
 // Owned by a handle through a shared_ptr; what outlives the handle (server replies, engine
@@ -28,6 +30,9 @@ struct HandleState {
   CallId add(const InterfaceSpec& iface, const OperationSpec& op, void* args,
              Executor::Duration timeout, BindingHandle::Done done);
   PendingCall* find(CallId id);
+  // Runs the interceptors' before() for call `id` (just added) if there are any: `opnum` is the
+  // one sent (a raw call's op is a stand-in), `object` the request's object UUID.
+  void intercept(CallId id, uint16_t opnum, const Uuid& object);
   // Ends the call: disarms its deadline and posts `done(status)`. False if it already ended.
   bool finish(CallId id, Status status);
   // Ends every pending call with `status` (the handle is closing).
@@ -35,6 +40,8 @@ struct HandleState {
 
   Executor& executor;
   UniqueFunction<void(CallId)> on_abandon;
+  Interceptors interceptors;
+  std::string binding;  // what interceptors see as CallInfo::binding
   CallId next_id = 1;
   std::map<CallId, PendingCall> calls;
 };

@@ -130,8 +130,37 @@ std::vector<SyntaxId> ServerCore::interface_ids() const {
   return ids;
 }
 
+void ServerCore::add_interceptor(std::shared_ptr<CallInterceptor> interceptor) {
+  interceptors_.add(std::move(interceptor));
+}
+
 void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   CallStats::count(stats_.calls_in);
+  if (interceptors_.empty()) return dispatch_call(std::move(request), std::move(reply), nullptr);
+  // The reply sink ends the interception: every path out of dispatch_call, and a handler
+  // completing much later, goes through it exactly once.
+  auto ic = std::make_shared<detail::InterceptedCall>(interceptors_);
+  CallInfo& info = ic->info;
+  info.side = CallSide::server;
+  info.interface_id = request.interface;
+  info.opnum = request.opnum;
+  info.object = request.object;
+  ic->binding_text.reserve(request.caller.transport.size() + 1 + request.caller.peer.size());
+  ic->binding_text.append(request.caller.transport).append(":").append(request.caller.peer);
+  info.binding = ic->binding_text;
+  info.request_bytes = request.stub.size();
+  detail::InterceptedCall* raw = ic.get();
+  dispatch_call(std::move(request),
+                [ic = std::move(ic), reply = std::move(reply)](ServerReply r) mutable {
+                  ic->info.response_bytes = r.stub.size();
+                  ic->end(r.fault ? Status::fault(r.fault->code, r.fault->message) : Status{});
+                  reply(std::move(r));
+                },
+                raw);
+}
+
+void ServerCore::dispatch_call(ServerRequest request, ReplySink reply,
+                               detail::InterceptedCall* intercept) {
   auto fail = [&reply, &request](FaultCode code, std::string message) {
     ServerReply r;
     r.fault = Fault(code, std::move(message));
@@ -141,6 +170,7 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   const ServerInterface* iface = find_interface(request.interface);
   if (!iface) return fail(FaultCode::unk_if, "interface " + to_string(request.interface) + " not registered");
   const InterfaceSpec& spec = *iface->spec;
+  if (intercept) intercept->info.interface = &spec;
   if (request.opnum >= iface->handlers.size() || !iface->handlers[request.opnum])
     return fail(FaultCode::op_rng_error, "opnum " + std::to_string(request.opnum) + " not served by " +
                                              std::string(spec.name));
@@ -181,6 +211,12 @@ void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   state->transfer = request.transfer;
   state->reply = std::move(reply);
   state->cancel = request.cancel ? std::move(request.cancel) : std::make_shared<CallCancel>();
+  if (intercept) {
+    intercept->info.interface = &spec;
+    intercept->info.operation = &op;
+    if (!op.raw) intercept->info.args = state->args.get();
+    intercept->begin();
+  }
 
   // A handler that throws has dropped its call if it still held it (its ServerCall was destroyed
   // while unwinding, answering nca_s_fault_unspec); one that stored the call first keeps it.

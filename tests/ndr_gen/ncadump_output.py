@@ -51,7 +51,7 @@ def main():
     rc, text, err = run(nd, ["rpcecho", "echo_EchoData", "in"], ECHODATA_IN)
     check(rc == 0, f"stdin: exit status {rc} ({err.strip()})")
     lines = text.splitlines()
-    check(lines[:1] == ["pull returned OK"], "stdin: first line 'pull returned OK'")
+    check(lines[:1] == ["pull returned Success"], "stdin: first line 'pull returned Success'")
     check(lines[-1:] == ["dump OK"], "stdin: last line 'dump OK'")
     check(any(l.split() == ["len", ":", f"0x{samba_len:08x}", f"({samba_len})"] for l in lines),
           f"stdin: a 'len : 0x00000005 (5)' line in\n{text}")

@@ -3,7 +3,11 @@
 //
 //   ncadump [options] INTERFACE FUNCTION|TYPE in|out|struct [FILE]
 //
-// INTERFACE is a name, an IDL file stem or a UUID (Samba's <pipe|uuid>).
+// INTERFACE is a name, an IDL file stem or a UUID (Samba's <pipe|uuid>). Every option of
+// ndrdump 4.17 is taken with its meaning (-c/--context-file is always binary, as there; the
+// input forms --base64-input, --hex-input and --input=; --dump-data, --quiet, --load-dso=,
+// -V/--version; Samba's common options -d, -s, -l, --option are accepted and ignored), so a
+// script written for ndrdump runs unchanged.
 //
 // It prints the value as ndr_print-like text or JSON, and with --validate re-encodes it and
 // compares the bytes. Exit status: 0 decoded (and validated), 1 the bytes did not decode or
@@ -21,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "input.h"
 #include "nca/ndr/ndr.h"
 #include "ncadump/builtin_modules.h"
 #include "ncadump/module.h"
@@ -33,32 +38,50 @@ constexpr int kExitUsage = 2;
 
 const char kUsage[] = R"(usage: ncadump [options] INTERFACE FUNCTION|TYPE in|out|struct [FILE]
 
-Decodes NDR data (stdin without FILE) with ncarpc's generated code and prints it.
-INTERFACE is an interface name (rpcecho), IDL file stem or UUID; FUNCTION a name or an opnum.
+Decodes NDR data (FILE, stdin without it, or --input) with ncarpc's generated code and prints
+it. INTERFACE is an interface name (rpcecho), IDL file stem or UUID; FUNCTION a name or an opnum.
+The options are Samba ndrdump's, plus ncadump's own below them.
 
 options:
-  --hex                  the input is hexadecimal text (whitespace ignored)
-  --format=text|json     output format (default: text, like Samba's ndrdump)
-  --ndr64                the input is NDR64 (default: NDR20)
-  --bigendian            the input is big-endian (data representation 0x00)
   -c, --context-file=FILE
-                         the [in] data that an `out` blob's sizes and switches depend on
+                         the [in] data (binary) that an `out` blob's sizes and switches depend on
   --validate             re-encode the decoded value and compare with the input
-  --reencode=FILE        write our encoding of the decoded value to FILE (little-endian)
-  --load=LIB.so[:STEM]   also load the ncadump table ncadump_module_STEM from a shared object
+  --dump-data            print the input as a hex dump
+  --load-dso=LIB.so[:STEM]
+                         also load the ncadump table ncadump_module_STEM from a shared object
                          built from generated code (STEM defaults to INTERFACE)
-  -l, --list             list the interfaces, functions and types known
-  --help                 print this help
+  --ndr64                the input is NDR64 (default: NDR20)
+  --quiet                do not print the decoded value
+  --base64-input         the input is base64 text
+  --hex-input            the input is a hex dump (dump_data's layout, or plain hex)
+  --input=DATA           the input on the command line (with --base64-input or --hex-input)
+  --print-after-parse-failure
+                         accepted; a value that does not decode is never printed
+  -d, --debuglevel=N, --debug-stdout, -s, --configfile=FILE, --option=X, -l, --log-basename=X,
+  --leak-report, --leak-report-full
+                         Samba's common options: accepted and ignored
+  -V, --version          print the version
+  -?, --help, --usage    print this help
+ncadump's own:
+  --hex                  the input is hexadecimal text (whitespace and colons ignored)
+  --bigendian            the input is big-endian (data representation 0x00)
+  --format=text|json     output format (default: text, like Samba's ndrdump)
+  --reencode=FILE        write our encoding of the decoded value to FILE (little-endian)
+  --load=LIB.so[:STEM]   as --load-dso
+  --list                 list the interfaces, functions and types known
 )";
 
 struct Options {
-  bool hex = false, json = false, ndr64 = false, bigendian = false, validate = false, list = false;
+  bool json = false, ndr64 = false, bigendian = false, validate = false, list = false;
+  bool dump_data = false, quiet = false;
+  ncadump::InputFormat format = ncadump::InputFormat::binary;
+  std::optional<std::string> input;  // --input=DATA
   std::string context_file, reencode_file;
   std::vector<std::string> loads;
   std::vector<std::string> args;
 };
 
-std::optional<std::vector<std::uint8_t>> read_input(const std::string& path, bool hex) {
+std::optional<std::string> read_file(const std::string& path) {
   std::string data;
   if (path.empty() || path == "-") {
     data.assign(std::istreambuf_iterator<char>(std::cin), {});
@@ -67,25 +90,7 @@ std::optional<std::vector<std::uint8_t>> read_input(const std::string& path, boo
     if (!in) return std::nullopt;
     data.assign(std::istreambuf_iterator<char>(in), {});
   }
-  if (!hex) return std::vector<std::uint8_t>(data.begin(), data.end());
-  std::vector<std::uint8_t> out;
-  int nibble = -1;
-  for (char c : data) {
-    int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':') continue;
-    else return std::nullopt;
-    if (nibble < 0) {
-      nibble = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(nibble << 4 | v));
-      nibble = -1;
-    }
-  }
-  if (nibble >= 0) return std::nullopt;
-  return out;
+  return data;
 }
 
 // INTERFACE as Samba's ndrdump takes it (<pipe|uuid>): the interface's name, its IDL file's
@@ -146,24 +151,41 @@ int main(int argc, char** argv) {
       if (a == opt && i + 1 < argc) return std::string(argv[++i]);
       return std::nullopt;
     };
-    if (a == "--help" || a == "-h") {
+    if (a == "--help" || a == "-h" || a == "-?" || a == "--usage") {
       std::cout << kUsage;
       return kExitOk;
-    } else if (a == "--hex") o.hex = true;
+    } else if (a == "--version" || a == "-V") {
+      std::cout << "ncadump " << NCA_VERSION << '\n';
+      return kExitOk;
+    } else if (a == "--hex") o.format = ncadump::InputFormat::hex;
+    else if (a == "--hex-input") o.format = ncadump::InputFormat::hexdump;
+    else if (a == "--base64-input") o.format = ncadump::InputFormat::base64;
     else if (a == "--ndr64") o.ndr64 = true;
     else if (a == "--bigendian") o.bigendian = true;
     else if (a == "--validate") o.validate = true;
-    else if (a == "--list" || a == "-l") o.list = true;
+    else if (a == "--dump-data") o.dump_data = true;
+    else if (a == "--quiet") o.quiet = true;
+    else if (a == "--list") o.list = true;
     else if (a == "--format=json") o.json = true;
     else if (a == "--format=text") o.json = false;
-    else if (a.rfind("--format", 0) == 0) {
+    else if (a == "--print-after-parse-failure" || a == "--debug-stdout" || a == "--leak-report" ||
+             a == "--leak-report-full") {
+    } else if (a.rfind("--format", 0) == 0) {
       std::cerr << "ncadump: error: --format is text or json\n";
       return kExitUsage;
     } else if (auto v = value("--context-file")) o.context_file = *v;
     else if (auto v2 = value("-c")) o.context_file = *v2;
     else if (auto v3 = value("--reencode")) o.reencode_file = *v3;
     else if (auto v4 = value("--load")) o.loads.push_back(*v4);
-    else if (a.size() > 1 && a[0] == '-') {
+    else if (auto v5 = value("--load-dso")) o.loads.push_back(*v5);
+    else if (auto v6 = value("--input")) o.input = *v6;
+    else if (value("-d") || value("--debuglevel") || value("-s") || value("--configfile") ||
+             value("--option") || value("-l") || value("--log-basename")) {
+      // Samba's common options: nothing here for them to set.
+    } else if (a.size() > 2 && a[0] == '-' && a[1] == 'd' &&
+               a.find_first_not_of("0123456789", 2) == std::string::npos) {
+      // -d10: Samba's debug level glued to its option.
+    } else if (a.size() > 1 && a[0] == '-') {
       std::cerr << "ncadump: error: unknown option '" << a << "'\n(run 'ncadump --help')\n";
       return kExitUsage;
     } else o.args.push_back(a);
@@ -215,9 +237,15 @@ int main(int argc, char** argv) {
               << "' in interface '" << o.args[0] << "' (ncadump --list shows them)\n";
     return kExitUsage;
   }
-  auto input = read_input(o.args.size() == 4 ? o.args[3] : "", o.hex);
+  auto text = o.input ? o.input : read_file(o.args.size() == 4 ? o.args[3] : "");
+  if (!text) {
+    std::cerr << "ncadump: error: cannot read '" << o.args[3] << "'\n";
+    return kExitUsage;
+  }
+  auto input = ncadump::decode(*text, o.format);
   if (!input) {
-    std::cerr << "ncadump: error: cannot read the input" << (o.hex ? " (or it is not hex)" : "") << '\n';
+    static const char* const kForm[] = {"binary", "hex", "a hex dump", "base64"};
+    std::cerr << "ncadump: error: the input is not " << kForm[static_cast<int>(o.format)] << '\n';
     return kExitUsage;
   }
   auto syntax = o.ndr64 ? nca::ndr::Syntax::ndr64 : nca::ndr::Syntax::ndr20;
@@ -226,8 +254,10 @@ int main(int argc, char** argv) {
   auto d = dir == "out" ? ncadump::Direction::out : ncadump::Direction::in;
 
   Value val(e);
+  // The context file is binary whatever the input's form, as ndrdump reads it.
+  std::optional<ncadump::ByteVector> ctx;
   if (!o.context_file.empty()) {
-    auto ctx = read_input(o.context_file, o.hex);
+    if (auto raw = read_file(o.context_file)) ctx.emplace(raw->begin(), raw->end());
     if (!ctx) {
       std::cerr << "ncadump: error: cannot read the context file '" << o.context_file << "'\n";
       return kExitUsage;
@@ -252,11 +282,18 @@ int main(int argc, char** argv) {
     if (ok && p.trailing()) out["trailing_bytes"] = p.trailing();
     std::cout << out.dump(2) << '\n';
   } else {
-    std::cout << "pull returned " << (ok ? std::string("OK") : p.status().to_string()) << '\n';
+    // ndrdump's lines: the pull's result ("Success" is NDR_ERR_SUCCESS's text), with
+    // --dump-data how much was read and the input, then the value, then "dump OK".
+    std::cout << "pull returned " << (ok ? std::string("Success") : p.status().to_string()) << '\n';
+    if (o.dump_data) {
+      std::cout << input->size() - p.trailing() << " bytes consumed\n" << ncadump::hexdump(*input);
+    }
     if (ok) {
-      nca::ndr::Printer pr;
-      e->print(pr, d, val.p);
-      std::cout << pr.str();
+      if (!o.quiet) {
+        nca::ndr::Printer pr;
+        e->print(pr, d, val.p);
+        std::cout << pr.str();
+      }
       if (p.trailing()) std::cout << "WARNING! " << p.trailing() << " unread bytes\n";
       std::cout << "dump OK\n";
     }
@@ -288,8 +325,7 @@ int main(int argc, char** argv) {
         same = std::equal(consumed.begin(), consumed.end(), out.bytes().begin(), out.bytes().end());
       } else {
         Value again(e);
-        if (!o.context_file.empty()) {
-          auto ctx = read_input(o.context_file, o.hex);
+        if (ctx) {
           nca::ndr::Pull cp(*ctx, syntax, rep);
           e->pull(cp, ncadump::Direction::in, again.p);
         }

@@ -10,6 +10,7 @@
 // usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
 //        ncaecho-client [--local] [--fake-clock]
 // exit status: 0 every answer right, 1 some answer wrong, 2 usage
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -26,7 +27,7 @@
 
 namespace {
 
-const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
+const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR | --option='ncalrpc dir=DIR'] [--epm-port N] BINDING
        ncaecho-client [--local] [--fake-clock]
 
 Calls every rpcecho operation and checks the answers.
@@ -34,6 +35,8 @@ Calls every rpcecho operation and checks the answers.
                 without an endpoint (ncacn_ip_tcp:127.0.0.1) the host's endpoint mapper is asked
   --epm-port N  the endpoint mapper's port for that (default 135)
   --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
+  --option='ncalrpc dir=DIR'  the same, as smbtorture takes it
+  --version     print the version
 Without BINDING, against an rpcecho server in this process:
   --local       call through the local handle (no marshalling) instead of the loopback handle
   --fake-clock  let TestSleep's timers fire at once instead of in real time
@@ -83,7 +86,23 @@ int main(int argc, char** argv) {
   uint16_t epm_port = nca::epm::kMapperPort;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--local") {
+    if (a == "--version") {
+      std::cout << "ncaecho-client " NCA_VERSION "\n";
+      return 0;
+    } else if (a == "--option" || a.rfind("--option=", 0) == 0) {
+      // smbtorture's --option='ncalrpc dir=DIR' (smb.conf's parameter, its name compared as
+      // Samba does: letter case, spaces and underscores ignored).
+      std::string opt = a == "--option" ? (i + 1 < argc ? argv[++i] : "") : a.substr(9);
+      auto eq = opt.find('=');
+      std::string key;
+      for (char c : opt.substr(0, eq))
+        if (c != ' ' && c != '_') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (eq == std::string::npos || key != "ncalrpcdir") {
+        std::cerr << "ncaecho-client: --option takes 'ncalrpc dir=DIR' only, not '" << opt << "'\n";
+        return 2;
+      }
+      config.ncalrpc_dir = opt.substr(eq + 1);
+    } else if (a == "--local") {
       local = true;
     } else if (a == "--fake-clock") {
       clock = ncaecho::Clock::fake;

@@ -193,7 +193,10 @@ int main(int argc, char** argv) {
   size_t threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--self-test") {
+    if (a == "--version") {
+      std::cout << "ncaecho-server " NCA_VERSION "\n";
+      return 0;
+    } else if (a == "--self-test") {
       run_self_test = true;
     } else if (a == "--listen") {
       listen = true;

@@ -55,7 +55,10 @@ int main(int argc, char** argv) {
   epm::EpmapperServer::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--listen") {
+    if (a == "--version") {
+      std::cout << "ncaepmd " NCA_VERSION "\n";
+      return 0;
+    } else if (a == "--listen") {
       listen = true;
     } else if (a == "--ncalrpc-dir" && i + 1 < argc) {
       config.ncalrpc_dir = argv[++i];

@@ -91,7 +91,10 @@ int main(int argc, char** argv) {
   config.offer_ndr64 = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--json") {
+    if (a == "--version") {
+      std::cout << "ncaepmdump " NCA_VERSION "\n";
+      return 0;
+    } else if (a == "--json") {
       json = true;
     } else if (a == "--map" && i + 2 < argc) {
       std::string_view uuid = argv[++i];

@@ -509,6 +509,7 @@ ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig
                       ? Result<std::optional<auth::ClientSecurityRequest>>(impl_->config.security)
                       : auth::security_from_binding(binding);
   impl_->security.configure(std::move(security), impl_->config.auth_providers);
+  set_binding(binding);  // interceptors' CallInfo::binding; the `print` option
   impl_->binding = std::move(binding);
 }
 

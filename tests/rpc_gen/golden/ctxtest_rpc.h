@@ -9,6 +9,7 @@
 
 #include "ctxtest_ndr.h"
 #include "ctxtest_types.h"
+#include "nca/ndr/print.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/status.h"
 
@@ -18,18 +19,23 @@ namespace ctxtest {
 inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20,
                                                              ::nca::rpc::kNdr64};
 
-// One entry per opnum: the argument struct and its four marshalling entries.
+// One entry per opnum: the argument struct, its four marshalling entries and its printers.
 inline constexpr ::nca::rpc::OperationSpec kOperations[] = {
     {"ctx_Open", 0, &::nca::rpc::kArgsType<ctx_Open>, ctx_Open_push_in, ctx_Open_pull_in,
-     ctx_Open_push_out, ctx_Open_pull_out},
+     ctx_Open_push_out, ctx_Open_pull_out, false, ::nca::ndr::print_in_text<ctx_Open>,
+     ::nca::ndr::print_out_text<ctx_Open>},
     {"ctx_Add", 1, &::nca::rpc::kArgsType<ctx_Add>, ctx_Add_push_in, ctx_Add_pull_in,
-     ctx_Add_push_out, ctx_Add_pull_out},
+     ctx_Add_push_out, ctx_Add_pull_out, false, ::nca::ndr::print_in_text<ctx_Add>,
+     ::nca::ndr::print_out_text<ctx_Add>},
     {"ctx_Close", 2, &::nca::rpc::kArgsType<ctx_Close>, ctx_Close_push_in, ctx_Close_pull_in,
-     ctx_Close_push_out, ctx_Close_pull_out},
+     ctx_Close_push_out, ctx_Close_pull_out, false, ::nca::ndr::print_in_text<ctx_Close>,
+     ::nca::ndr::print_out_text<ctx_Close>},
     {"ctx_Divide", 3, &::nca::rpc::kArgsType<ctx_Divide>, ctx_Divide_push_in, ctx_Divide_pull_in,
-     ctx_Divide_push_out, ctx_Divide_pull_out},
+     ctx_Divide_push_out, ctx_Divide_pull_out, false, ::nca::ndr::print_in_text<ctx_Divide>,
+     ::nca::ndr::print_out_text<ctx_Divide>},
     {"ctx_Sum", 4, &::nca::rpc::kArgsType<ctx_Sum>, ctx_Sum_push_in, ctx_Sum_pull_in,
-     ctx_Sum_push_out, ctx_Sum_pull_out},
+     ctx_Sum_push_out, ctx_Sum_pull_out, false, ::nca::ndr::print_in_text<ctx_Sum>,
+     ::nca::ndr::print_out_text<ctx_Sum>},
 };
 
 // The user exceptions of the `exceptions(...)` attribute; a value is the exception's index on

@@ -9,6 +9,7 @@
 
 #include "rpcecho_ndr.h"
 #include "rpcecho_types.h"
+#include "nca/ndr/print.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/status.h"
 
@@ -18,30 +19,41 @@ namespace rpcecho {
 inline constexpr ::nca::rpc::SyntaxId kTransferSyntaxes[] = {::nca::rpc::kNdr20,
                                                              ::nca::rpc::kNdr64};
 
-// One entry per opnum: the argument struct and its four marshalling entries.
+// One entry per opnum: the argument struct, its four marshalling entries and its printers.
 inline constexpr ::nca::rpc::OperationSpec kOperations[] = {
     {"echo_AddOne", 0, &::nca::rpc::kArgsType<echo_AddOne>, echo_AddOne_push_in,
-     echo_AddOne_pull_in, echo_AddOne_push_out, echo_AddOne_pull_out},
+     echo_AddOne_pull_in, echo_AddOne_push_out, echo_AddOne_pull_out, false,
+     ::nca::ndr::print_in_text<echo_AddOne>, ::nca::ndr::print_out_text<echo_AddOne>},
     {"echo_EchoData", 1, &::nca::rpc::kArgsType<echo_EchoData>, echo_EchoData_push_in,
-     echo_EchoData_pull_in, echo_EchoData_push_out, echo_EchoData_pull_out},
+     echo_EchoData_pull_in, echo_EchoData_push_out, echo_EchoData_pull_out, false,
+     ::nca::ndr::print_in_text<echo_EchoData>, ::nca::ndr::print_out_text<echo_EchoData>},
     {"echo_SinkData", 2, &::nca::rpc::kArgsType<echo_SinkData>, echo_SinkData_push_in,
-     echo_SinkData_pull_in, echo_SinkData_push_out, echo_SinkData_pull_out},
+     echo_SinkData_pull_in, echo_SinkData_push_out, echo_SinkData_pull_out, false,
+     ::nca::ndr::print_in_text<echo_SinkData>, ::nca::ndr::print_out_text<echo_SinkData>},
     {"echo_SourceData", 3, &::nca::rpc::kArgsType<echo_SourceData>, echo_SourceData_push_in,
-     echo_SourceData_pull_in, echo_SourceData_push_out, echo_SourceData_pull_out},
+     echo_SourceData_pull_in, echo_SourceData_push_out, echo_SourceData_pull_out, false,
+     ::nca::ndr::print_in_text<echo_SourceData>, ::nca::ndr::print_out_text<echo_SourceData>},
     {"echo_TestCall", 4, &::nca::rpc::kArgsType<echo_TestCall>, echo_TestCall_push_in,
-     echo_TestCall_pull_in, echo_TestCall_push_out, echo_TestCall_pull_out},
+     echo_TestCall_pull_in, echo_TestCall_push_out, echo_TestCall_pull_out, false,
+     ::nca::ndr::print_in_text<echo_TestCall>, ::nca::ndr::print_out_text<echo_TestCall>},
     {"echo_TestCall2", 5, &::nca::rpc::kArgsType<echo_TestCall2>, echo_TestCall2_push_in,
-     echo_TestCall2_pull_in, echo_TestCall2_push_out, echo_TestCall2_pull_out},
+     echo_TestCall2_pull_in, echo_TestCall2_push_out, echo_TestCall2_pull_out, false,
+     ::nca::ndr::print_in_text<echo_TestCall2>, ::nca::ndr::print_out_text<echo_TestCall2>},
     {"echo_TestSleep", 6, &::nca::rpc::kArgsType<echo_TestSleep>, echo_TestSleep_push_in,
-     echo_TestSleep_pull_in, echo_TestSleep_push_out, echo_TestSleep_pull_out},
+     echo_TestSleep_pull_in, echo_TestSleep_push_out, echo_TestSleep_pull_out, false,
+     ::nca::ndr::print_in_text<echo_TestSleep>, ::nca::ndr::print_out_text<echo_TestSleep>},
     {"echo_TestEnum", 7, &::nca::rpc::kArgsType<echo_TestEnum>, echo_TestEnum_push_in,
-     echo_TestEnum_pull_in, echo_TestEnum_push_out, echo_TestEnum_pull_out},
+     echo_TestEnum_pull_in, echo_TestEnum_push_out, echo_TestEnum_pull_out, false,
+     ::nca::ndr::print_in_text<echo_TestEnum>, ::nca::ndr::print_out_text<echo_TestEnum>},
     {"echo_TestSurrounding", 8, &::nca::rpc::kArgsType<echo_TestSurrounding>,
      echo_TestSurrounding_push_in, echo_TestSurrounding_pull_in, echo_TestSurrounding_push_out,
-     echo_TestSurrounding_pull_out},
+     echo_TestSurrounding_pull_out, false, ::nca::ndr::print_in_text<echo_TestSurrounding>,
+     ::nca::ndr::print_out_text<echo_TestSurrounding>},
     {"echo_TestDoublePointer", 9, &::nca::rpc::kArgsType<echo_TestDoublePointer>,
      echo_TestDoublePointer_push_in, echo_TestDoublePointer_pull_in,
-     echo_TestDoublePointer_push_out, echo_TestDoublePointer_pull_out},
+     echo_TestDoublePointer_push_out, echo_TestDoublePointer_pull_out, false,
+     ::nca::ndr::print_in_text<echo_TestDoublePointer>,
+     ::nca::ndr::print_out_text<echo_TestDoublePointer>},
 };
 
 // No `exceptions(...)` attribute: no user exceptions.

@@ -85,4 +85,19 @@ class Printer {
   int width_;
 };
 
+// An operation's argument struct R printed as generated code does it (print_in/print_out, found
+// by argument-dependent lookup): the type-erased printers of nca::rpc::OperationSpec.
+template <class R>
+std::string print_in_text(const void* r) {
+  Printer pr;
+  print_in(pr, *static_cast<const R*>(r));
+  return pr.take();
+}
+template <class R>
+std::string print_out_text(const void* r) {
+  Printer pr;
+  print_out(pr, *static_cast<const R*>(r));
+  return pr.take();
+}
+
 }  // namespace nca::ndr

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "nca/rpc/binding.h"
 #include "nca/rpc/executor.h"
 #include "nca/rpc/function.h"
+#include "nca/rpc/interceptor.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/status.h"
 #include "nca/rpc/uuid.h"
@@ -83,6 +85,13 @@ class MarshallingHandle : public BindingHandle {
                   const CallOptions& options, UniqueFunction<void(Result<Bytes>)> done);
 
   Executor& executor() const;
+
+  // Interceptors of the calls started through this handle from now on (interceptor.h).
+  void add_interceptor(std::shared_ptr<CallInterceptor> interceptor);
+  // The binding this handle reaches, as interceptors see it (CallInfo::binding). Its `print`
+  // flag (Samba's binding option) adds a PrintInterceptor writing each call's decoded [in] and
+  // [out] arguments to standard error. Engines call it with the binding they were given.
+  void set_binding(const Binding& binding);
 
  protected:
   using Request = CallRequest;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -66,6 +67,9 @@ using PushFn = Status (*)(const void* r, const SyntaxId& ts, Bytes& out);
 using PullFn = Status (*)(std::span<const uint8_t> in, const SyntaxId& ts, bool little_endian,
                           void* r);
 
+// The text of r's [in] or [out] part in ndr_print's layout (generated; the `print` option).
+using PrintFn = std::string (*)(const void* r);
+
 struct OperationSpec {
   std::string_view name;  // the IDL name, "echo_AddOne"
   uint16_t opnum = 0;
@@ -77,6 +81,9 @@ struct OperationSpec {
   // A raw operation (raw_operation below): r is a RawArgs and the marshalling handles and the
   // ServerCore move its stub data in and out instead of calling the entries above, which copy.
   bool raw = false;
+  // The generated printers (null: none, as for raw and hand-written operations).
+  PrintFn print_in = nullptr;
+  PrintFn print_out = nullptr;
 };
 
 struct InterfaceSpec {

@@ -23,6 +23,7 @@
 #include "nca/rpc/call_stats.h"
 #include "nca/rpc/context_handle.h"
 #include "nca/rpc/function.h"
+#include "nca/rpc/interceptor.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/status.h"
 #include "nca/rpc/uuid.h"
@@ -218,8 +219,16 @@ class ServerCore {
   CallStats& stats() { return stats_; }
   const CallStats& stats() const { return stats_; }
 
+  // Interceptors of the calls dispatched from now on (interceptor.h): before() once the [in]s
+  // are unmarshalled, after() when the reply or fault goes to the engine. A request that fails
+  // before its handler runs (unknown interface, bad stub data) is seen too, with its fault.
+  void add_interceptor(std::shared_ptr<CallInterceptor> interceptor);
+
  private:
+  void dispatch_call(ServerRequest request, ReplySink reply, detail::InterceptedCall* intercept);
+
   CallStats stats_;
+  Interceptors interceptors_;
   std::map<std::pair<Uuid, uint16_t>, ServerInterface> interfaces_;  // key: uuid, major
   AssociationId next_association_ = 1;
   ContextHandleTable context_handles_;
