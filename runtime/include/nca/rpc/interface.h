@@ -77,6 +77,12 @@ struct OperationSpec {
   // A raw operation (raw_operation below): r is a RawArgs and the marshalling handles and the
   // ServerCore move its stub data in and out instead of calling the entries above, which copy.
   bool raw = false;
+  // Call semantics from the IDL, which the datagram engine honours (C706 10.1.2): an
+  // [idempotent] call may run more than once, a [maybe] call gets no reply, a [broadcast] call
+  // goes to every host. Connection-oriented engines run every call at most once and ignore them.
+  bool idempotent = false;
+  bool maybe = false;
+  bool broadcast = false;
 };
 
 struct InterfaceSpec {
