@@ -87,8 +87,13 @@ void ClientCall::send_fack(uint16_t serial, std::vector<Bytes>& out) {
 }
 
 void ClientCall::send_ack(std::vector<Bytes>& out) {
+  if (p_.owner_acks) return;
+  out.push_back(ack_pdu());
+}
+
+Bytes ClientCall::ack_pdu() const {
   Pdu pdu{header(PduType::ack), {}, {}};
-  encode(pdu, out.emplace_back());
+  return encode(pdu);
 }
 
 Bytes ClientCall::cancel_pdu(uint32_t cancel_id) {

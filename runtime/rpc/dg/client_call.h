@@ -43,6 +43,9 @@ struct ClientCallParams {
   Clock::Duration initial_rto{500};
   Clock::Duration max_rto{8000};
   Clock::Duration comm_timeout{30000};
+  // Leave the ack to the owner (ack_pdu()), which may delay it and drop it when the activity's
+  // next call acknowledges the reply implicitly (C706 10.2.5); false: ack at once.
+  bool owner_acks = false;
 };
 
 struct ClientOutcome {
@@ -74,6 +77,8 @@ class ClientCall {
   bool server_has_call() const { return server_has_call_; }
   // A cl_cancel for this call, to send when the caller gives up on it.
   Bytes cancel_pdu(uint32_t cancel_id);
+  // The ack of this call's reply (for ClientCallParams::owner_acks).
+  Bytes ack_pdu() const;
 
  private:
   Header header(PduType type) const;

@@ -1,6 +1,7 @@
 #include "client_engine.h"
 
 #include <random>
+#include <utility>
 
 #include "conv.h"
 #include "nca/base/require.h"
@@ -58,6 +59,8 @@ uint64_t ClientEngine::start(ClientCallSpec spec, Done done) {
   p.initial_rto = cfg_.initial_rto;
   p.max_rto = cfg_.max_rto;
   p.comm_timeout = cfg_.comm_timeout;
+  p.owner_acks = true;
+  a.pending_ack.clear();  // this request acknowledges the previous reply
   a.current_seq = p.seq;
   a.call = id;
   auto [it, inserted] =
@@ -77,7 +80,13 @@ void ClientEngine::finish(uint64_t id) {
   // restarted server rejects calls meant for its previous life.
   if (server_boot_ == 0 && o.server_boot != 0) server_boot_ = o.server_boot;
   Done done = std::move(it->second.done);
-  it->second.activity->call = 0;
+  Activity& a = *it->second.activity;
+  a.call = 0;
+  // A reply (or fault) to acknowledge: later, unless the next call on the activity does it.
+  if (it->second.call.server_has_call() && !(it->second.call.params().flags1 & kFlagMaybe)) {
+    a.pending_ack = it->second.call.ack_pdu();
+    a.ack_at = clock_.now() + cfg_.ack_delay;
+  }
   calls_.erase(it);
   done(std::move(o));
 }
@@ -134,12 +143,16 @@ void ClientEngine::on_timer() {
   }
   flush(out);
   for (uint64_t id : finished) finish(id);
+  for (auto& a : activities_)
+    if (!a->pending_ack.empty() && a->ack_at <= now) send_(std::exchange(a->pending_ack, Bytes{}));
 }
 
 std::optional<Clock::Duration> ClientEngine::next_deadline() const {
   std::optional<Clock::Duration> d;
   for (auto& [id, run] : calls_)
     if (!d || run.call.deadline() < *d) d = run.call.deadline();
+  for (auto& a : activities_)
+    if (!a->pending_ack.empty() && (!d || a->ack_at < *d)) d = a->ack_at;
   return d;
 }
 

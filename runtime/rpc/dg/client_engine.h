@@ -39,6 +39,9 @@ struct ClientEngineConfig {
   Clock::Duration initial_rto{500};
   Clock::Duration max_rto{8000};
   Clock::Duration comm_timeout{30000};
+  // A reply is acked this long after it arrived unless the activity's next call, which
+  // acknowledges it implicitly, starts first (C706 10.2.5): back-to-back calls send no acks.
+  Clock::Duration ack_delay{1000};
   // Makes activity UUIDs; unset: random (version 4). Tests give a deterministic one.
   std::function<Uuid()> new_activity;
 };
@@ -81,6 +84,8 @@ class ClientEngine {
     uint32_t next_seq = 0;
     uint32_t current_seq = 0;  // the seq of the call running or last run
     uint64_t call = 0;         // the running call's id; 0: free
+    Bytes pending_ack;         // the last reply's ack, not sent yet
+    Clock::Duration ack_at{0};
   };
   struct Running {
     ClientCall call;

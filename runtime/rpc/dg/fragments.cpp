@@ -124,7 +124,9 @@ bool Transmission::on_fack(uint16_t fragnum, const FackBody* body) {
       --in_flight_;
     }
   const bool progress = acked_count_ > before;
-  if (progress) cwnd_ = std::min<uint16_t>(uint16_t(cwnd_ + 1), peer_window_);
+  // Slow start: one more fragment per fragment acknowledged (the window doubles per round
+  // trip) up to the receiver's window.
+  if (progress) cwnd_ = uint16_t(std::min<size_t>(cwnd_ + (acked_count_ - before), peer_window_));
   cwnd_ = std::min(cwnd_, peer_window_);
   return progress;
 }

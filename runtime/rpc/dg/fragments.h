@@ -5,8 +5,8 @@
 //    memory it holds, and describes what it has as a fack body (the highest in-order fragment and
 //    a selective-ack bitmap of those received beyond it).
 //  - Transmission cuts a stub into fragments and decides which to send: a congestion window
-//    (in fragments) that starts small, grows by one per fack that acknowledges something new up
-//    to the receiver's advertised window, and halves on a timeout; fragments a fack shows lost
+//    (in fragments) that starts at two, grows by one per fragment acknowledged (doubling per
+//    round trip) up to the receiver's advertised window, and halves on a timeout; fragments a fack shows lost
 //    (unacknowledged below one it acknowledged) are sent again.
 //
 // Both are plain values: no time, no I/O. Their owners (client call, server activity) decide when

@@ -96,11 +96,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       auto self = weak.lock();
       if (!self || self->closed || st.code() == net::Errc::cancelled) return;
       if (st.ok()) {
-        // The conv callback's answers come to the same socket, on activities of our own.
-        auto pdu = decode(data);
-        if (!(pdu.ok() && pdu.value().header.type != PduType::request &&
-              ep->conv->on_pdu(pdu.value(), from)))
-          ep->engine->on_datagram(data, from);
+        // The conv callback's answers come to the same socket, on activities of our own (only
+        // looked for while a callback is out: the common case decodes once, in the engine).
+        bool taken = false;
+        if (ep->conv->pending() > 0 && data.size() > 1 && data[1] != uint8_t(PduType::request)) {
+          auto pdu = decode(data);
+          taken = pdu.ok() && ep->conv->on_pdu(pdu.value(), from);
+        }
+        if (!taken) ep->engine->on_datagram(data, from);
         self->rearm_conv(*ep);
       }
       if (!self->closed) self->receive(*ep);

@@ -42,9 +42,9 @@ TEST_CASE("dg_transmission_window_grows_and_halves") {
   CHECK(first == std::vector<uint16_t>{0, 1});  // slow start: two
   CHECK(t.next_burst().empty());                // window full
   CHECK(t.on_fack(1, nullptr));                 // both arrived
-  CHECK(t.window() == 3);
-  CHECK(t.next_burst() == std::vector<uint16_t>{2, 3, 4});
-  // Fragment 2 lost, 3 and 4 arrived: the fack says so, 2 goes again.
+  CHECK(t.window() == 4);                       // slow start: +1 per fragment acknowledged
+  CHECK(t.next_burst() == std::vector<uint16_t>{2, 3, 4, 5});
+  // Fragment 2 lost, 3 and 4 arrived (5 still in flight): the fack says so, 2 goes again.
   FackBody f;
   f.window_size = 8;
   f.selack = {0x6};  // bits 1, 2 beyond fragnum 1: fragments 3 and 4
