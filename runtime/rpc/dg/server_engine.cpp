@@ -43,6 +43,9 @@ struct Activity {
   std::list<Activity*>::iterator lru;  // position in Impl::replied_ (valid in state replied)
   size_t reply_bytes = 0;
   bool fresh = true;  // no call of this activity seen yet
+  // The call of `seq` was rejected with this status (state acked): a duplicate or a ping gets
+  // the reject again, since the first one may have been lost.
+  std::optional<uint32_t> rejected;
 };
 
 struct PeerAssociation {
@@ -115,6 +118,14 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
     h.serial = 0;
     h.auth_proto = 0;
     emit_to(to, h, StatusBody{static_cast<uint32_t>(code)});
+  }
+
+  // Rejects the activity's current call and remembers it, so that it is never run and a lost
+  // reject is sent again when the client asks.
+  void reject_call(Activity& a, FaultCode code) {
+    reject(a.peer, a.request, code);
+    a.rejected = static_cast<uint32_t>(code);
+    a.state = CallState::acked;
   }
 
   void send_fack(Activity& a, uint16_t serial, PduType type = PduType::fack) {
@@ -277,13 +288,14 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
       a->seq = h.seq;
     }
     a->last_heard = now();
-    if (h.seq < a->seq && a->state != CallState::none) return;  // stale: the client moved on
+    if (h.seq < a->seq) return;  // stale: the client has moved on to a later call
     if (h.seq != a->seq || a->state == CallState::none || a->state == CallState::acked ||
         a->state == CallState::lost) {
       if (h.seq == a->seq && (a->state == CallState::acked || a->state == CallState::lost)) {
         // A duplicate of a call already answered and acknowledged (or whose reply is gone):
         // never run it twice.
         ++stats.duplicates;
+        if (a->rejected) return reject(from, a->request, static_cast<FaultCode>(*a->rejected));
         if (a->state == CallState::lost)
           emit_to(from, header_for(*a, PduType::fault),
                   StatusBody{static_cast<uint32_t>(FaultCode::fault_remote_no_memory)});
@@ -291,6 +303,7 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
       }
       // A new call on the activity: it acknowledges the previous reply.
       clear_call(*a);
+      a->rejected.reset();
       a->seq = h.seq;
       a->request = h;
       a->state = CallState::receiving;
@@ -340,9 +353,8 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
         break;
       case Reassembly::Added::too_large:
       case Reassembly::Added::inconsistent: {
-        reject(a.peer, h, FaultCode::proto_error);
         drop_reassembly(a);
-        a.state = CallState::acked;  // this sequence number is spent: never run it
+        reject_call(a, FaultCode::proto_error);  // this sequence number is spent: never run it
         return;
       }
       case Reassembly::Added::added:
@@ -366,9 +378,8 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
       Activity* a = self->find(peer, id);
       if (!a || a->generation != gen || a->state != CallState::verifying) return;
       if (!seq) {
-        self->reject(peer, a->request, FaultCode::who_are_you_failed);
         self->drop_reassembly(*a);
-        a->state = CallState::acked;
+        self->reject_call(*a, FaultCode::who_are_you_failed);
         return;
       }
       if (*seq != a->seq) {
@@ -393,13 +404,11 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
     SyntaxId iface{h.interface, uint16_t(h.interface_version & 0xffff), uint16_t(h.interface_version >> 16)};
     const ServerInterface* si = core.find_interface(iface);
     if (!si) {
-      reject(a.peer, h, FaultCode::unk_if);
-      a.state = CallState::acked;
+      reject_call(a, FaultCode::unk_if);
       return;
     }
     if (h.opnum >= si->spec->operations.size()) {
-      reject(a.peer, h, FaultCode::op_rng_error);
-      a.state = CallState::acked;
+      reject_call(a, FaultCode::op_rng_error);
       return;
     }
     a.state = CallState::executing;
@@ -477,6 +486,9 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
         return;
       case CallState::replied:
         resend_reply(*a);
+        return;
+      case CallState::acked:
+        if (a->rejected) reject(from, a->request, static_cast<FaultCode>(*a->rejected));
         return;
       default:
         return;

@@ -280,3 +280,54 @@ TEST_CASE("dg_undecodable_datagrams_are_dropped") {
   CHECK(w.server->stats().decode_errors == 2);
   CHECK(w.net.sent == 0);
 }
+
+TEST_CASE("dg_lost_reject_is_sent_again") {
+  World w(15);
+  auto& c = w.add_client();
+  int rejects_dropped = 0;
+  w.net.drop_if = [&](const Bytes& d) {
+    return d.size() > 1 && d[1] == uint8_t(PduType::reject) && rejects_dropped++ == 0;
+  };
+  Result1 r;
+  call(c, r, 9, request_stub(1, 0, 0, 0));  // opnum out of range: reject, the first one lost
+  w.run();
+  REQUIRE(r.answers == 1);
+  CHECK(r.outcome.status.code == static_cast<uint32_t>(FaultCode::op_rng_error));
+  CHECK(rejects_dropped == 2);        // one lost, the second reached the client
+  CHECK(w.clock.now() < Ms(5000));   // answered on the first retransmission, not by giving up
+}
+
+TEST_CASE("dg_stale_duplicate_after_a_dropped_reassembly_is_not_run") {
+  // Call seq 0 runs; call seq 1's request stalls half-way and the server drops it after
+  // reassembly_idle; then a late duplicate of seq 0 arrives. It must not run again.
+  dgd::ServerEngineConfig cfg;
+  cfg.reassembly_idle = Ms(2000);
+  World w(16, cfg, false);
+  auto& c = w.add_client();
+  Result1 r0;
+  Bytes stub0 = request_stub(50, 0, 4, 0);
+  call(c, r0, 0, stub0);
+  w.run();
+  REQUIRE(r0.outcome.status.ok());
+  // seq 1: only its first fragment reaches the server, then the client goes silent
+  Pdu frag;
+  frag.header.type = PduType::request;
+  frag.header.flags1 = kFlagFrag;
+  frag.header.interface = kTestIf.uuid;
+  frag.header.interface_version = 1;
+  frag.header.activity.bytes[0] = 1;
+  frag.header.activity.bytes[15] = 0xd9;
+  frag.header.seq = 1;
+  frag.header.server_boot = 1;
+  Bytes part = request_stub(51, 0, 4, 100);
+  frag.body = ByteView(part);
+  w.server->on_datagram(encode(frag), w.clients[0]->addr);
+  w.clock.advance(Ms(3000));
+  w.server->on_timer();  // the stalled reassembly of seq 1 is dropped
+  Pdu old = frag;
+  old.header.flags1 = 0;
+  old.header.seq = 0;
+  old.body = ByteView(stub0);
+  w.server->on_datagram(encode(old), w.clients[0]->addr);
+  CHECK(w.service.executions[50] == 1);
+}

@@ -46,6 +46,8 @@ class Network {
   Faults faults;
   uint64_t sent = 0, delivered = 0, dropped = 0;
   bool trace = false;  // print every datagram's fate to stderr (debugging a failing seed)
+  // Drops the datagrams it returns true for (a targeted loss), before the random faults.
+  std::function<bool(const Bytes&)> drop_if;
 
   void attach(const nca::net::Address& addr, Sink sink) { sinks_[addr.to_string()] = std::move(sink); }
 
@@ -62,7 +64,7 @@ class Network {
                 h.activity.bytes[15], std::string(to_string(h.type)).c_str(), h.seq, h.fragnum, h.flags1, tag);
       }
     }
-    if (chance(faults.loss)) {
+    if ((drop_if && drop_if(d)) || chance(faults.loss)) {
       if (trace) fprintf(stderr, "       lost\n");
       ++dropped;
       return;
