@@ -120,13 +120,18 @@ bool write_rpc_header(const ir::Program& program, const GeneratorOptions& option
         // {"name", opnum, &kArgsType<Op>, Op_push_in, Op_pull_in, Op_push_out, Op_pull_out,
         //  raw, the [in] and [out] printers},
         std::string name = cpp_ident(op->name);
-        text += "    " + fill_list(4, "{",
-                          {"\"" + op->name + "\"", std::to_string(opnum),
-                           "&::nca::rpc::kArgsType<" + name + ">", name + "_push_in", name + "_pull_in",
-                           name + "_push_out", name + "_pull_out", "false",
-                           "::nca::ndr::print_in_text<" + name + ">",
-                           "::nca::ndr::print_out_text<" + name + ">"},
-                          "},", 5) + "\n";
+        std::vector<std::string> fields{"\"" + op->name + "\"", std::to_string(opnum),
+                                        "&::nca::rpc::kArgsType<" + name + ">", name + "_push_in",
+                                        name + "_pull_in", name + "_push_out", name + "_pull_out",
+                                        "false", "::nca::ndr::print_in_text<" + name + ">",
+                                        "::nca::ndr::print_out_text<" + name + ">"};
+        // The call semantics the datagram engine honours ([idempotent], [maybe], [broadcast]),
+        // written only when one is set so that other operations' text stays as it was.
+        if (op->idempotent || op->maybe || op->broadcast) {
+          auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+          fields.insert(fields.end(), {b(op->idempotent), b(op->maybe), b(op->broadcast)});
+        }
+        text += "    " + fill_list(4, "{", fields, "},", 5) + "\n";
         next = opnum + 1;
       }
       if (itf.exceptions.empty()) {

@@ -4,12 +4,14 @@
 # Debian 12 do not compile with clang 14, so ncaidl itself cannot be built by clang), and runs it
 # for SECONDS on its seed corpus.
 #
-#   tests/fuzz/build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu] [SEED_DIR]
+#   tests/fuzz/build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu|dg_pdu] [SEED_DIR]
 #
 #   pull    fuzz_pull.cpp: every pull entry point of idl/ (runtime/ndr + generated *_ndr.cpp);
 #           seeds from BUILD_DIR/tests/ndr_gen/vectors.txt (fuzz_make_corpus) unless SEED_DIR
 #   cn_pdu  fuzz_cn_pdu.cpp: the CO PDU decoder (runtime/rpc/cn/pdu.cpp + generated dcerpc
 #           code); seeds from tests/rpc/cn/samba_pdu_golden.py unless SEED_DIR
+#   dg_pdu  fuzz_dg_pdu.cpp: the DG PDU decoder (runtime/rpc/dg/pdu.cpp + generated dcerpc
+#           code); seeds from SEED_DIR (fuzz_dg_corpus)
 #
 # Exit status: 0 when the run ends without a finding; non-zero when clang is missing (never a
 # silent skip: tools/setup.sh installs clang and libclang-rt-14-dev), when the build fails, or
@@ -17,7 +19,7 @@
 # to OUT/work-TARGET (OUT = BUILD_DIR/tests/fuzz/libfuzzer), never into SEED_DIR. Objects are
 # compiled one file at a time, through ccache when it is installed, two at a time.
 set -eu
-build=${1:?usage: build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu] [SEED_DIR]}
+build=${1:?usage: build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu|dg_pdu] [SEED_DIR]}
 secs=${2:-20}
 target=${3:-pull}
 seeds=${4:-}
@@ -44,8 +46,14 @@ case "$target" in
     sources="$common $src/runtime/rpc/cn/pdu.cpp $gen/dcerpc_ndr.cpp $gen/misc_ndr.cpp $src/tests/fuzz/fuzz_cn_pdu.cpp"
     libs=
     ;;
+  dg_pdu)
+    # The decoder only: the engine mode needs nca_net and the server core, which the g++ build
+    # of fuzz_dg_pdu covers (NCA_FUZZ_DG_ENGINE).
+    sources="$common $src/runtime/rpc/dg/pdu.cpp $gen/dcerpc_ndr.cpp $gen/misc_ndr.cpp $src/tests/fuzz/fuzz_dg_pdu.cpp"
+    libs=
+    ;;
   *)
-    echo "usage: build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu] [SEED_DIR]" >&2
+    echo "usage: build_libfuzzer.sh BUILD_DIR [SECONDS] [pull|cn_pdu|dg_pdu] [SEED_DIR]" >&2
     exit 2
     ;;
 esac
@@ -73,6 +81,8 @@ if [ -z "$seeds" ]; then
   mkdir -p "$seeds"
   if [ "$target" = pull ]; then
     "$build/tests/fuzz/fuzz_make_corpus" "$build/tests/ndr_gen/vectors.txt" "$seeds"
+  elif [ "$target" = dg_pdu ]; then
+    "$build/tests/fuzz/fuzz_dg_corpus" "$seeds"
   else
     /usr/bin/python3 "$src/tests/rpc/cn/samba_pdu_golden.py" --corpus "$seeds"
   fi

@@ -19,8 +19,8 @@ set(NCA_INSTALLED_TOOLS ncadump ncaecho-server ncaecho-client ncaepmd ncaepmdump
 # The runtime's layers, in dependency order; libncarpc is made of their object files (and of the
 # shipped IDL's generated code), so nothing is compiled twice: the layers are compiled as
 # position-independent code once, and the in-tree tools keep linking them as they are.
-set(NCA_RUNTIME_PARTS nca_base nca_ndr nca_net nca_rpc nca_rpc_loop nca_rpc_mgmt nca_rpc_cn
-                      nca_epm nca_epm_server nca_epm_cn nca_idl)
+set(NCA_RUNTIME_PARTS nca_base nca_ndr nca_net nca_rpc nca_rpc_loop nca_rpc_mgmt nca_rpc_cn nca_rpc_dg
+                      nca_epm nca_epm_server nca_epm_cn nca_epm_dg nca_idl)
 
 set(nca_runtime_objects)
 foreach(part ${NCA_RUNTIME_PARTS})

@@ -1,6 +1,7 @@
 // ncaecho-client: calls every rpcecho operation through the generated rpcecho::Client and checks
 // the answers. Given a BINDING it calls a remote rpcecho server (ours or Samba's) over the
-// connection-oriented client (nca::rpc::cn::ClientHandle: ncacn_ip_tcp or ncalrpc). Without one
+// connection-oriented client (nca::rpc::cn::ClientHandle: ncacn_ip_tcp or ncalrpc) or the
+// datagram client (nca::rpc::dg::ClientHandle: ncadg_ip_udp). Without one
 // the server runs in this process (ncaecho::EchoService behind a loopback handle, which marshals
 // every call both ways as a remote one would, or the local handle).
 //
@@ -20,8 +21,10 @@
 #include "echo_service.h"
 #include "in_process.h"
 #include "nca/epm/cn_client.h"
+#include "nca/epm/dg_client.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
+#include "nca/rpc/dg/client.h"
 #include "nca/rpc/loop_executor.h"
 #include "nca/rpc/in_process_handle.h"
 
@@ -31,8 +34,9 @@ const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR | --option='nc
        ncaecho-client [--local] [--fake-clock]
 
 Calls every rpcecho operation and checks the answers.
-  BINDING       a remote rpcecho server, e.g. ncacn_ip_tcp:127.0.0.1[5000] or ncalrpc:[echo];
-                without an endpoint (ncacn_ip_tcp:127.0.0.1) the host's endpoint mapper is asked
+  BINDING       a remote rpcecho server, e.g. ncacn_ip_tcp:127.0.0.1[5000], ncalrpc:[echo] or
+                ncadg_ip_udp:127.0.0.1[5000]; without an endpoint (ncacn_ip_tcp:127.0.0.1,
+                ncadg_ip_udp:127.0.0.1) the host's endpoint mapper is asked
   --epm-port N  the endpoint mapper's port for that (default 135)
   --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
   --option='ncalrpc dir=DIR'  the same, as smbtorture takes it
@@ -61,12 +65,20 @@ int remote(const std::string& text, nca::rpc::cn::ClientConfig config, uint16_t 
     rpc::LoopExecutor executor(loop);
     epm::MapperResolverConfig rc;
     rc.epm_port = epm_port;
-    rpc::cn::ClientConfig mapper_client;
-    mapper_client.ncalrpc_dir = config.ncalrpc_dir;
-    config.resolver = epm::make_cn_resolver(executor, mapper_client, rc);
-    rpc::cn::ClientHandle handle(executor, binding.value(), config);
+    std::unique_ptr<rpc::BindingHandle> handle;
+    if (binding.value().protseq() == rpc::Protseq::kNcadgIpUdp) {
+      // The datagram engine; without a port, ept_map goes to the mapper over UDP too.
+      rpc::dg::ClientConfig dg_config;
+      dg_config.resolver = epm::make_dg_resolver(executor, {}, rc);
+      handle = std::make_unique<rpc::dg::ClientHandle>(executor, binding.value(), dg_config);
+    } else {
+      rpc::cn::ClientConfig mapper_client;
+      mapper_client.ncalrpc_dir = config.ncalrpc_dir;
+      config.resolver = epm::make_cn_resolver(executor, mapper_client, rc);
+      handle = std::make_unique<rpc::cn::ClientHandle>(executor, binding.value(), config);
+    }
     rpcecho::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
-    rpcecho::Client client(handle, drive);
+    rpcecho::Client client(*handle, drive);
     std::cout << "ncaecho-client: rpcecho v" << rpcecho::kInterface.id.major << '.' << rpcecho::kInterface.id.minor
               << " at " << text << '\n';
     failures = ncaecho::run_echo_calls(client, drive, std::cout);

@@ -4,6 +4,7 @@
 // (nca::rpc::cn::Server + ServerCore) on every binding given: ncacn_ip_tcp (IPv4 or IPv6; port 0
 // or none: the kernel picks one) and ncalrpc (a unix socket in --ncalrpc-dir). It prints each
 // binding it listens on as a string binding, one per line (with the chosen port), and serves
+// (ncadg_ip_udp bindings over the datagram engine, nca::rpc::dg::Server, on the first thread)
 // until SIGINT or SIGTERM. With `--epm BINDING` it first registers its IPv4 and ncalrpc
 // endpoints with the endpoint mapper there (nca::epm::Registration: ept_insert, over a
 // connection it keeps open) and deregisters them (ept_delete) when it stops. Without --listen it lists the interface and, with
@@ -41,6 +42,7 @@
 #include "nca/rpc/cn/client.h"
 #include "nca/rpc/cn/server.h"
 #include "nca/rpc/cn/server_pool.h"
+#include "nca/rpc/dg/server.h"
 #include "nca/rpc/in_process_handle.h"
 #include "nca/rpc/loop_executor.h"
 #include "server_tool.h"
@@ -51,7 +53,8 @@ const char kUsage[] = R"(usage: ncaecho-server [--ncalrpc-dir DIR] [--max-frag N
        ncaecho-server [--self-test]
 
   --listen BINDING...  serve rpcecho on each binding, e.g. ncacn_ip_tcp:127.0.0.1[5000],
-                       ncacn_ip_tcp:[::1][0] (port 0: the kernel picks), ncalrpc:[echo];
+                       ncacn_ip_tcp:[::1][0] (port 0: the kernel picks), ncalrpc:[echo],
+                       ncadg_ip_udp:127.0.0.1[0] (datagrams, on the first thread);
                        prints the bindings listened on, one per line, until SIGINT/SIGTERM
   --epm BINDING        register with the endpoint mapper at BINDING (e.g. ncacn_ip_tcp:127.0.0.2,
                        port 135 when none is given; ncalrpc:[EPMAPPER]) before printing the
@@ -72,6 +75,18 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
   if (!tools::parse_listen_all(texts, bindings, error)) {
     std::cerr << "ncaecho-server: " << error << '\n';
     return 2;
+  }
+
+  // ncadg_ip_udp bindings go to a datagram server (nca::rpc::dg::Server) on thread 0's loop and
+  // core; the others to the connection-oriented pool.
+  std::vector<rpc::Binding> dg_bindings;
+  for (auto it = bindings.begin(); it != bindings.end();) {
+    if (it->protseq() == rpc::Protseq::kNcadgIpUdp) {
+      dg_bindings.push_back(*it);
+      it = bindings.erase(it);
+    } else {
+      ++it;
+    }
   }
 
   // The serving threads: each its own loop, ServerCore, EchoService and Server (ServerPool);
@@ -96,6 +111,28 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
   for (size_t i = 0; i < bindings.size(); ++i) {
     listening.push_back(tools::reachable(bindings[i], (*bound)[i]));
     reach.push_back(listening.back().binding);
+  }
+  // The datagram server lives on thread 0 (made, used and destroyed there).
+  std::unique_ptr<rpc::dg::Server> dg_server;
+  if (!dg_bindings.empty()) {
+    std::promise<std::string> started;
+    pool.post(0, [&](rpc::cn::ServerPool::Thread& t) {
+      dg_server = std::make_unique<rpc::dg::Server>(t.loop, t.core);
+      for (const auto& b : dg_bindings) {
+        auto a = dg_server->listen(b);
+        if (!a) return started.set_value(b.to_string() + ": " + a.status().message());
+        listening.push_back(tools::reachable(b, *a));
+        reach.push_back(listening.back().binding);
+      }
+      started.set_value("");
+    });
+    if (std::string e = started.get_future().get(); !e.empty()) {
+      std::cerr << "ncaecho-server: cannot listen: " << e << '\n';
+      pool.post(0, [&](rpc::cn::ServerPool::Thread&) { dg_server.reset(); });
+      pool.close();
+      (void)pool.join();
+      return 1;
+    }
   }
 
   net::Loop loop;
@@ -154,6 +191,14 @@ int serve(const std::vector<std::string>& texts, nca::rpc::cn::ServerConfig conf
       std::cerr << ' ' << n.get_future().get();
     }
     std::cerr << '\n';
+  }
+  if (dg_server) {
+    std::promise<void> gone;
+    pool.post(0, [&](rpc::cn::ServerPool::Thread&) {
+      dg_server.reset();
+      gone.set_value();
+    });
+    gone.get_future().get();
   }
   pool.close();
   if (net::Status st = pool.join(); !st) {

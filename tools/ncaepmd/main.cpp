@@ -1,6 +1,6 @@
 // ncaepmd: the endpoint mapper daemon. Serves epmapper (nca::epm::EpmapperServer over an
-// EndpointDatabase) and, like every nca server, mgmt, on ncacn_ip_tcp port 135 and
-// ncalrpc:[EPMAPPER] by default, or on the --listen bindings. Its own endpoints are entries of
+// EndpointDatabase) and, like every nca server, mgmt, on ncacn_ip_tcp and ncadg_ip_udp port 135
+// and ncalrpc:[EPMAPPER] by default, or on the --listen bindings. Its own endpoints are entries of
 // the map (epmapper v3.0, annotation "epmapper"), as in Samba's mapper. Prints each binding it
 // listens on, one per line, then serves until SIGINT or SIGTERM.
 //
@@ -24,6 +24,7 @@
 #include "nca/net/loop.h"
 #include "nca/net/signal_watch.h"
 #include "nca/rpc/cn/server.h"
+#include "nca/rpc/dg/server.h"
 #include "server_tool.h"
 
 namespace {
@@ -32,7 +33,8 @@ const char kUsage[] = R"(usage: ncaepmd [--listen BINDING...] [--ncalrpc-dir DIR
                [--keep-network-entries]
 
 Serves the endpoint mapper (epmapper v3) and mgmt; its own endpoints are entries of the map.
-  --listen BINDING...      listen on each binding (default: ncacn_ip_tcp:0.0.0.0[135] ncalrpc:[EPMAPPER]);
+  --listen BINDING...      listen on each binding (default: ncacn_ip_tcp:0.0.0.0[135]
+                           ncadg_ip_udp:0.0.0.0[135] ncalrpc:[EPMAPPER]);
                            e.g. ncacn_ip_tcp:127.0.0.2[135], ncacn_ip_tcp:127.0.0.1[0] (the kernel
                            picks the port), ncacn_ip_tcp:[::1][135]
   --ncalrpc-dir DIR        directory of ncalrpc sockets (default /tmp)
@@ -90,22 +92,36 @@ int main(int argc, char** argv) {
   }
   if (!listen) {
     // The well-known endpoints: port 135 on every IPv4 address, ncalrpc:[EPMAPPER].
-    rpc::Binding tcp, lrpc;
+    rpc::Binding tcp, udp, lrpc;
     tcp.set_protseq(rpc::Protseq::kNcacnIpTcp).set_host("0.0.0.0");
+    udp.set_protseq(rpc::Protseq::kNcadgIpUdp).set_host("0.0.0.0");
     lrpc.set_protseq(rpc::Protseq::kNcalrpc);
-    bindings = {epm::mapper_binding(tcp).to_string(), epm::mapper_binding(lrpc).to_string()};
+    bindings = {epm::mapper_binding(tcp).to_string(), epm::mapper_binding(udp).to_string(),
+                epm::mapper_binding(lrpc).to_string()};
   }
 
   net::Loop loop;
   rpc::ServerCore core;
   epm::EndpointDatabase db;
   rpc::cn::Server server(loop, core, config);
+  rpc::dg::Server dg_server(loop, core);  // ncadg_ip_udp bindings (mgmt is the cn Server's)
   std::vector<tools::Listening> listening;
   std::string error;
   bool usage = false;
-  if (!tools::listen_all(server, bindings, listening, error, usage)) {
-    std::cerr << "ncaepmd: " << error << '\n';
-    return usage ? 2 : 1;
+  // In the order given, so that what is printed lines up with the arguments.
+  for (const auto& text : bindings) {
+    auto b = rpc::Binding::parse_listen(text);
+    if (b && b.value().protseq() == rpc::Protseq::kNcadgIpUdp) {
+      auto a = dg_server.listen(b.value());
+      if (!a) {
+        std::cerr << "ncaepmd: " << text << ": " << a.status().message() << '\n';
+        return 1;
+      }
+      listening.push_back(tools::reachable(b.value(), *a));
+    } else if (!tools::listen_all(server, {text}, listening, error, usage)) {
+      std::cerr << "ncaepmd: " << error << '\n';
+      return usage ? 2 : 1;
+    }
   }
   // Towers registered at 0.0.0.0 are handed out with the first specific IPv4 address listened on.
   for (const auto& l : listening)
@@ -124,7 +140,10 @@ int main(int argc, char** argv) {
   for (const auto& l : listening) std::cout << l.binding.to_string() << '\n';
   std::cout.flush();
 
-  net::SignalWatch stop(loop, {SIGINT, SIGTERM}, [&] { server.close(); });
+  net::SignalWatch stop(loop, {SIGINT, SIGTERM}, [&] {
+    server.close();
+    dg_server.close();
+  });
   loop.run();
   return 0;
 }

@@ -25,8 +25,8 @@ class EndpointResolver {
  public:
   virtual ~EndpointResolver() = default;
 
-  // True for bindings a resolver completes: ncacn_ip_tcp without a port, ncalrpc without an
-  // endpoint name.
+  // True for bindings a resolver completes: ncacn_ip_tcp and ncadg_ip_udp without a port,
+  // ncalrpc without an endpoint name.
   static bool needs_endpoint(const Binding& binding);
 
   // `binding` with the endpoint at which `interface` is served. Errors: the resolver could not

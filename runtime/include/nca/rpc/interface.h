@@ -84,6 +84,12 @@ struct OperationSpec {
   // The generated printers (null: none, as for raw and hand-written operations).
   PrintFn print_in = nullptr;
   PrintFn print_out = nullptr;
+  // Call semantics from the IDL, which the datagram engine honours (C706 10.1.2): an
+  // [idempotent] call may run more than once, a [maybe] call gets no reply, a [broadcast] call
+  // goes to every host. Connection-oriented engines run every call at most once and ignore them.
+  bool idempotent = false;
+  bool maybe = false;
+  bool broadcast = false;
 };
 
 struct InterfaceSpec {
