@@ -17,6 +17,7 @@
 #include "backends/ir_json_generator.h"
 #include "backends/summary_generator.h"
 #include "backends/client_generator.h"
+#include "backends/python_generator.h"
 #include "backends/cpp_generators.h"
 #include "backends/server_generator.h"
 #include "backends/template_generator.h"
@@ -43,7 +44,8 @@ options:
   -D NAME[=VALUE]        define a preprocessor macro
   -o, --output-dir DIR   write generated files to DIR (default: .)
   --gen LIST             generators to run into the output directory, comma-separated:
-                         types, ndr, dump, client, server, template, or all
+                         types, ndr, dump, client, server, template, or all;
+                         python (a pybind11 module; needs types,ndr,server too)
                          (default with -o: types,ndr)
   --param NAME=VALUE     a generator setting (namespace=a::b)
   --stdout               print generated files on standard output instead of writing them
@@ -264,10 +266,11 @@ int main(int argc, char** argv) {
       if (g == "client" || g == "all") gens.push_back(std::make_unique<backends::ClientGenerator>());
       if (g == "server" || g == "all") gens.push_back(std::make_unique<backends::ServerGenerator>());
       if (g == "template" || g == "all") gens.push_back(std::make_unique<backends::TemplateGenerator>());
-      static constexpr std::string_view kKnown[] = {"types", "ndr", "dump", "client", "server", "template", "all"};
+      if (g == "python") gens.push_back(std::make_unique<backends::PythonGenerator>());
+      static constexpr std::string_view kKnown[] = {"types", "ndr", "dump", "client", "server", "template", "python", "all"};
       if (!g.empty() && std::find(std::begin(kKnown), std::end(kKnown), g) == std::end(kKnown)) {
         std::cerr << "ncaidl: error: unknown generator '" << g
-                  << "' (types, ndr, dump, client, server, template, all)\n";
+                  << "' (types, ndr, dump, client, server, template, python, all)\n";
         return kExitUsage;
       }
     }
