@@ -38,14 +38,17 @@ void check_credentials(py::handle credentials) {
 }
 
 std::unique_ptr<Connection> make_connection(const std::string& text, py::handle credentials,
-                                    std::optional<double> timeout) {
+                                            std::optional<double> timeout,
+                                            std::optional<std::string> ncalrpc_dir) {
   auto parsed = nca::rpc::Binding::parse(text);
   if (!parsed) throw py::value_error("binding '" + text + "': " + parsed.error().to_string());
   check_credentials(credentials);
   nca::rpc::Binding binding = parsed.value();
+  nca::rpc::cn::ClientConfig config;
+  if (ncalrpc_dir) config.ncalrpc_dir = *ncalrpc_dir;
   return std::make_unique<Connection>(
-      [binding]() -> std::unique_ptr<nca::rpc::BindingHandle> {
-        return nca::epm::make_client_handle(RuntimeThread::get().executor(), binding);
+      [binding, config]() -> std::unique_ptr<nca::rpc::BindingHandle> {
+        return nca::epm::make_client_handle(RuntimeThread::get().executor(), binding, config);
       },
       to_ms(timeout), binding.to_string());
 }
@@ -173,7 +176,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("fault_code_name", [](uint32_t code) { return std::string(nca::rpc::fault_code_name(code)); },
         py::arg("code"));
   m.def("connect", &make_connection, py::arg("binding"), py::arg("credentials") = py::none(),
-        py::arg("timeout") = py::none());
+        py::arg("timeout") = py::none(), py::arg("ncalrpc_dir") = py::none());
 
   py::class_<ncapy::Registrable>(m, "Service");
   py::class_<PyServer>(m, "Server")

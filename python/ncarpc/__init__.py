@@ -22,13 +22,14 @@ from .errors import (Cancelled, Error, Fault, NdrError, NotSupported,  # noqa: F
                      ProtocolError, Timeout, TransportError)
 
 
-def connect(binding, credentials=None, timeout=None):
+def connect(binding, credentials=None, timeout=None, ncalrpc_dir=None):
     """A binding handle for ``binding`` (a string binding: "ncacn_ip_tcp:HOST[PORT]",
     "ncalrpc:[NAME]"; without an endpoint the host's endpoint mapper is asked). The connection
     is made on the first call. ``timeout``: seconds per call (None: no deadline), ncarpc.Timeout
     when it passes. ``credentials``: None (anonymous); the runtime has no password-based
-    security provider yet, so anything else raises ncarpc.NotSupported."""
-    return _core.connect(binding, credentials, timeout)
+    security provider yet, so anything else raises ncarpc.NotSupported. ``ncalrpc_dir``: where
+    "ncalrpc:[NAME]" sockets are (default /tmp)."""
+    return _core.connect(binding, credentials, timeout, ncalrpc_dir)
 
 
 def ndr_pack(obj, **options):

@@ -345,9 +345,23 @@ struct ServerOp {
 // Runs on the runtime thread (no GIL held on entry). Calls `impl.<name>(*ins)`; a coroutine is
 // run on the host's asyncio loop and the call completes when it finishes.
 template <class R>
+void dispatch_locked(Registrable& reg, py::handle impl, const ServerOp<R>& op,
+                     nca::rpc::OpCall<R>& call);
+
+template <class R>
 void dispatch(Registrable& reg, py::handle impl, const ServerOp<R>& op,
               nca::rpc::OpCall<R> call) {
   py::gil_scoped_acquire gil;
+  try {
+    dispatch_locked(reg, impl, op, call);
+  } catch (py::error_already_set& e) {
+    if (call.pending()) call.fault(fault_of(e, op.name));
+  }
+}
+
+template <class R>
+void dispatch_locked(Registrable& reg, py::handle impl, const ServerOp<R>& op,
+                     nca::rpc::OpCall<R>& call) {
   py::object method = py::getattr(impl, op.name, py::none());
   if (method.is_none())
     return call.fault(nca::rpc::Fault(nca::rpc::FaultCode::op_rng_error,
