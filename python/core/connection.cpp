@@ -7,17 +7,19 @@
 namespace ncapy {
 
 Connection::Connection(std::function<std::unique_ptr<nca::rpc::BindingHandle>()> make,
-                       std::chrono::milliseconds default_timeout, std::string description)
+                       std::chrono::milliseconds default_timeout, std::string description,
+                       std::shared_ptr<void> keep)
     : state_(std::make_shared<State>()),
       default_timeout_(default_timeout),
       description_(std::move(description)) {
+  state_->keep = std::move(keep);
   RuntimeThread::get().run([&] { state_->handle = make(); });
 }
 
 Connection::~Connection() {
   // Never wait here: the last reference may go on the runtime thread itself (a completion) or
   // during interpreter shutdown. The handle is destroyed on its own thread.
-  RuntimeThread::get().post([state = state_] { state->handle.reset(); });
+  RuntimeThread::get().post([state = state_] { state->release(); });
 }
 
 void Connection::start(const nca::rpc::InterfaceSpec& iface, const nca::rpc::OperationSpec& op,
@@ -33,7 +35,7 @@ void Connection::start(const nca::rpc::InterfaceSpec& iface, const nca::rpc::Ope
 
 void Connection::close() {
   closed_ = true;
-  RuntimeThread::get().run([&] { state_->handle.reset(); });
+  RuntimeThread::get().run([&] { state_->release(); });
 }
 
 bool Connection::closed() const { return closed_; }

@@ -20,8 +20,11 @@ namespace ncapy {
 class Connection final : public Channel {
  public:
   // `make` builds the handle on the runtime thread.
+  // `keep` (optional) is released on the runtime thread after the handle: what the handle uses
+  // and must outlive it (the ServerCore of a local handle).
   Connection(std::function<std::unique_ptr<nca::rpc::BindingHandle>()> make,
-             std::chrono::milliseconds default_timeout, std::string description);
+             std::chrono::milliseconds default_timeout, std::string description,
+             std::shared_ptr<void> keep = nullptr);
   ~Connection() override;
 
   void start(const nca::rpc::InterfaceSpec& iface, const nca::rpc::OperationSpec& op, void* args,
@@ -34,6 +37,11 @@ class Connection final : public Channel {
  private:
   struct State {
     std::unique_ptr<nca::rpc::BindingHandle> handle;  // runtime thread only
+    std::shared_ptr<void> keep;
+    void release() {
+      handle.reset();
+      keep.reset();
+    }
   };
   std::shared_ptr<State> state_;
   std::chrono::milliseconds default_timeout_;

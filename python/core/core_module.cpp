@@ -187,14 +187,16 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("connection_count", &PyServer::connection_count)
       .def("local_handle",
            [](PyServer& s, bool marshal, std::optional<double> timeout) {
-             nca::rpc::ServerCore* core = &s.core();
+             std::shared_ptr<nca::rpc::ServerCore> core = s.core();
+             if (!core) ncapy::raise("Error", "the server is closed");
+             nca::rpc::ServerCore* p = core.get();
              return std::make_unique<Connection>(
-                 [core, marshal]() -> std::unique_ptr<nca::rpc::BindingHandle> {
+                 [p, marshal]() -> std::unique_ptr<nca::rpc::BindingHandle> {
                    auto& ex = RuntimeThread::get().executor();
-                   if (marshal) return std::make_unique<nca::rpc::LoopbackHandle>(ex, *core);
-                   return std::make_unique<nca::rpc::LocalHandle>(ex, *core);
+                   if (marshal) return std::make_unique<nca::rpc::LoopbackHandle>(ex, *p);
+                   return std::make_unique<nca::rpc::LocalHandle>(ex, *p);
                  },
-                 to_ms(timeout), marshal ? "loopback" : "local");
+                 to_ms(timeout), marshal ? "loopback" : "local", core);
            },
            py::arg("marshal") = false, py::arg("timeout") = py::none(), py::keep_alive<0, 1>());
 }

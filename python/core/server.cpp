@@ -11,7 +11,7 @@ namespace py = pybind11;
 PyServer::PyServer(py::object asyncio_loop) : loop_(std::move(asyncio_loop)) {
   RuntimeThread& rt = RuntimeThread::get();
   rt.run([&] {
-    core_ = std::make_unique<nca::rpc::ServerCore>();
+    core_ = std::make_shared<nca::rpc::ServerCore>();
     server_ = std::make_unique<nca::rpc::cn::Server>(rt.loop(), *core_);
   });
 }
@@ -19,7 +19,7 @@ PyServer::PyServer(py::object asyncio_loop) : loop_(std::move(asyncio_loop)) {
 PyServer::~PyServer() {
   if (!closed_) {
     // The services (Python objects) must go with the GIL, the engine on its thread.
-    auto core = std::shared_ptr<nca::rpc::ServerCore>(std::move(core_));
+    auto core = std::move(core_);
     auto server = std::shared_ptr<nca::rpc::cn::Server>(std::move(server_));
     RuntimeThread::get().post([core, server]() mutable {
       server->close();
@@ -61,7 +61,12 @@ std::string PyServer::listen(const std::string& text) {
 void PyServer::close() {
   if (closed_) return;
   closed_ = true;
+  // The core stays until the last local handle on it is gone (Connection keeps it), so the
+  // services, which go now, are unregistered from it first: later calls get nca_s_unk_if.
+  std::vector<nca::rpc::SyntaxId> ids;
+  for (auto& svc : services_) ids.push_back(svc.cast<Registrable&>().server_interface().spec->id);
   RuntimeThread::get().run([&] {
+    for (const auto& id : ids) core_->unregister_interface(id);
     server_->close();
     server_.reset();
     core_.reset();

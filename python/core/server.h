@@ -28,7 +28,8 @@ class PyServer final : public ServiceHost {
   std::string listen(const std::string& binding);
   void close();
 
-  nca::rpc::ServerCore& core() { return *core_; }
+  // Shared with the local handles made on it, which must not outlive it.
+  std::shared_ptr<nca::rpc::ServerCore> core() { return core_; }
   size_t connection_count();
 
   void post(std::function<void()> fn) override;
@@ -36,7 +37,7 @@ class PyServer final : public ServiceHost {
 
  private:
   pybind11::object loop_;
-  std::unique_ptr<nca::rpc::ServerCore> core_;
+  std::shared_ptr<nca::rpc::ServerCore> core_;
   std::unique_ptr<nca::rpc::cn::Server> server_;
   std::vector<pybind11::object> services_;
   bool closed_ = false;

@@ -112,3 +112,16 @@ def test_smbtorture_rpc_echo_against_python_server(py_server_process):
     bad = re.findall(r"^(?:failure|error): .*$", p.stdout, re.M)
     assert not bad and p.returncode == 0, p.stdout[-4000:]
     assert {t: status.get(t) for t in SUBTESTS} == {t: "success" for t in SUBTESTS}
+
+
+def test_local_handle_outliving_its_server():
+    """A local handle keeps the server's core; after close() its calls fail cleanly (the
+    interface is unregistered) instead of reaching a service that is gone."""
+    server = ncarpc.Server()
+    server.register(rpcecho.rpcecho_service(echo_server.Echo()))
+    c = rpcecho.rpcecho(server.local_handle(marshal=True, timeout=10))
+    assert c.echo_AddOne(1) == 2
+    server.close()
+    with pytest.raises(ncarpc.Fault) as f:
+        c.echo_AddOne(1)
+    assert f.value.name == "nca_s_unk_if"
