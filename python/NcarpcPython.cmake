@@ -15,7 +15,6 @@
 # project) or their installed equivalents.
 include_guard(GLOBAL)
 
-set(NCARPC_PYTHON_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR}/include)
 
 function(ncarpc_python_generate)
   cmake_parse_arguments(A "" "TARGET;IDL;PACKAGE;MODULE_NAME;OUTPUT_DIR;LIBRARY_OUTPUT_DIRECTORY;TYPES"
@@ -86,6 +85,6 @@ function(ncarpc_python_generate)
   if(A_LIBRARY_OUTPUT_DIRECTORY)
     set_target_properties(${A_TARGET} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${A_LIBRARY_OUTPUT_DIRECTORY})
   endif()
-  target_include_directories(${A_TARGET} PRIVATE ${d} ${NCARPC_PYTHON_INCLUDE_DIR})
+  target_include_directories(${A_TARGET} PRIVATE ${d} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/include)
   target_link_libraries(${A_TARGET} PRIVATE ${A_TYPES} nca_rpc nca_ndr nlohmann_json::nlohmann_json)
 endfunction()
