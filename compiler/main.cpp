@@ -17,6 +17,7 @@
 #include "backends/ir_json_generator.h"
 #include "backends/summary_generator.h"
 #include "backends/client_generator.h"
+#include "backends/python_generator.h"
 #include "backends/cpp_generators.h"
 #include "backends/server_generator.h"
 #include "backends/template_generator.h"
@@ -46,6 +47,7 @@ options:
   --gen LIST             generators to run into the output directory, comma-separated:
                          types, ndr, dump, client, server, template, or all;
                          wireshark (a Lua dissector per interface, not part of all)
+                         python (a pybind11 module; needs types,ndr,server too)
                          (default with -o: types,ndr)
   --param NAME=VALUE     a generator setting (namespace=a::b)
   --stdout               print generated files on standard output instead of writing them
@@ -267,10 +269,12 @@ int main(int argc, char** argv) {
       if (g == "server" || g == "all") gens.push_back(std::make_unique<backends::ServerGenerator>());
       if (g == "template" || g == "all") gens.push_back(std::make_unique<backends::TemplateGenerator>());
       if (g == "wireshark") gens.push_back(std::make_unique<backends::WiresharkGenerator>());
-      static constexpr std::string_view kKnown[] = {"types", "ndr", "dump", "client", "server", "template", "wireshark", "all"};
+      if (g == "python") gens.push_back(std::make_unique<backends::PythonGenerator>());
+      static constexpr std::string_view kKnown[] = {"types",  "ndr",       "dump",   "client", "server",
+                                                    "template", "wireshark", "python", "all"};
       if (!g.empty() && std::find(std::begin(kKnown), std::end(kKnown), g) == std::end(kKnown)) {
         std::cerr << "ncaidl: error: unknown generator '" << g
-                  << "' (types, ndr, dump, client, server, template, wireshark, all)\n";
+                  << "' (types, ndr, dump, client, server, template, wireshark, python, all)\n";
         return kExitUsage;
       }
     }

@@ -9,6 +9,7 @@ packages=(
   antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
   libuv1-dev nlohmann-json3-dev catch2
   clang libclang-rt-14-dev            # libFuzzer harnesses
+  pybind11-dev python3-dev python3-pytest  # the ncarpc Python package (python/) and its tests
   # real peers for interop tests (rpcclient is in smbclient)
   samba samba-testsuite samba-common-bin smbclient python3-samba python3-impacket tshark iproute2
 )

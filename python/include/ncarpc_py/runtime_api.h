@@ -1,0 +1,53 @@
+// The seam between ncarpc._core (which owns the runtime thread, binding handles and servers) and
+// the modules ncaidl --gen python writes (which own the types and stubs of one IDL file).
+//
+// Generated modules never touch the event loop: they reach these abstract classes through
+// pybind11 casts of the Python objects _core made (the classes are registered by _core; every
+// module built against the same pybind11 shares that registry).
+//
+// Threading: the runtime thread runs one nca::net::Loop for the whole process. Everything in
+// nca::rpc happens there. Calls below that say "thread-safe" may come from any Python thread,
+// with or without the GIL.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "nca/rpc/interface.h"
+#include "nca/rpc/server.h"
+#include "nca/rpc/status.h"
+
+namespace ncapy {
+
+// A binding handle as Python sees it (ncarpc.connect(), ncarpc.Server.local_handle()).
+class Channel {
+ public:
+  using Done = std::function<void(nca::rpc::Status)>;
+  virtual ~Channel() = default;
+  // Thread-safe. Starts `op` of `iface` with the argument struct `args` on the runtime thread.
+  // `args` must stay alive and untouched until `done` runs; `done` runs exactly once, on the
+  // runtime thread, without the GIL. A timeout of 0 uses the channel's default.
+  virtual void start(const nca::rpc::InterfaceSpec& iface, const nca::rpc::OperationSpec& op,
+                     void* args, std::chrono::milliseconds timeout, Done done) = 0;
+};
+
+// What a registered Python service needs from the server it is registered with.
+class ServiceHost {
+ public:
+  virtual ~ServiceHost() = default;
+  // Thread-safe: runs `fn` on the runtime thread later (exactly once, unless the process exits).
+  virtual void post(std::function<void()> fn) = 0;
+  // The asyncio loop `async def` handlers run on (a Python object; needs the GIL).
+  virtual void* asyncio_loop() = 0;  // a borrowed PyObject*
+};
+
+// A generated service adapter (one per interface): the server registers what it returns.
+class Registrable {
+ public:
+  virtual ~Registrable() = default;
+  virtual nca::rpc::ServerInterface server_interface() = 0;
+  // Set by the server on registration, before any call arrives; cleared when it closes.
+  ServiceHost* host = nullptr;
+};
+
+}  // namespace ncapy
