@@ -8,6 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
   libuv1-dev nlohmann-json3-dev catch2
+  libkrb5-dev gss-ntlmssp gss-ntlmssp-dev nettle-dev   # authenticated RPC (nca_rpc_auth)
   clang libclang-rt-14-dev            # libFuzzer harnesses
   # real peers for interop tests (rpcclient is in smbclient)
   samba samba-testsuite samba-common-bin smbclient python3-samba python3-impacket tshark iproute2

@@ -508,6 +508,12 @@ ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig
   auto security = impl_->config.security
                       ? Result<std::optional<auth::ClientSecurityRequest>>(impl_->config.security)
                       : auth::security_from_binding(binding);
+  if (!impl_->config.security && security && *security) {
+    (*security)->credentials = impl_->config.credentials;
+    // As Samba's clients default it: the host service of the host the binding names.
+    if ((*security)->target_principal.empty() && !binding.host().empty())
+      (*security)->target_principal = "host/" + binding.host();
+  }
   impl_->security.configure(std::move(security), impl_->config.auth_providers);
   impl_->binding = std::move(binding);
 }
