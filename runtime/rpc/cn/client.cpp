@@ -510,9 +510,11 @@ ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig
                       : auth::security_from_binding(binding);
   if (!impl_->config.security && security && *security) {
     (*security)->credentials = impl_->config.credentials;
-    // As Samba's clients default it: the host service of the host the binding names.
-    if ((*security)->target_principal.empty() && !binding.host().empty())
-      (*security)->target_principal = "host/" + binding.host();
+    // As Samba's clients default it: the host service of the binding's target_hostname, else
+    // of the host it connects to.
+    const std::string& host = binding.target_hostname() ? *binding.target_hostname() : binding.host();
+    if ((*security)->target_principal.empty() && !host.empty())
+      (*security)->target_principal = "host/" + host;
   }
   impl_->security.configure(std::move(security), impl_->config.auth_providers);
   impl_->binding = std::move(binding);

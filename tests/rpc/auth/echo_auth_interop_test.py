@@ -4,13 +4,15 @@
 usage: echo_auth_interop_test.py SERVER CLIENT CHECK
 CHECK is one of:
   smbtorture   smbtorture rpc.echo (Samba's client, -U NCA\\alice%PASSWORD -k no) with [ntlm] at
-               connect, sign and seal: every sub-test (echo.sleep's second connection joins the
+               connect, sign and seal, and SPNEGO (over NTLMSSP) at [connect,spnego], [sign] and
+               [seal]: every sub-test (echo.sleep's second connection joins the
                association group authenticated too); a wrong password is refused and the server
                keeps serving
   impacket     Impacket's DCE/RPC client with NTLMSSP at connect, integrity and privacy: AddOne
                and a 64 KiB EchoData (fragmented both ways) per level
   client       ncaecho-client (our client) --user NCA\\alice%PASSWORD with [connect,ntlm],
-               [sign,ntlm] and [seal,ntlm]; a wrong password and an unknown user fail its calls
+               [sign,ntlm], [seal,ntlm], [sign,spnego] and [seal]; a wrong password and an
+               unknown user fail its calls
 The server takes its accounts from NTLM_USER_FILE (gss-ntlmssp), written by this script.
 """
 import os
@@ -86,9 +88,11 @@ def smbtorture(binding, password=PASSWORD, expect_ok=True):
 
 
 def run_smbtorture(server):
-    for options in ("connect,ntlm", "sign,ntlm", "seal,ntlm"):
+    # [sign] and [seal] without an auth type ask for SPNEGO (over NTLMSSP with -k no).
+    for options in ("connect,ntlm", "sign,ntlm", "seal,ntlm", "connect,spnego", "sign", "seal"):
         smbtorture(server.with_options(options))
     smbtorture(server.with_options("seal,ntlm"), password="wrong", expect_ok=False)
+    smbtorture(server.with_options("seal,spnego"), password="wrong", expect_ok=False)
     smbtorture(server.with_options("sign,ntlm"))  # still serving
 
 
@@ -128,7 +132,7 @@ def run_impacket(server):
 
 
 def run_client(server, client_bin):
-    for options in ("connect,ntlm", "sign,ntlm", "seal,ntlm"):
+    for options in ("connect,ntlm", "sign,ntlm", "seal,ntlm", "sign,spnego", "seal"):
         b = server.with_options(options)
         p = subprocess.run([client_bin, "--user", "%s\\%s%%%s" % (DOMAIN, USER, PASSWORD), b],
                            capture_output=True, text=True, timeout=120)

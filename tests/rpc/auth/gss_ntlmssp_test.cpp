@@ -108,3 +108,17 @@ TEST_CASE("gss NTLMSSP: a wrong password fails the server's last leg") {
   REQUIRE_FALSE(pair);
   CHECK(pair.error().message.find("NTLMSSP") != std::string::npos);
 }
+
+TEST_CASE("gss SPNEGO over NTLMSSP: the handshake completes and protects both ways") {
+  auto pair = handshake(*spnego_provider(), Level::privacy, "Wonderland-42");
+  INFO((pair ? std::string() : pair.error().message));
+  REQUIRE(pair);
+  CHECK(pair->server->peer_identity().principal == "NCA\\alice");
+  REQUIRE(pair->client->signature_size() == 16);
+  auto plain = fragment(1);
+  auto f = fragment(1);
+  Bytes sig(16);
+  REQUIRE(pair->client->seal(f.regions(), sig).ok());
+  REQUIRE(pair->server->unseal(f.regions(), sig).ok());
+  CHECK(f.bytes == plain.bytes);
+}

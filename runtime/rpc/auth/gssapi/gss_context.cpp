@@ -68,6 +68,7 @@ Result<Step> GssContext::step(ByteView peer_token) {
                                  nullptr, nullptr);
   } else {
     note_ntlm_flags(peer_token);
+    mic_received_ = mic_received_ || spnego_has_mech_list_mic(peer_token);
     auto lengthened = ntlmssp::lengthen_for_gss_ntlmssp(peer_token);
     if (lengthened) in = {lengthened->size(), lengthened->data()};
     major = gss_accept_sec_context(&minor, ctx_.inout(), s_.cred.get(), &in,
@@ -79,7 +80,11 @@ Result<Step> GssContext::step(ByteView peer_token) {
                              minor, s_.mech));
   Step s;
   s.token = out.bytes();
-  if (client) note_ntlm_flags(s.token);
+  if (client) {
+    note_ntlm_flags(s.token);
+    mic_received_ = mic_received_ || spnego_has_mech_list_mic(peer_token);
+  }
+  mic_sent_ = mic_sent_ || spnego_has_mech_list_mic(s.token);
   if (major & GSS_S_CONTINUE_NEEDED) return s;
   if (Status st = finish(mech); !st.ok()) return st;
   if (!client) identity_ = identity_of(source.display());
@@ -94,7 +99,8 @@ Status GssContext::finish(gss_OID mech) {
     if (!ntlm_flags_) return failed("no NTLMSSP AUTHENTICATE message was seen");
     auto key = session_key(ctx_.get());
     if (!key) return failed(key.error().message);
-    auto security = ntlmssp::MessageSecurity::create(*key, *ntlm_flags_, s_.role);
+    auto security = ntlmssp::MessageSecurity::create(*key, *ntlm_flags_, s_.role, mic_sent_ ? 1 : 0,
+                                                     mic_received_ ? 1 : 0);
     if (!security) return failed(security.error().message);
     layer_ = ntlmssp_layer(std::move(*security));
     return {};

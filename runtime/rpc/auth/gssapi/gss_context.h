@@ -56,6 +56,9 @@ class GssContext final : public SecurityContext {
   Context ctx_;
   bool complete_ = false;
   std::optional<uint32_t> ntlm_flags_;
+  // Whether SPNEGO's mechListMIC was sent by this side / by the peer.
+  bool mic_sent_ = false;
+  bool mic_received_ = false;
   std::unique_ptr<MessageLayer> layer_;
   Identity identity_;
 };

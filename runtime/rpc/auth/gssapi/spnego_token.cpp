@@ -32,6 +32,15 @@ std::optional<Element> read_element(View in) {
   return e;
 }
 
+// The NegTokenResp SEQUENCE's contents of `token`, if it is one.
+std::optional<View> neg_token_resp(View token) {
+  auto outer = read_element(token);
+  if (!outer || outer->tag != 0xa1) return {};
+  auto sequence = read_element(outer->contents);
+  if (!sequence || sequence->tag != 0x30) return {};
+  return sequence->contents;
+}
+
 // In a SEQUENCE's contents, the OCTET STRING inside the element tagged [number].
 std::optional<View> tagged_octets(View sequence, uint8_t number) {
   while (!sequence.empty()) {
@@ -48,6 +57,11 @@ std::optional<View> tagged_octets(View sequence, uint8_t number) {
 }
 
 }  // namespace
+
+bool spnego_has_mech_list_mic(View token) {
+  auto sequence = neg_token_resp(token);
+  return sequence && tagged_octets(*sequence, 3).has_value();
+}
 
 std::optional<View> spnego_inner_token(View token) {
   auto outer = read_element(token);

@@ -14,4 +14,7 @@ namespace nca::rpc::auth::gss {
 // one or its DER encoding is malformed.
 std::optional<std::span<const uint8_t>> spnego_inner_token(std::span<const uint8_t> token);
 
+// Whether `token` is a SPNEGO NegTokenResp carrying a mechListMIC ([3]).
+bool spnego_has_mech_list_mic(std::span<const uint8_t> token);
+
 }  // namespace nca::rpc::auth::gss

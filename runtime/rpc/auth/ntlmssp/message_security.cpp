@@ -48,7 +48,8 @@ bool same(std::span<const uint8_t> a, std::span<const uint8_t> b) {
 }  // namespace
 
 Result<MessageSecurity> MessageSecurity::create(std::span<const uint8_t> key, uint32_t flags,
-                                                Role role) {
+                                                Role role, uint32_t first_send,
+                                                uint32_t first_receive) {
   if (!(flags & kNegotiateExtendedSessionSecurity))
     return Status::protocol(0, "NTLMSSP without extended session security (NTLMv1 signing) is "
                                "not supported");
@@ -67,6 +68,8 @@ Result<MessageSecurity> MessageSecurity::create(std::span<const uint8_t> key, ui
   auto s2c_seal = md5_of(basis, kServerSeal);
   arcfour_set_key(&c2s.seal, c2s_seal.size(), c2s_seal.data());
   arcfour_set_key(&s2c.seal, s2c_seal.size(), s2c_seal.data());
+  s.send_.seq = first_send;
+  s.receive_.seq = first_receive;
   return s;
 }
 

@@ -38,8 +38,12 @@ class MessageSecurity {
  public:
   // Keys for `role` from the exported session key (16 bytes) and the negotiated flags. Fails
   // without extended session security or with a key of another size.
+  // `first_send` / `first_receive`: the sequence numbers the first protected messages carry
+  // (1 where SPNEGO's mechListMIC already used 0 in that direction; MS-SPNG 3.3.5.1 resets the
+  // RC4 state after it, not the sequence).
   static Result<MessageSecurity> create(std::span<const uint8_t> exported_session_key,
-                                        uint32_t flags, Role role);
+                                        uint32_t flags, Role role, uint32_t first_send = 0,
+                                        uint32_t first_receive = 0);
 
   // Outbound. sign: the signature of `message`. seal: the signature of `message` (plaintext),
   // then `body` (a part of message) encrypted in place. Each advances the sending sequence.
