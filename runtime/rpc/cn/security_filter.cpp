@@ -5,6 +5,7 @@ namespace nca::rpc::cn::detail {
 void SecurityFilter::establish(std::unique_ptr<auth::SecurityContext> context, auth::AuthType type,
                                auth::Level level, uint32_t context_id) {
   context_ = std::move(context);
+  invalid_ = false;
   type_ = type;
   // C706's call level is treated as packet, as Windows does (MS-RPCE 2.2.1.1.8).
   level_ = level == auth::Level::call ? auth::Level::packet : level;

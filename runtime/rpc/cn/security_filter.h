@@ -37,7 +37,11 @@ class SecurityFilter {
   void set_header_signing(bool on) { header_signing_ = on && context_ && context_->supports_header_signing(); }
 
   bool authenticated() const { return context_ != nullptr; }
-  bool complete() const { return context_ && context_->complete(); }
+  bool complete() const { return context_ && !invalid_ && context_->complete(); }
+  // The handshake failed in a leg that has no answer (auth3): it never completes, and every
+  // call of the association is refused.
+  void invalidate() { invalid_ = true; }
+  bool invalid() const { return invalid_; }
   // Fragments of calls carry a verifier (level packet and above).
   bool protects_pdus() const { return context_ && auth::protects_pdus(level_); }
   auth::AuthType type() const { return type_; }
@@ -69,6 +73,7 @@ class SecurityFilter {
   auth::Level level_ = auth::Level::none;
   uint32_t context_id_ = 0;
   bool header_signing_ = false;
+  bool invalid_ = false;
 };
 
 }  // namespace nca::rpc::cn::detail
