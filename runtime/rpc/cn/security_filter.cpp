@@ -62,7 +62,12 @@ Status SecurityFilter::unprotect(std::span<uint8_t> fragment, const Pdu& pdu) {
   Status st = level_ == auth::Level::privacy
                   ? context_->unseal(regions, pdu.auth->credentials)
                   : context_->verify(regions, pdu.auth->credentials);
-  if (!st.ok()) return refuse("verifier check failed: " + st.message);
+  if (!st.ok()) {
+    // A provider that cannot protect at this level says so with fault sec_pkg_error.
+    if (st.kind == StatusKind::fault && st.code == uint32_t(FaultCode::fault_sec_pkg_error))
+      return st;
+    return refuse("verifier check failed: " + st.message);
+  }
   return {};
 }
 

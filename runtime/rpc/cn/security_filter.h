@@ -56,7 +56,8 @@ class SecurityFilter {
 
   // ---- inbound: a decoded request or response fragment `pdu` of `fragment` -----------------
   // Checks the trailer against the association, verifies the verifier and unseals the stub in
-  // place (pdu's stub view then reads plaintext). Errors say why the fragment is refused.
+  // place (pdu's stub view then reads plaintext). Errors are faults saying why the fragment is
+  // refused: access_denied, or sec_pkg_error when the provider cannot protect at this level.
   Status unprotect(std::span<uint8_t> fragment, const Pdu& pdu);
 
   // ---- outbound -------------------------------------------------------------------------------

@@ -19,7 +19,11 @@ ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool 
 
 ServerSecurity::Answer ServerSecurity::leg(const AuthTrailer& trailer) {
   auto step = filter_.context()->step(trailer.credentials);
-  if (!step) return Refuse{BindNakReason::not_specified};
+  if (!step) {
+    const Status& e = step.error();
+    bool pkg = e.kind == StatusKind::fault && e.code == uint32_t(FaultCode::fault_sec_pkg_error);
+    return pkg ? Refuse{BindNakReason::not_specified, e.code} : Refuse{};
+  }
   return Token{std::move(step->token)};
 }
 

@@ -36,9 +36,11 @@ class ServerSecurity {
     std::optional<Bytes> token;
   };
   struct Refuse {
-    // bind: the bind_nak reason; alter_context: fault access_denied (did_not_execute,
-    // context 0); both then disconnect.
+    // bind: the bind_nak reason; alter_context: a fault (did_not_execute, context 0),
+    // access_denied, or sec_pkg_error when the provider cannot protect at the level asked for;
+    // both then disconnect.
     BindNakReason nak = BindNakReason::not_specified;
+    uint32_t fault = uint32_t(FaultCode::fault_access_denied);
   };
   using Answer = std::variant<Token, Refuse>;
 

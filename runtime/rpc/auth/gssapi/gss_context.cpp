@@ -41,6 +41,10 @@ Identity identity_of(std::string principal) {
 
 }  // namespace
 
+Status GssContext::unusable() const {
+  return Status::fault(FaultCode::fault_sec_pkg_error, s_.provider + ": " + unusable_);
+}
+
 Status GssContext::failed(std::string why) const {
   return Status::protocol(0, s_.provider + ": " + std::move(why));
 }
@@ -99,6 +103,19 @@ Status GssContext::finish(gss_OID mech) {
     if (!ntlm_flags_) return failed("no NTLMSSP AUTHENTICATE message was seen");
     auto key = session_key(ctx_.get());
     if (!key) return failed(key.error().message);
+    // The client's NTLMSSP may have negotiated less than the DCE/RPC level asks for (a gensec
+    // at level connect under a bind at packet): the handshake stands and every protected PDU is
+    // refused with fault sec_pkg_error, as Samba refuses them.
+    // Without sealing at level privacy the handshake's last leg is refused with it already.
+    uint32_t needed = s_.level == Level::privacy ? ntlmssp::kNegotiateSeal : ntlmssp::kNegotiateSign;
+    if (!(*ntlm_flags_ & needed) && s_.level == Level::privacy)
+      return Status::fault(FaultCode::fault_sec_pkg_error,
+                           s_.provider + ": NTLMSSP negotiated without sealing at level privacy");
+    if (!(*ntlm_flags_ & needed)) {
+      unusable_ = "NTLMSSP negotiated without " +
+                  std::string(needed == ntlmssp::kNegotiateSeal ? "sealing" : "signing");
+      return {};
+    }
     auto security = ntlmssp::MessageSecurity::create(*key, *ntlm_flags_, s_.role, mic_sent_ ? 1 : 0,
                                                      mic_received_ ? 1 : 0);
     if (!security) return failed(security.error().message);
@@ -115,18 +132,22 @@ Status GssContext::finish(gss_OID mech) {
 }
 
 Status GssContext::sign(const PduRegions& pdu, MutableByteView signature) {
+  if (!unusable_.empty()) return unusable();
   if (!layer_) return failed("signing before the handshake completed");
   return layer_->sign(pdu, signature);
 }
 Status GssContext::verify(const PduRegions& pdu, ByteView signature) {
+  if (!unusable_.empty()) return unusable();
   if (!layer_) return failed("verifying before the handshake completed");
   return layer_->verify(pdu, signature);
 }
 Status GssContext::seal(const PduRegions& pdu, MutableByteView signature) {
+  if (!unusable_.empty()) return unusable();
   if (!layer_) return failed("sealing before the handshake completed");
   return layer_->seal(pdu, signature);
 }
 Status GssContext::unseal(const PduRegions& pdu, ByteView signature) {
+  if (!unusable_.empty()) return unusable();
   if (!layer_) return failed("unsealing before the handshake completed");
   return layer_->unseal(pdu, signature);
 }

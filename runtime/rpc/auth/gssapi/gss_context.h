@@ -35,7 +35,9 @@ class GssContext final : public SecurityContext {
 
   Result<Step> step(ByteView peer_token) override;
   bool complete() const override { return complete_; }
-  size_t signature_size() const override { return layer_ ? layer_->signature_size() : 0; }
+  size_t signature_size() const override {
+    return layer_ ? layer_->signature_size() : ntlmssp::kSignatureSize;
+  }
   // NTLMSSP signs the whole PDU whether or not header signing was negotiated; Kerberos signs
   // it when it was. Either can acknowledge PFC_SUPPORT_HEADER_SIGN.
   bool supports_header_signing() const override { return true; }
@@ -47,6 +49,8 @@ class GssContext final : public SecurityContext {
 
  private:
   Status failed(std::string why) const;
+  // Fault sec_pkg_error naming unusable_.
+  Status unusable() const;
   // Notes the NTLMSSP flags if `token` is (or wraps) an AUTHENTICATE message.
   void note_ntlm_flags(ByteView token);
   // Builds the per-message layer for `mech`, the mechanism the handshake used.
@@ -60,6 +64,8 @@ class GssContext final : public SecurityContext {
   bool mic_sent_ = false;
   bool mic_received_ = false;
   std::unique_ptr<MessageLayer> layer_;
+  // Why the mechanism cannot protect PDUs at the level asked for ("" : it can).
+  std::string unusable_;
   Identity identity_;
 };
 
