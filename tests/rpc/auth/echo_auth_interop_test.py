@@ -19,23 +19,14 @@ import os
 import re
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 
+from auth_checks import DOMAIN, PASSWORD, USER, check, failures, smbtorture_echo
+
 PY = "/usr/bin/python3"
 ECHO_UUID = "60a15ec5-4de8-11d7-a637-005056a20182"
-DOMAIN, USER, PASSWORD = "NCA", "alice", "Wonderland-42"
-SUBTESTS = ["echo.addone", "echo.sinkdata", "echo.echodata", "echo.sourcedata", "echo.testcall",
-            "echo.testcall2", "echo.enum", "echo.surrounding", "echo.doublepointer", "echo.sleep"]
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 class EchoServer:
@@ -70,21 +61,7 @@ class EchoServer:
 
 
 def smbtorture(binding, password=PASSWORD, expect_ok=True):
-    cmd = ["smbtorture", binding, "-U", "%s\\%s%%%s" % (DOMAIN, USER, password), "-k", "no",
-           "rpc.echo"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    status = dict((name, verdict) for verdict, name in
-                  re.findall(r"^(success|failure|skip|error|xfail|uxsuccess): (\S+)", p.stdout, re.M))
-    if not expect_ok:
-        ok = p.returncode != 0 and all(status.get(t) != "success" for t in SUBTESTS)
-        check(ok, "smbtorture %s with a wrong password fails (rc %d)" % (binding, p.returncode))
-        return
-    bad = re.findall(r"^(?:failure|error): .*$", p.stdout, re.M)
-    if bad or p.returncode != 0:
-        print(p.stdout[-4000:], p.stderr[-2000:], flush=True)
-    check(not bad and p.returncode == 0, "smbtorture %s: rc %d %s" % (binding, p.returncode, bad))
-    for t in SUBTESTS:
-        check(status.get(t) == "success", "smbtorture %s %s: %s" % (binding, t, status.get(t)))
+    smbtorture_echo(binding, "%s\\%s%%%s" % (DOMAIN, USER, password), False, expect_ok=expect_ok)
 
 
 def run_smbtorture(server):

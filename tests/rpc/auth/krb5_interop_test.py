@@ -23,18 +23,10 @@ import sys
 import tempfile
 import time
 
-REALM, DOMAIN = "NCA.TEST", "NCA"
-USER, PASSWORD = "alice", "Wonderland-42"
+from auth_checks import DOMAIN, PASSWORD, USER, check, failures, smbtorture_echo
+
+REALM = "NCA.TEST"
 SPN = "host/ncaecho.nca.test"
-SUBTESTS = ["echo.addone", "echo.sinkdata", "echo.echodata", "echo.sourcedata", "echo.testcall",
-            "echo.testcall2", "echo.enum", "echo.surrounding", "echo.doublepointer", "echo.sleep"]
-failures = []
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def run(cmd, **kw):
@@ -76,19 +68,9 @@ def wait_port(port, seconds=60):
     return False
 
 
-def smbtorture(binding, env, expect_ok=True):
+def smbtorture(binding, env):
     # The realm goes with the user: "NCA\\alice" would make Samba look for a KDC of realm NCA.
-    cmd = ["smbtorture", binding, "-U", "%s@%s%%%s" % (USER, REALM, PASSWORD), "-k", "yes", "rpc.echo"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    status = dict((n, v) for v, n in re.findall(r"^(success|failure|skip|error): (\S+)", p.stdout, re.M))
-    if not expect_ok:
-        check(p.returncode != 0, "smbtorture %s is refused (rc %d)" % (binding, p.returncode))
-        return
-    if p.returncode != 0:
-        print(p.stdout[-4000:], p.stderr[-2000:], flush=True)
-    check(p.returncode == 0, "smbtorture %s exits 0" % binding)
-    for t in SUBTESTS:
-        check(status.get(t) == "success", "smbtorture %s %s: %s" % (binding, t, status.get(t)))
+    smbtorture_echo(binding, "%s@%s%%%s" % (USER, REALM, PASSWORD), True, env=env)
 
 
 def main():
