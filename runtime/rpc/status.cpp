@@ -55,7 +55,6 @@ constexpr FaultCodeName kCodeNames[] = {
     {FaultCode::fault_object_not_found, "nca_s_fault_object_not_found"},
     {FaultCode::fault_no_client_stub, "nca_s_fault_no_client_stub"},
     {FaultCode::fault_access_denied, "nca_s_fault_access_denied"},
-    {FaultCode::fault_sec_pkg_error, "nca_s_fault_sec_pkg_error"},
     {FaultCode::fault_cant_perform, "nca_s_fault_cant_perform"},
     {FaultCode::fault_ndr, "nca_s_fault_ndr"},
 };

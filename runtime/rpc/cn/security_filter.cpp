@@ -1,5 +1,7 @@
 #include "security_filter.h"
 
+#include "nca/rpc/auth/faults.h"
+
 namespace nca::rpc::cn::detail {
 
 void SecurityFilter::establish(std::unique_ptr<auth::SecurityContext> context, auth::AuthType type,
@@ -64,7 +66,7 @@ Status SecurityFilter::unprotect(std::span<uint8_t> fragment, const Pdu& pdu) {
                   : context_->verify(regions, pdu.auth->credentials);
   if (!st.ok()) {
     // A provider that cannot protect at this level says so with fault sec_pkg_error.
-    if (st.kind == StatusKind::fault && st.code == uint32_t(FaultCode::fault_sec_pkg_error))
+    if (st.kind == StatusKind::fault && st.code == auth::kFaultSecPkgError)
       return st;
     return refuse("verifier check failed: " + st.message);
   }

@@ -1,5 +1,7 @@
 #include "server_security.h"
 
+#include "nca/rpc/auth/faults.h"
+
 namespace nca::rpc::cn::detail {
 
 ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool header_sign) {
@@ -21,7 +23,7 @@ ServerSecurity::Answer ServerSecurity::leg(const AuthTrailer& trailer) {
   auto step = filter_.context()->step(trailer.credentials);
   if (!step) {
     const Status& e = step.error();
-    bool pkg = e.kind == StatusKind::fault && e.code == uint32_t(FaultCode::fault_sec_pkg_error);
+    bool pkg = e.kind == StatusKind::fault && e.code == auth::kFaultSecPkgError;
     return pkg ? Refuse{BindNakReason::not_specified, e.code} : Refuse{};
   }
   return Token{std::move(step->token)};

@@ -77,8 +77,6 @@ enum class FaultCode : uint32_t {
   fault_no_client_stub = 0x1c000025,
   // MS-RPCE 2.2.2.11 (Win32 error values on the wire)
   fault_access_denied = 0x00000005,   // ERROR_ACCESS_DENIED
-  fault_sec_pkg_error = 0x00000721,   // RPC_S_SEC_PKG_ERROR: the security package cannot
-                                      // protect at the level the association asked for
   fault_cant_perform = 0x000006d8,    // EPT_S_CANT_PERFORM_OP
   fault_ndr = 0x000006f7,             // RPC_X_BAD_STUB_DATA: undecodable stub data
 };

@@ -1,5 +1,7 @@
 #include "gss_context.h"
 
+#include "nca/rpc/auth/faults.h"
+
 #include <gssapi/gssapi_krb5.h>
 
 #include "../ntlmssp/authenticate_flags.h"
@@ -42,7 +44,7 @@ Identity identity_of(std::string principal) {
 }  // namespace
 
 Status GssContext::unusable() const {
-  return Status::fault(FaultCode::fault_sec_pkg_error, s_.provider + ": " + unusable_);
+  return Status::fault(auth::kFaultSecPkgError, s_.provider + ": " + unusable_);
 }
 
 Status GssContext::failed(std::string why) const {
@@ -104,16 +106,15 @@ Status GssContext::finish(gss_OID mech) {
     auto key = session_key(ctx_.get());
     if (!key) return failed(key.error().message);
     // The client's NTLMSSP may have negotiated less than the DCE/RPC level asks for (a gensec
-    // at level connect under a bind at packet): the handshake stands and every protected PDU is
-    // refused with fault sec_pkg_error, as Samba refuses them.
-    // Without sealing at level privacy the handshake's last leg is refused with it already.
-    uint32_t needed = s_.level == Level::privacy ? ntlmssp::kNegotiateSeal : ntlmssp::kNegotiateSign;
-    if (!(*ntlm_flags_ & needed) && s_.level == Level::privacy)
-      return Status::fault(FaultCode::fault_sec_pkg_error,
-                           s_.provider + ": NTLMSSP negotiated without sealing at level privacy");
-    if (!(*ntlm_flags_ & needed)) {
-      unusable_ = "NTLMSSP negotiated without " +
-                  std::string(needed == ntlmssp::kNegotiateSeal ? "sealing" : "signing");
+    // at level connect under a bind at packet). Samba refuses that at privacy on the
+    // handshake's last leg, at packet and integrity on the first protected PDU (the handshake
+    // stands), both with fault sec_pkg_error; so do we.
+    bool privacy = s_.level == Level::privacy;
+    if (!(*ntlm_flags_ & (privacy ? ntlmssp::kNegotiateSeal : ntlmssp::kNegotiateSign))) {
+      std::string what = privacy ? "NTLMSSP negotiated without sealing at level privacy"
+                                 : "NTLMSSP negotiated without signing";
+      if (privacy) return Status::fault(auth::kFaultSecPkgError, s_.provider + ": " + what);
+      unusable_ = what;
       return {};
     }
     auto security = ntlmssp::MessageSecurity::create(*key, *ntlm_flags_, s_.role, mic_sent_ ? 1 : 0,
