@@ -134,6 +134,20 @@ void ServerCore::add_interceptor(std::shared_ptr<CallInterceptor> interceptor) {
   interceptors_.add(std::move(interceptor));
 }
 
+namespace {
+
+bool admits(const InterfaceSecurity& need, const CallerContext& caller) {
+  if (need.min_level == auth::Level::none) return true;
+  // call is served as packet (MS-RPCE 2.2.1.1.8).
+  auto level = caller.auth_level == auth::Level::call ? auth::Level::packet : caller.auth_level;
+  auto min = need.min_level == auth::Level::call ? auth::Level::packet : need.min_level;
+  if (level < min) return false;
+  return need.auth_types.empty() || std::find(need.auth_types.begin(), need.auth_types.end(),
+                                              caller.auth_type) != need.auth_types.end();
+}
+
+}  // namespace
+
 void ServerCore::dispatch(ServerRequest request, ReplySink reply) {
   CallStats::count(stats_.calls_in);
   if (interceptors_.empty()) return dispatch_call(std::move(request), std::move(reply), nullptr);
@@ -171,6 +185,12 @@ void ServerCore::dispatch_call(ServerRequest request, ReplySink reply,
   if (!iface) return fail(FaultCode::unk_if, "interface " + to_string(request.interface) + " not registered");
   const InterfaceSpec& spec = *iface->spec;
   if (intercept) intercept->info.interface = &spec;
+  if (request.transfer && !admits(iface->security, request.caller))
+    return fail(FaultCode::fault_access_denied,
+                std::string(spec.name) + " needs security level " +
+                    std::string(auth::to_string(iface->security.min_level)) +
+                    " or above with an accepted provider; the caller has " +
+                    std::string(auth::to_string(request.caller.auth_level)));
   if (request.opnum >= iface->handlers.size() || !iface->handlers[request.opnum])
     return fail(FaultCode::op_rng_error, "opnum " + std::to_string(request.opnum) + " not served by " +
                                              std::string(spec.name));

@@ -215,3 +215,29 @@ TEST_CASE("garbage_stubs_to_every_opnum_get_one_answer_each", "[rpc][server]") {
     CHECK(expected);
   }
 }
+
+TEST_CASE("interface_security_refuses_callers_below_its_level_or_provider", "[rpc][server]") {
+  ManualExecutor executor;
+  testecho::TestServer impl{executor};
+  ServerCore server;
+  Replies replies;
+  ServerInterface iface = testecho::server_interface(impl);
+  iface.security.min_level = auth::Level::integrity;
+  iface.security.auth_types = {auth::kAuthTypeNtlmssp};
+  REQUIRE(server.register_interface(iface));
+  auto call = [&](auth::Level level, auth::AuthType type) {
+    ServerRequest r = marshalled(0, u32(41));
+    r.caller.auth_level = level;
+    r.caller.auth_type = type;
+    server.dispatch(std::move(r), replies.sink());
+    REQUIRE(!replies.got.empty());
+    ServerReply got = std::move(replies.got.back());
+    replies.got.clear();
+    return got;
+  };
+  CHECK(fault_of(call(auth::Level::none, auth::kAuthTypeNone)) == 5);  // access denied
+  CHECK(fault_of(call(auth::Level::connect, auth::kAuthTypeNtlmssp)) == 5);
+  CHECK(fault_of(call(auth::Level::privacy, auth::kAuthTypeKerberos)) == 5);
+  CHECK(call(auth::Level::integrity, auth::kAuthTypeNtlmssp).stub == u32(42));
+  CHECK(call(auth::Level::privacy, auth::kAuthTypeNtlmssp).stub == u32(42));
+}

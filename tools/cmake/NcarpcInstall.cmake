@@ -20,6 +20,7 @@ set(NCA_INSTALLED_TOOLS ncadump ncaecho-server ncaecho-client ncaepmd ncaepmdump
 # shipped IDL's generated code), so nothing is compiled twice: the layers are compiled as
 # position-independent code once, and the in-tree tools keep linking them as they are.
 set(NCA_RUNTIME_PARTS nca_base nca_ndr nca_net nca_rpc nca_rpc_loop nca_rpc_mgmt nca_rpc_cn nca_rpc_dg
+                      nca_rpc_auth
                       nca_epm nca_epm_server nca_epm_cn nca_epm_dg nca_idl)
 
 set(nca_runtime_objects)
@@ -58,6 +59,11 @@ foreach(kind shared static)
     # A layer that gains an outside dependency must add it here too (and to ncarpc.pc).
     target_link_libraries(${target} INTERFACE $<BUILD_INTERFACE:PkgConfig::LIBUV>
                           $<INSTALL_INTERFACE:uv> Threads::Threads)
+    # nca_rpc_auth's GSSAPI providers: MIT's GSSAPI and nettle.
+    target_link_libraries(${target} INTERFACE
+                          $<BUILD_INTERFACE:PkgConfig::NCA_GSSAPI> $<BUILD_INTERFACE:PkgConfig::NCA_NETTLE>
+                          $<INSTALL_INTERFACE:gssapi_krb5> $<INSTALL_INTERFACE:krb5>
+                          $<INSTALL_INTERFACE:nettle>)
   endif()
   target_link_libraries(${target} INTERFACE nlohmann_json::nlohmann_json)
   target_compile_features(${target} INTERFACE cxx_std_20)

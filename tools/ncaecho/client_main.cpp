@@ -8,7 +8,9 @@
 // A BINDING without an endpoint (ncacn_ip_tcp:127.0.0.1) is resolved through the endpoint
 // mapper of its host (port 135, or --epm-port): the handle is given nca::epm's resolver.
 //
-// usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] BINDING
+// The binding's words ask for security ([sign], [seal,ntlm]...); --user gives the account.
+//
+// usage: ncaecho-client [--ncalrpc-dir DIR] [--epm-port N] [--user [DOMAIN\]USER[%PASSWORD]] BINDING
 //        ncaecho-client [--local] [--fake-clock]
 // exit status: 0 every answer right, 1 some answer wrong, 2 usage
 #include <cctype>
@@ -23,6 +25,7 @@
 #include "nca/epm/cn_client.h"
 #include "nca/epm/dg_client.h"
 #include "nca/net/loop.h"
+#include "nca/rpc/auth/gssapi.h"
 #include "nca/rpc/cn/client.h"
 #include "nca/rpc/dg/client.h"
 #include "nca/rpc/loop_executor.h"
@@ -30,7 +33,8 @@
 
 namespace {
 
-const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR | --option='ncalrpc dir=DIR'] [--epm-port N] BINDING
+const char kUsage[] = R"(usage: ncaecho-client [--ncalrpc-dir DIR | --option='ncalrpc dir=DIR'] [--epm-port N]
+                      [--user [DOMAIN\]USER[%PASSWORD]] BINDING
        ncaecho-client [--local] [--fake-clock]
 
 Calls every rpcecho operation and checks the answers.
@@ -41,6 +45,8 @@ Calls every rpcecho operation and checks the answers.
   --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
   --option='ncalrpc dir=DIR'  the same, as smbtorture takes it
   --version     print the version
+  --user [DOMAIN\]USER[%PASSWORD]  the account security asked for by the binding's words
+                ([sign], [seal], [ntlm], [connect]...) authenticates with
 Without BINDING, against an rpcecho server in this process:
   --local       call through the local handle (no marshalling) instead of the loopback handle
   --fake-clock  let TestSleep's timers fire at once instead of in real time
@@ -96,6 +102,9 @@ int main(int argc, char** argv) {
   std::string binding;
   nca::rpc::cn::ClientConfig config;
   uint16_t epm_port = nca::epm::kMapperPort;
+  auto providers = std::make_shared<nca::rpc::auth::Registry>();
+  nca::rpc::auth::add_gssapi_providers(*providers);
+  config.auth_providers = providers;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--version") {
@@ -127,6 +136,18 @@ int main(int argc, char** argv) {
         return 2;
       }
       epm_port = uint16_t(n);
+    } else if (a == "--user" && i + 1 < argc) {
+      std::string u = argv[++i];
+      auto& c = config.credentials;
+      if (auto pct = u.find('%'); pct != std::string::npos) {
+        c.password = u.substr(pct + 1);
+        u.resize(pct);
+      }
+      if (auto slash = u.find('\\'); slash != std::string::npos) {
+        c.domain = u.substr(0, slash);
+        u.erase(0, slash + 1);
+      }
+      c.user = u;
     } else if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return 0;

@@ -11,6 +11,10 @@
 // --self-test, answers one loopback call of every operation in process. Every server also
 // serves the management interface (built into nca::rpc::cn::Server).
 //
+// Authenticated binds: NTLMSSP (nca::rpc::auth::ntlmssp_provider) at every level, with the
+// accounts gss-ntlmssp reads from the file named by the environment variable NTLM_USER_FILE
+// (DOMAIN:USER:PASSWORD lines); without it an NTLMSSP bind is refused.
+//
 // With `--threads N` (default 1, 0: one per core) it serves on N threads, each with its own
 // loop, ServerCore, EchoService and Server (nca::rpc::cn::ServerPool): the TCP listeners share
 // their port (SO_REUSEPORT), ncalrpc is served by the first thread only; the bindings are
@@ -39,6 +43,7 @@
 #include "nca/epm/registration.h"
 #include "nca/net/loop.h"
 #include "nca/net/signal_watch.h"
+#include "nca/rpc/auth/gssapi.h"
 #include "nca/rpc/cn/client.h"
 #include "nca/rpc/cn/server.h"
 #include "nca/rpc/cn/server_pool.h"
@@ -235,6 +240,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> bindings;
   std::optional<std::string> epm;
   nca::rpc::cn::ServerConfig config;
+  auto providers = std::make_shared<nca::rpc::auth::Registry>();
+  nca::rpc::auth::add_gssapi_providers(*providers);
+  config.auth_providers = providers;
   size_t threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

@@ -508,6 +508,14 @@ ClientHandle::ClientHandle(LoopExecutor& executor, Binding binding, ClientConfig
   auto security = impl_->config.security
                       ? Result<std::optional<auth::ClientSecurityRequest>>(impl_->config.security)
                       : auth::security_from_binding(binding);
+  if (!impl_->config.security && security && *security) {
+    (*security)->credentials = impl_->config.credentials;
+    // As Samba's clients default it: the host service of the binding's target_hostname, else
+    // of the host it connects to.
+    const std::string& host = binding.target_hostname() ? *binding.target_hostname() : binding.host();
+    if ((*security)->target_principal.empty() && !host.empty())
+      (*security)->target_principal = "host/" + host;
+  }
   impl_->security.configure(std::move(security), impl_->config.auth_providers);
   set_binding(binding);  // interceptors' CallInfo::binding; the `print` option
   impl_->binding = std::move(binding);

@@ -1,10 +1,13 @@
 #include "security_filter.h"
 
+#include "nca/rpc/auth/faults.h"
+
 namespace nca::rpc::cn::detail {
 
 void SecurityFilter::establish(std::unique_ptr<auth::SecurityContext> context, auth::AuthType type,
                                auth::Level level, uint32_t context_id) {
   context_ = std::move(context);
+  invalid_ = false;
   type_ = type;
   // C706's call level is treated as packet, as Windows does (MS-RPCE 2.2.1.1.8).
   level_ = level == auth::Level::call ? auth::Level::packet : level;
@@ -61,7 +64,12 @@ Status SecurityFilter::unprotect(std::span<uint8_t> fragment, const Pdu& pdu) {
   Status st = level_ == auth::Level::privacy
                   ? context_->unseal(regions, pdu.auth->credentials)
                   : context_->verify(regions, pdu.auth->credentials);
-  if (!st.ok()) return refuse("verifier check failed: " + st.message);
+  if (!st.ok()) {
+    // A provider that cannot protect at this level says so with fault sec_pkg_error.
+    if (st.kind == StatusKind::fault && st.code == auth::kFaultSecPkgError)
+      return st;
+    return refuse("verifier check failed: " + st.message);
+  }
   return {};
 }
 

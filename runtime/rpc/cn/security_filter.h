@@ -37,7 +37,11 @@ class SecurityFilter {
   void set_header_signing(bool on) { header_signing_ = on && context_ && context_->supports_header_signing(); }
 
   bool authenticated() const { return context_ != nullptr; }
-  bool complete() const { return context_ && context_->complete(); }
+  bool complete() const { return context_ && !invalid_ && context_->complete(); }
+  // The handshake failed in a leg that has no answer (auth3): it never completes, and every
+  // call of the association is refused.
+  void invalidate() { invalid_ = true; }
+  bool invalid() const { return invalid_; }
   // Fragments of calls carry a verifier (level packet and above).
   bool protects_pdus() const { return context_ && auth::protects_pdus(level_); }
   auth::AuthType type() const { return type_; }
@@ -52,7 +56,8 @@ class SecurityFilter {
 
   // ---- inbound: a decoded request or response fragment `pdu` of `fragment` -----------------
   // Checks the trailer against the association, verifies the verifier and unseals the stub in
-  // place (pdu's stub view then reads plaintext). Errors say why the fragment is refused.
+  // place (pdu's stub view then reads plaintext). Errors are faults saying why the fragment is
+  // refused: access_denied, or sec_pkg_error when the provider cannot protect at this level.
   Status unprotect(std::span<uint8_t> fragment, const Pdu& pdu);
 
   // ---- outbound -------------------------------------------------------------------------------
@@ -69,6 +74,7 @@ class SecurityFilter {
   auth::Level level_ = auth::Level::none;
   uint32_t context_id_ = 0;
   bool header_signing_ = false;
+  bool invalid_ = false;
 };
 
 }  // namespace nca::rpc::cn::detail

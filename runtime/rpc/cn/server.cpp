@@ -228,16 +228,6 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     close_after_writes();
   }
 
-  // What the security filter refuses on an alter_context or a request: fault
-  // nca_s_fault_access_denied, then disconnect, as Samba 4.17 answers a trailer on an
-  // unauthenticated association and a fragment that fails verification (alter_context:
-  // did_not_execute and context 0; request: its context, no flag).
-  void access_denied(uint32_t call_id, uint16_t context_id, bool did_not_execute) {
-    send_fault(call_id, context_id, static_cast<uint32_t>(FaultCode::fault_access_denied),
-               did_not_execute);
-    close_after_writes();
-  }
-
   void close_after_writes() {
     if (closing_) return;
     closing_ = true;
@@ -383,8 +373,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     uint32_t call_id = pdu.header.call_id;
     if (!negotiation_.is_bound()) return protocol_error(call_id);
     auto answer = security_.on_alter_context(pdu.auth);
-    if (std::holds_alternative<detail::ServerSecurity::Refuse>(answer))
-      return access_denied(call_id, 0, true);
+    // A refused leg: fault (did_not_execute, context 0), then disconnect, as Samba 4.17.
+    if (auto* refuse = std::get_if<detail::ServerSecurity::Refuse>(&answer)) {
+      send_fault(call_id, 0, refuse->fault, true);
+      return close_after_writes();
+    }
     std::optional<Bytes> token = std::move(std::get<detail::ServerSecurity::Token>(answer).token);
     const auto& body = std::get<BindBody>(pdu.body);
     BindAckBody ack;
@@ -410,8 +403,14 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
     if (!negotiation_.is_bound()) return protocol_error(h.call_id);
     const auto& body = std::get<RequestBody>(pdu.body);
     // Every fragment is checked (and unsealed in place) before reassembly sees its stub.
-    if (!security_.filter().unprotect(frag, pdu).ok())
-      return access_denied(h.call_id, body.context_id, false);
+    // A refusal is a fault (access_denied, or sec_pkg_error from a provider that cannot protect
+    // at the association's level), then disconnect, as Samba 4.17 answers a trailer on an
+    // unauthenticated association and a fragment that fails verification (its context, no
+    // did_not_execute).
+    if (Status st = security_.filter().unprotect(frag, pdu); !st.ok()) {
+      send_fault(h.call_id, body.context_id, st.code, false);
+      return close_after_writes();
+    }
 
     using K = detail::RequestAssembly::Verdict::Kind;
     auto v = assembly_.take(h, body, in_flight_.size(), in_flight_.count(h.call_id) != 0,

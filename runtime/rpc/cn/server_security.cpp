@@ -1,5 +1,7 @@
 #include "server_security.h"
 
+#include "nca/rpc/auth/faults.h"
+
 namespace nca::rpc::cn::detail {
 
 ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool header_sign) {
@@ -7,6 +9,7 @@ ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool 
   std::shared_ptr<const auth::Provider> provider =
       providers_ ? providers_->find(trailer.auth_type) : nullptr;
   if (!provider) return Refuse{BindNakReason::invalid_auth_type};
+  if (trailer.auth_level == uint8_t(auth::Level::call)) return Refuse{BindNakReason::invalid_checksum};
   auto level = static_cast<auth::Level>(trailer.auth_level);
   auto context = provider->server_context(level);
   // TODO(issue 14): the reason Samba gives a provider's refusal of the first token.
@@ -18,7 +21,11 @@ ServerSecurity::Answer ServerSecurity::on_bind(const AuthTrailer& trailer, bool 
 
 ServerSecurity::Answer ServerSecurity::leg(const AuthTrailer& trailer) {
   auto step = filter_.context()->step(trailer.credentials);
-  if (!step) return Refuse{BindNakReason::not_specified};
+  if (!step) {
+    const Status& e = step.error();
+    bool pkg = e.kind == StatusKind::fault && e.code == auth::kFaultSecPkgError;
+    return pkg ? Refuse{BindNakReason::not_specified, e.code} : Refuse{};
+  }
   return Token{std::move(step->token)};
 }
 
@@ -27,16 +34,21 @@ ServerSecurity::Answer ServerSecurity::on_alter_context(const std::optional<Auth
     if (filter_.authenticated() && !filter_.complete()) return Refuse{};
     return Token{};
   }
-  if (!filter_.authenticated() || filter_.complete() || !filter_.matches(*trailer)) return Refuse{};
+  if (!filter_.authenticated() || filter_.complete() || filter_.invalid() ||
+      !filter_.matches(*trailer))
+    return Refuse{};
   return leg(*trailer);
 }
 
 bool ServerSecurity::on_auth3(const std::optional<AuthTrailer>& trailer) {
-  if (!trailer || !filter_.authenticated() || filter_.complete() || !filter_.matches(*trailer))
+  if (!trailer || !filter_.authenticated() || filter_.complete() || filter_.invalid() ||
+      !filter_.matches(*trailer))
     return false;
+  // auth3 has no answer: a refusal, or a token the provider still wants to send, leaves the
+  // handshake incomplete (step() of a refused context is not called again).
   auto step = filter_.context()->step(trailer->credentials);
-  // auth3 has no answer: a token the provider still wants to send cannot go anywhere.
-  return step && step->complete && step->token.empty();
+  if (!step || !step->complete || !step->token.empty()) filter_.invalidate();
+  return true;
 }
 
 void ServerSecurity::describe(CallerContext& caller) const {

@@ -2,6 +2,9 @@
 // that establish its SecurityFilter, and the policy for what no provider can take. Private to
 // nca_rpc_cn.
 //
+// A bind at level call for a provider it has is refused with bind_nak invalid_checksum, as
+// samba-dcerpcd 4.17 refuses it (raw_protocol's test_spnego_call_bind), although call is served as packet once bound.
+//
 // The "no provider" policy (the registry has no provider for the trailer's auth_type, or there
 // is no registry) answers as samba-dcerpcd 4.17 answers auth types it does not know, checked by
 // Samba's raw_protocol tests: a bind with a trailer at level connect..privacy is refused with
@@ -33,9 +36,11 @@ class ServerSecurity {
     std::optional<Bytes> token;
   };
   struct Refuse {
-    // bind: the bind_nak reason; alter_context: fault access_denied (did_not_execute,
-    // context 0); both then disconnect.
+    // bind: the bind_nak reason; alter_context: a fault (did_not_execute, context 0),
+    // access_denied, or sec_pkg_error when the provider cannot protect at the level asked for;
+    // both then disconnect.
     BindNakReason nak = BindNakReason::not_specified;
+    uint32_t fault = uint32_t(FaultCode::fault_access_denied);
   };
   using Answer = std::variant<Token, Refuse>;
 
@@ -45,8 +50,10 @@ class ServerSecurity {
   // An alter_context's trailer, if any: a further leg while the handshake runs; none is needed
   // once it completed (a new interface on the same security).
   Answer on_alter_context(const std::optional<AuthTrailer>& trailer);
-  // An auth3's trailer: the last leg. False: a protocol error (no leg expected, a trailer of
-  // another context, the provider refused).
+  // An auth3's trailer: the last leg. False: a protocol error (no leg expected, no trailer, a
+  // trailer of another context). A token the provider refuses, or one that leaves it
+  // unfinished, gets no answer, as Samba's dcesrv_auth_auth3 gives none: the handshake stays
+  // incomplete and the association's calls are refused (fault access_denied).
   bool on_auth3(const std::optional<AuthTrailer>& trailer);
 
   // Fills the caller's security fields for a call.

@@ -1,7 +1,9 @@
 // cn_echo_server: a test-only server for interop tests. Serves the hand-written rpcecho interface
 // (echo_interface.h) on every binding given, prints "listening <binding>" for each (with the port
 // the kernel chose), then "ready", and runs until killed or until stdin reaches end of file.
-//   cn_echo_server [--ncalrpc-dir DIR] [--max-frag N] BINDING...
+// With --auth it accepts authenticated binds through the GSSAPI providers (NTLMSSP and SPNEGO
+// with the accounts of NTLM_USER_FILE; Kerberos with the default keytab).
+//   cn_echo_server [--ncalrpc-dir DIR] [--max-frag N] [--auth] BINDING...
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +12,7 @@
 
 #include "echo_interface.h"
 #include "nca/net/loop.h"
+#include "nca/rpc/auth/gssapi.h"
 #include "nca/rpc/loop_executor.h"
 #include "nca/rpc/cn/server.h"
 
@@ -26,6 +29,11 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--ncalrpc-dir" && i + 1 < argc) config.ncalrpc_dir = argv[++i];
     else if (a == "--max-frag" && i + 1 < argc) config.max_frag = uint16_t(std::atoi(argv[++i]));
+    else if (a == "--auth") {
+      auto providers = std::make_shared<rpc::auth::Registry>();
+      rpc::auth::add_gssapi_providers(*providers);
+      config.auth_providers = providers;
+    }
     else bindings.push_back(a);
   }
   cntest::register_echo(core, impl);

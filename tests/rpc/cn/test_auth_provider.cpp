@@ -67,7 +67,11 @@ class TestContext : public auth::SecurityContext {
     ++stats_->unsealed;
     return {};
   }
-  auth::Identity peer_identity() const override { return {peer_}; }
+  auth::Identity peer_identity() const override {
+    auth::Identity id;
+    id.principal = peer_;
+    return id;
+  }
 
  protected:
   const TestAuthOptions& options_;

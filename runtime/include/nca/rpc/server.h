@@ -178,10 +178,20 @@ using HandlerFn = void (*)(void* impl, ServerCall call);
 // A registration: the generated InterfaceSpec, the generated dispatch table (indexed by opnum,
 // the same length as spec->operations; a null entry answers nca_s_op_rng_error) and the user's
 // implementation. All three must outlive the registration.
+// Who may call an interface: at least `min_level`, with one of `auth_types` (empty: any
+// provider; ignored while min_level is none). A remote call that does not meet it is refused
+// with fault access_denied before its handler runs, as Samba refuses a call below an
+// interface's minimum auth level; in-process calls are not checked.
+struct InterfaceSecurity {
+  auth::Level min_level = auth::Level::none;
+  std::vector<auth::AuthType> auth_types;
+};
+
 struct ServerInterface {
   const InterfaceSpec* spec = nullptr;
   std::span<const HandlerFn> handlers;
   void* impl = nullptr;
+  InterfaceSecurity security{};
 };
 
 class ServerCore {

@@ -65,6 +65,8 @@ struct Step {
 // The authenticated identity of a peer, as the server's handler sees it (CallerContext).
 struct Identity {
   std::string principal;  // "DOMAIN\\user", "user@REALM"; "" when anonymous
+  std::string user;       // the account alone ("user")
+  std::string domain;     // the NetBIOS domain (NTLMSSP) or the realm (Kerberos); may be ""
 };
 
 class SecurityContext {

@@ -78,6 +78,9 @@ struct ClientConfig {
   // give fails every call with kind protocol (code nca_s_unsupported_authn_level) and a message
   // naming the level and auth type, before anything is sent: it never falls back to plaintext.
   std::optional<auth::ClientSecurityRequest> security;
+  // What security taken from the binding's words authenticates with (user, domain, password;
+  // anonymous). `security`, when given, carries its own.
+  auth::Credentials credentials;
   std::shared_ptr<const auth::Registry> auth_providers;
 };
 
