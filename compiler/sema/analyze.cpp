@@ -7,6 +7,8 @@
 // demand; layouts come last, from the finished IR alone (layout.cpp).
 #include "sema/analyze.h"
 
+#include "ir/ir_json.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -821,6 +823,36 @@ void Analyzer::build_union(TypeEntry& e) {
       out.element = build_element({&arm.attrs, &f.attrs}, *f.type, &d, d.name, d.range, scope);
     } else {
       check_attributes(arm.attrs, kArm, diags_);
+    }
+    // pidl lets several arms hold a member of the same name (misc.idl's winreg_Data: REG_SZ and
+    // REG_EXPAND_SZ both hold `string`). Of the same wire form, they are one arm with more cases;
+    // of different forms (REG_DWORD_BIG_ENDIAN's `value` is big-endian) the later arm's C++
+    // member gets the case's name as a suffix, with a warning saying so.
+    if (out.element) {
+      auto same = std::find_if(t.arms.begin(), t.arms.end(), [&](const ir::UnionArm& a) {
+        return a.element && a.element->name == out.element->name;
+      });
+      if (same != t.arms.end()) {
+        if (ir::to_json(*same->element)["levels"] == ir::to_json(*out.element)["levels"] &&
+            !same->is_default && !out.is_default) {
+          same->cases.insert(same->cases.end(), out.cases.begin(), out.cases.end());
+          continue;
+        }
+        std::string suffix = out.is_default ? "default"
+                             : !labels.empty() && labels[0]->kind == ast::ExprKind::identifier
+                                 ? labels[0]->text
+                                 : out.cases.empty() ? "arm" : ir::to_string(out.cases[0]);
+        std::string renamed = out.element->name + "_" + suffix;
+        Diagnostic d;
+        d.severity = Severity::warning;
+        d.range = out.element->range;
+        d.message = "union '" + t.name + "' has another arm named '" + out.element->name +
+                    "' with another wire form: this one is '" + renamed + "' in C++";
+        d.id = "duplicate-member";
+        d.notes.push_back(make_note(same->element->range, "the other arm"));
+        diags_.report(std::move(d));
+        out.element->name = renamed;
+      }
     }
     t.arms.push_back(std::move(out));
   }

@@ -1,7 +1,7 @@
 // nca::ndr::samba: pidl's built-in types whose wire form Samba writes by hand (librpc/ndr/*.c),
 // implemented from the wire facts (not from Samba's code).
 //
-// Contract with generated code (ir::WireKind::runtime, GENERATED_CODE.md): for a builtin NAME
+// Contract with generated code (compiler/ir/ir.h, WireKind::runtime): for a builtin NAME
 // with C++ type T, ncaidl emits
 //   push_NAME(Push&, const T&, std::uint32_t flags)
 //   pull_NAME(Pull&, T&, std::uint32_t flags)            (false after recording an error)
@@ -10,33 +10,18 @@
 // Errors are recorded in the stream (Push::fail / Pull::fail) as every engine call does.
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "nca/ndr/detail/generated_support.h"
 #include "nca/ndr/print.h"
 #include "nca/ndr/pull.h"
 #include "nca/ndr/push.h"
+#include "nca/ndr/samba/types.h"
 
 namespace nca::ndr::samba {
-
-// A security identifier as Samba's `struct dom_sid` holds it (security.idl declares it
-// [nopull,nopush]: its IDL body is not its wire form).
-struct DomSid {
-  std::uint8_t sid_rev_num = 0;
-  std::int8_t num_auths = 0;  // 0..15: how many of sub_auths are used
-  std::array<std::uint8_t, 6> id_auth{};
-  std::array<std::uint32_t, 15> sub_auths{};
-  bool operator==(const DomSid&) const = default;
-};
-// "S-1-5-21-..." (the authority in decimal when it fits 32 bits, else 0x-hex, as Samba prints).
-std::string to_string(const DomSid& sid);
-// JSON: {"sid_rev_num", "num_auths", "id_auth": [6], "sub_auths": [num_auths]}.
-void to_json(nlohmann::json& j, const DomSid& sid);
-void from_json(const nlohmann::json& j, DomSid& sid);
 
 // libndr.h's flag values (the ones these builtins read).
 inline constexpr std::uint32_t kLibndrStrAscii = 1u << 2;
@@ -128,6 +113,13 @@ void print_netr_SamDatabaseID8Bit(Printer& pr, std::string_view name, const std:
 }  // namespace nca::ndr::samba
 
 namespace nca::ndr::gen {
+// pidl's ndr_size_T(m, flags) of a pointer member (security.idl's
+// ndr_size_security_descriptor(sd, ...)): the pointee's bytes pushed alone, 0 when it is null.
+template <class T>
+std::uint64_t ndr_size(const Push& p, const Unique<T>& m) {
+  return m ? ndr_size(p, *m) : 0;
+}
+
 // C's `blob.length` in a pidl value() (ir::Expr call "blob_length"): the bytes a DATA_BLOB holds.
 inline std::uint64_t blob_length(const DataBlob& b) { return b.data.size(); }
 }  // namespace nca::ndr::gen
