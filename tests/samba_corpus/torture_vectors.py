@@ -6,7 +6,8 @@ Reads every `static const uint8_t NAME[] = {...}` byte array and every
 torture_suite_add_ndr_* registration of those files at test time (nothing is copied into the
 repository), and for each registration whose type or function ncadump knows (`ncadump -l`, plus
 modules given with --load), decodes the vector as Samba's test does:
-  - pull tests (types: `struct`; functions: NDR_IN -> `in`, NDR_OUT -> `out`) must decode;
+  - pull tests (types: `struct`; functions: NDR_IN -> `in`, NDR_OUT -> `out`) must decode,
+    reading every byte (as Samba's test requires);
   - validate / pullpush tests (Samba pushes again and compares) must also re-encode to the same
     bytes (`ncadump --validate`);
   - pull_io tests decode the [in] vector, then the [out] vector with the [in] one as context;
@@ -129,7 +130,7 @@ def main():
     names = known_names(ncadump, loads)
 
     counts = {"passed": 0, "failed": 0, "not available": 0, "not read": 0}
-    failures, unavailable = [], set()
+    failures, unavailable, passed_by_file = [], set(), {}
     for fname in sorted(os.listdir(folder)):
         if not fname.endswith(".c"):
             continue
@@ -167,7 +168,7 @@ def main():
                 rc, out = run(ncadump, loads, extra + [iface, name, "in"], data_in)
                 if rc == 0:
                     rc, out = run(ncadump, loads, extra + [iface, name, "out"], data_out, data_in)
-                ok = rc == 0
+                ok = rc == 0 and "unread bytes" not in out
             else:
                 data = arrays.get(args[2])
                 if data is None:
@@ -176,9 +177,12 @@ def main():
                 direction = "struct" if kind == "struct" else \
                     ("out" if "NDR_OUT" in flags else "in")
                 rc, out = run(ncadump, loads, extra + [iface, name, direction], data)
-                ok = (rc != 0) if "invalid_data" in macro else (rc == 0)
+                # Samba's test also requires every byte to be read.
+                ok = (rc != 0) if "invalid_data" in macro else \
+                    (rc == 0 and "unread bytes" not in out)
             if ok:
                 counts["passed"] += 1
+                passed_by_file[fname] = passed_by_file.get(fname, 0) + 1
             else:
                 counts["failed"] += 1
                 failures.append(where + "\n    " + out.strip().replace("\n", "\n    ")[:600])
@@ -186,6 +190,8 @@ def main():
     total = sum(counts.values())
     print(f"samba torture vectors: {total} registrations; " +
           ", ".join(f"{v} {k}" for k, v in counts.items()))
+    if passed_by_file:
+        print("passed by file: " + ", ".join(f"{k} {v}" for k, v in sorted(passed_by_file.items())))
     for f in failures:
         print("FAILED " + f)
     if verbose and unavailable:
