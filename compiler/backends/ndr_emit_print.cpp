@@ -72,6 +72,9 @@ class PrintEmitter final : public LevelEmitter {
       case K::pidl_string:
         w_.emit("pr.string($n$, $v$);\n", {{"n", qn}, {"v", v}});
         return;
+      case K::runtime:
+        w_.emit("nca::ndr::samba::print_$t$(pr, $n$, $v$);\n", {{"t", b.name}, {"n", qn}, {"v", v}});
+        return;
       case K::time:
         if (b.wire != ir::WireKind::time_t_) {
           w_.emit("pr.field($n$, nca::ndr::NtTime{$v$});\n", {{"n", qn}, {"v", v}});

@@ -478,6 +478,7 @@ class PullEmitter final : public WireEmitter {
       case W::interface_ptr:
         walker_.unsupported("COM interface pointers");
         return;
+      case W::runtime: return w_.emit(runtime_builtin_call("pull", d, v));
       default:
         return;
     }

@@ -466,6 +466,7 @@ class PushEmitter final : public WireEmitter {
       case W::interface_ptr:
         walker_.unsupported("COM interface pointers");
         return;
+      case W::runtime: return w_.emit(runtime_builtin_call("push", d, v));
       default:
         return;
     }

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "backends/ndr_naming.h"
 
 #include <cstdint>
@@ -63,6 +64,7 @@ std::string pidl_string_form(const ir::DataLevel& d) {
   std::string form;
   if (d.flags.has(F::str_nullterm)) form = "nca::ndr::kStrNullterm";
   else if (d.flags.has(F::str_len4) && !d.flags.has(F::str_size4)) form = "nca::ndr::kStrLen";
+  else if (d.flags.has(F::str_size4) && !d.flags.has(F::str_len4)) form = "nca::ndr::kStrSize";
   else form = "nca::ndr::kStrConformantVarying";
   if (d.flags.has(F::str_noterm)) form += " | nca::ndr::kStrNoterm";
   return "static_cast<std::uint8_t>(" + form + ")";
@@ -158,6 +160,14 @@ EnumWire enum_wire(const ir::Type& t) {
   if (t.wire_bits == 16) return {"u16", "std::uint16_t"};
   if (t.wire_bits == 64) return {"u64", "std::uint64_t"};
   return {"u32", "std::uint32_t"};
+}
+
+// A builtin the runtime marshals by name (ir::WireKind::runtime): nca::ndr::samba::OP_NAME(p,
+// value, libndr flags).
+std::string runtime_builtin_call(const char* op, const ir::DataLevel& d, const std::string& v) {
+  char flags[16];
+  std::snprintf(flags, sizeof flags, "0x%xu", ir::libndr_bits(d.flags));
+  return std::string("nca::ndr::samba::") + op + "_" + d.builtin->name + "(p, " + v + ", " + flags + ");\n";
 }
 
 }  // namespace nca::idl::backends::ndr

@@ -69,4 +69,7 @@ struct EnumWire {
 };
 EnumWire enum_wire(const ir::Type& t);
 
+// The call a push or pull ("push"/"pull") of a runtime-marshalled builtin makes on stream `p`.
+std::string runtime_builtin_call(const char* op, const ir::DataLevel& d, const std::string& v);
+
 }  // namespace nca::idl::backends::ndr

@@ -7,9 +7,14 @@
 
 namespace nca::idl::backends::stubs {
 
-bool has_stubs(const ir::Interface& itf) { return itf.uuid && !itf.local && !itf.object; }
-
 bool is_callable(const ir::Operation& op) { return !op.noopnum; }
+
+// An interface of declarations only (pidl's security.idl, dnsp.idl) has nothing to call: no stubs
+// (an empty operation table would be a zero-length array).
+bool has_stubs(const ir::Interface& itf) {
+  return itf.uuid && !itf.local && !itf.object &&
+         std::any_of(itf.operations.begin(), itf.operations.end(), is_callable);
+}
 
 std::string interface_ns_decl(const GeneratorOptions& options, const ir::Interface& itf) {
   auto ns = options.params.find("namespace");

@@ -103,6 +103,7 @@ typeCore
   | 'struct' name                      # structRef
   | 'union' name                       # unionRef
   | 'enum' name                        # enumRef
+  | 'bitmap' name                      # bitmapRef
   | ident                              # namedType
   ;
 

@@ -90,6 +90,7 @@ struct TypeSpec {
     struct_ref,   // `struct name` without a body
     union_ref,    // `union name` without a body
     enum_ref,     // `enum name` without a body
+    bitmap_ref,   // pidl's `bitmap name` without a body (`typedef bitmap X X;`)
     inline_decl,  // a struct/union/enum/bitmap defined right here (named or anonymous)
     pipe,         // `pipe T`: element
   };

@@ -422,6 +422,9 @@ class AstBuilder::Impl {
     } else if (auto* e = dynamic_cast<G::EnumRefContext*>(core)) {
       ts->kind = TypeSpec::Kind::enum_ref;
       ts->name = text(e->name());
+    } else if (auto* bm = dynamic_cast<G::BitmapRefContext*>(core)) {
+      ts->kind = TypeSpec::Kind::bitmap_ref;
+      ts->name = text(bm->name());
     } else if (auto* n = dynamic_cast<G::NamedTypeContext*>(core)) {
       ts->kind = TypeSpec::Kind::named;
       ts->name = text(n->ident());

@@ -81,6 +81,7 @@ class Dumper {
       case TypeSpec::Kind::struct_ref: s += "struct " + t->name; break;
       case TypeSpec::Kind::union_ref: s += "union " + t->name; break;
       case TypeSpec::Kind::enum_ref: s += "enum " + t->name; break;
+      case TypeSpec::Kind::bitmap_ref: s += "bitmap " + t->name; break;
       case TypeSpec::Kind::pipe: s += "pipe " + type(t->element.get()); break;
       case TypeSpec::Kind::inline_decl: s += "<inline " + (t->name.empty() ? std::string("anonymous") : t->name) + ">"; break;
     }

@@ -110,6 +110,7 @@ const char* to_string(WireKind k) {
     case WireKind::ipv6: return "ipv6";
     case WireKind::pidl_string: return "pidl_string";
     case WireKind::interface_ptr: return "interface_ptr";
+    case WireKind::runtime: return "runtime";
   }
   return "?";
 }
@@ -120,33 +121,35 @@ struct FlagSpelling {
   NdrFlag flag;
   std::string_view idl;     // Samba's idl_types.h macro
   std::string_view libndr;  // libndr's constant
+  uint32_t bits;            // its value in libndr.h
 };
 
 constexpr std::array<FlagSpelling, static_cast<size_t>(NdrFlag::count_)> kFlags = {{
-    {NdrFlag::noalign, "NDR_NOALIGN", "LIBNDR_FLAG_NOALIGN"},
-    {NdrFlag::big_endian, "NDR_BIG_ENDIAN", "LIBNDR_FLAG_BIGENDIAN"},
-    {NdrFlag::little_endian, "NDR_LITTLE_ENDIAN", "LIBNDR_FLAG_LITTLE_ENDIAN"},
-    {NdrFlag::remaining, "NDR_REMAINING", "LIBNDR_FLAG_REMAINING"},
-    {NdrFlag::align2, "NDR_ALIGN2", "LIBNDR_FLAG_ALIGN2"},
-    {NdrFlag::align4, "NDR_ALIGN4", "LIBNDR_FLAG_ALIGN4"},
-    {NdrFlag::align8, "NDR_ALIGN8", "LIBNDR_FLAG_ALIGN8"},
-    {NdrFlag::str_ascii, "STR_ASCII", "LIBNDR_FLAG_STR_ASCII"},
-    {NdrFlag::str_utf8, "STR_UTF8", "LIBNDR_FLAG_STR_UTF8"},
-    {NdrFlag::str_raw8, "STR_RAW8", "LIBNDR_FLAG_STR_RAW8"},
-    {NdrFlag::str_nullterm, "STR_NULLTERM", "LIBNDR_FLAG_STR_NULLTERM"},
-    {NdrFlag::str_noterm, "STR_NOTERM", "LIBNDR_FLAG_STR_NOTERM"},
-    {NdrFlag::str_len4, "STR_LEN4", "LIBNDR_FLAG_STR_LEN4"},
-    {NdrFlag::str_size4, "STR_SIZE4", "LIBNDR_FLAG_STR_SIZE4"},
-    {NdrFlag::str_size2, "STR_SIZE2", "LIBNDR_FLAG_STR_SIZE2"},
-    {NdrFlag::str_bytesize, "STR_BYTESIZE", "LIBNDR_FLAG_STR_BYTESIZE"},
-    {NdrFlag::str_conformant, "STR_CONFORMANT", "LIBNDR_FLAG_STR_CONFORMANT"},
-    {NdrFlag::str_charlen, "STR_CHARLEN", "LIBNDR_FLAG_STR_CHARLEN"},
+    {NdrFlag::noalign, "NDR_NOALIGN", "LIBNDR_FLAG_NOALIGN", 0x2u},
+    {NdrFlag::big_endian, "NDR_BIG_ENDIAN", "LIBNDR_FLAG_BIGENDIAN", 0x1u},
+    {NdrFlag::little_endian, "NDR_LITTLE_ENDIAN", "LIBNDR_FLAG_LITTLE_ENDIAN", 0x8000000u},
+    {NdrFlag::remaining, "NDR_REMAINING", "LIBNDR_FLAG_REMAINING", 0x200000u},
+    {NdrFlag::align2, "NDR_ALIGN2", "LIBNDR_FLAG_ALIGN2", 0x400000u},
+    {NdrFlag::align4, "NDR_ALIGN4", "LIBNDR_FLAG_ALIGN4", 0x800000u},
+    {NdrFlag::align8, "NDR_ALIGN8", "LIBNDR_FLAG_ALIGN8", 0x1000000u},
+    {NdrFlag::str_ascii, "STR_ASCII", "LIBNDR_FLAG_STR_ASCII", 0x4u},
+    {NdrFlag::str_utf8, "STR_UTF8", "LIBNDR_FLAG_STR_UTF8", 0x1000u},
+    {NdrFlag::str_raw8, "STR_RAW8", "LIBNDR_FLAG_STR_RAW8", 0x2000u},
+    {NdrFlag::str_nullterm, "STR_NULLTERM", "LIBNDR_FLAG_STR_NULLTERM", 0x40u},
+    {NdrFlag::str_noterm, "STR_NOTERM", "LIBNDR_FLAG_STR_NOTERM", 0x20u},
+    {NdrFlag::str_len4, "STR_LEN4", "LIBNDR_FLAG_STR_LEN4", 0x8u},
+    {NdrFlag::str_size4, "STR_SIZE4", "LIBNDR_FLAG_STR_SIZE4", 0x10u},
+    {NdrFlag::str_size2, "STR_SIZE2", "LIBNDR_FLAG_STR_SIZE2", 0x80u},
+    {NdrFlag::str_bytesize, "STR_BYTESIZE", "LIBNDR_FLAG_STR_BYTESIZE", 0x100u},
+    {NdrFlag::str_conformant, "STR_CONFORMANT", "LIBNDR_FLAG_STR_CONFORMANT", 0x400u},
+    {NdrFlag::str_charlen, "STR_CHARLEN", "LIBNDR_FLAG_STR_CHARLEN", 0x800u},
     {NdrFlag::subcontext_no_unread_bytes, "NDR_SUBCONTEXT_NO_UNREAD_BYTES",
-     "LIBNDR_FLAG_SUBCONTEXT_NO_UNREAD_BYTES"},
-    {NdrFlag::relative_reverse, "NDR_RELATIVE_REVERSE", "LIBNDR_FLAG_RELATIVE_REVERSE"},
-    {NdrFlag::no_relative_reverse, "NDR_NO_RELATIVE_REVERSE", "LIBNDR_FLAG_NO_RELATIVE_REVERSE"},
-    {NdrFlag::print_array_hex, "NDR_PAHEX", "LIBNDR_PRINT_ARRAY_HEX"},
-    {NdrFlag::secret, "NDR_SECRET", "LIBNDR_FLAG_IS_SECRET"},
+     "LIBNDR_FLAG_SUBCONTEXT_NO_UNREAD_BYTES", 0x20000u},
+    {NdrFlag::relative_reverse, "NDR_RELATIVE_REVERSE", "LIBNDR_FLAG_RELATIVE_REVERSE", 0x80000u},
+    {NdrFlag::no_relative_reverse, "NDR_NO_RELATIVE_REVERSE", "LIBNDR_FLAG_NO_RELATIVE_REVERSE", 0x40000u},
+    {NdrFlag::print_array_hex, "NDR_PAHEX", "LIBNDR_PRINT_ARRAY_HEX", 0x2000000u},
+    {NdrFlag::secret, "NDR_SECRET", "LIBNDR_FLAG_IS_SECRET", 0x4000u},
+    {NdrFlag::no_compression, "NDR_NO_COMP", "LIBNDR_FLAG_NO_COMPRESSION", 0x8000u},
 }};
 
 bool without_prefix(std::string_view full, std::string_view prefix, std::string_view name) {
@@ -171,6 +174,26 @@ std::vector<std::string> flag_names(NdrFlags flags) {
   return out;
 }
 
+uint32_t libndr_bits(NdrFlags flags) {
+  uint32_t bits = 0;
+  for (const FlagSpelling& f : kFlags)
+    if (flags.has(f.flag)) bits |= f.bits;
+  return bits;
+}
+
+std::optional<uint32_t> libndr_constant(std::string_view name) {
+  for (const FlagSpelling& f : kFlags)
+    if (name == f.libndr) return f.bits;
+  // libndr.h flags that flag() never takes (engine state, not element properties).
+  static constexpr std::pair<std::string_view, uint32_t> kOthers[] = {
+      {"LIBNDR_FLAG_INCOMPLETE_BUFFER", 1u << 16}, {"LIBNDR_FLAG_REF_ALLOC", 1u << 20},
+      {"LIBNDR_FLAG_PAD_CHECK", 1u << 28},         {"LIBNDR_FLAG_NDR64", 1u << 29},
+      {"LIBNDR_FLAG_OBJECT_PRESENT", 1u << 30},    {"LIBNDR_FLAG_NO_NDR_SIZE", 1u << 31}};
+  for (const auto& [n, v] : kOthers)
+    if (name == n) return v;
+  return std::nullopt;
+}
+
 const char* to_string(NdrFlag flag) {
   for (const FlagSpelling& f : kFlags)
     if (f.flag == flag) return f.idl.data();
@@ -192,6 +215,8 @@ std::optional<Charset> parse_charset(std::string_view name) {
   if (name == "DOS") return Charset::dos;
   if (name == "UTF8") return Charset::utf8;
   if (name == "UTF16") return Charset::utf16;
+  // Samba's CH_UNIX: the host's "unix charset", UTF-8 by default (dnsserver.idl).
+  if (name == "UNIX") return Charset::utf8;
   return std::nullopt;
 }
 
@@ -239,6 +264,28 @@ constexpr std::array kBuiltins = {
     Builtin{"ipv6address", K::address, false, 16, 16, 4, 4, "std::string", W::ipv6},
     Builtin{"string", K::pidl_string, false, 0, 0, 4, 8, "std::string", W::pidl_string},
     Builtin{"interface_pointer", K::interface_ptr, false, 0, 0, 4, 8, "nca::ndr::InterfacePointer", W::interface_ptr},
+    // pidl built-ins marshalled by the runtime (nca/ndr/samba/builtins.h). Alignments are
+    // pidl's (NDR.pm's scalar_alignment); sizes vary with the value except where given.
+    Builtin{"string_array", K::runtime, false, 0, 0, 4, 4, "std::vector<std::string>", W::runtime},
+    Builtin{"dns_string", K::runtime, false, 0, 0, 4, 4, "std::string", W::runtime},
+    Builtin{"nbt_string", K::runtime, false, 0, 0, 4, 4, "std::string", W::runtime},
+    Builtin{"dnsp_name", K::runtime, false, 0, 0, 1, 1, "std::string", W::runtime},
+    Builtin{"dnsp_string", K::runtime, false, 0, 0, 1, 1, "std::string", W::runtime},
+    // A host pointer's bytes (Samba-internal databases only: notify.idl, opendb.idl): 8 bytes
+    // in the host's order, aligned to 8.
+    Builtin{"pointer", K::runtime, false, 8, 8, 8, 8, "uint64_t", W::runtime},
+    // 16 bits in NDR20, 32 in NDR64.
+    Builtin{"int1632", K::runtime, true, 2, 4, 2, 4, "int16_t", W::runtime},
+    Builtin{"uint1632", K::runtime, false, 2, 4, 2, 4, "uint16_t", W::runtime},
+    // Security identifiers: security.idl's dom_sid is [nopull,nopush] (its body is not its wire
+    // form), and dom_sid2/28/0 are C macros for it with wire forms of their own.
+    Builtin{"dom_sid", K::runtime, false, 0, 0, 4, 4, "nca::ndr::samba::DomSid", W::runtime},
+    Builtin{"dom_sid2", K::runtime, false, 0, 0, 4, 8, "nca::ndr::samba::DomSid", W::runtime},
+    Builtin{"dom_sid28", K::runtime, false, 28, 28, 4, 4, "nca::ndr::samba::DomSid", W::runtime},
+    Builtin{"dom_sid0", K::runtime, false, 0, 0, 4, 4, "nca::ndr::samba::DomSid", W::runtime},
+    // netlogon.idl's bodiless enums: the 16-bit enum's value in one octet.
+    Builtin{"netr_DeltaEnum8Bit", K::runtime, false, 1, 1, 1, 1, "uint8_t", W::runtime},
+    Builtin{"netr_SamDatabaseID8Bit", K::runtime, false, 1, 1, 1, 1, "uint8_t", W::runtime},
 };
 
 struct Spelling {
@@ -265,6 +312,10 @@ constexpr std::array kSpellings = {
     Spelling{"hyper int", "int64"}, Spelling{"__int3264", "int3264"},
     Spelling{"signed __int3264", "int3264"}, Spelling{"unsigned __int3264", "uint3264"},
     Spelling{"wchar", "wchar_t"},
+    // pidl's aliases (Typelist.pm); uid_t and gid_t travel as a hyper (ndr_push_uid_t).
+    Spelling{"DWORD", "uint32"}, Spelling{"WORD", "uint16"}, Spelling{"uint", "uint32"},
+    Spelling{"HYPER_T", "uint64"}, Spelling{"mode_t", "uint32"}, Spelling{"uid_t", "uint64"},
+    Spelling{"gid_t", "uint64"},
 };
 
 }  // namespace

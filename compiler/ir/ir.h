@@ -46,6 +46,8 @@ enum class ScalarKind {
   address,        // pidl's ipv4address (4 bytes on the wire) and ipv6address (16)
   pidl_string,    // pidl's `string`: its flag() attributes choose the wire form
   interface_ptr,  // a COM interface pointer (`IUnknown *`): kept, marshalled as an OBJREF later
+  runtime,        // a pidl built-in whose wire form Samba writes by hand (string_array,
+                  // dns_string, dnsp_name, ...): see WireKind::runtime
 };
 
 // How a builtin travels: each kind is one wire form (one engine call or fixed sequence of calls),
@@ -69,6 +71,11 @@ enum class WireKind {
   ipv4, ipv6,      // 4 bytes as one uint32 / 16 octets in network order
   pidl_string,     // pidl's `string`: its flags choose charset and form
   interface_ptr,   // a COM interface pointer (MInterfacePointer)
+  // Marshalled by the runtime, by name: generated code calls
+  // nca::ndr::samba::push_NAME(Push&, const T&, uint32_t libndr_flags), pull_NAME(Pull&, T&,
+  // uint32_t) and print_NAME(Printer&, name, const T&), where NAME is Builtin::name, T its
+  // cpp_name and the flags Samba's LIBNDR_FLAG_* bits of the element (libndr_bits()).
+  runtime,
 };
 const char* to_string(WireKind k);
 
@@ -101,7 +108,8 @@ struct Expr {
                 // operands[0]: the object
     call,       // pidl's value(): a size function of a member. name: strlen, strlen_m,
                 // strlen_m_term, strlen_m_term_null (its characters) or ndr_size (pidl's
-                // ndr_size_T(&m, flags): its bytes pushed alone); operands[0]: the member (field)
+                // ndr_size_T(&m, flags): its bytes pushed alone) or blob_length (C's
+                // `m.length` of a DATA_BLOB member: its bytes); operands[0]: the member (field)
     opaque,     // text: kept as written (a C-side name, or a call in value() that is not one of
                 // the above: generators push the member as it is)
   };
@@ -165,6 +173,7 @@ enum class NdrFlag : uint32_t {
   str_ascii, str_utf8, str_raw8, str_nullterm, str_noterm, str_len4, str_size4, str_size2,
   str_bytesize, str_conformant, str_charlen,
   subcontext_no_unread_bytes, relative_reverse, no_relative_reverse, print_array_hex, secret,
+  no_compression,
   count_
 };
 struct NdrFlags {
@@ -177,6 +186,11 @@ struct NdrFlags {
 std::optional<NdrFlag> parse_ndr_flag(std::string_view name);
 // The idl_types.h spelling of each set flag, in NdrFlag order (IR dumps, messages).
 std::vector<std::string> flag_names(NdrFlags f);
+// The same flags as libndr's LIBNDR_FLAG_* bit values (what runtime-marshalled builtins take).
+uint32_t libndr_bits(NdrFlags f);
+// The value of a libndr.h flag constant named in IDL outside flag() (`LIBNDR_FLAG_OBJECT_PRESENT`
+// as a case label in dcerpc.idl), or none.
+std::optional<uint32_t> libndr_constant(std::string_view name);
 const char* to_string(NdrFlag f);
 
 // [charset(X)] on a character array: the encoding of the text on the wire.

@@ -7,6 +7,8 @@
 // demand; layouts come last, from the finished IR alone (layout.cpp).
 #include "sema/analyze.h"
 
+#include "ir/ir_json.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -149,9 +151,35 @@ std::shared_ptr<const ir::Program> Analyzer::run() {
     out_->files.push_back(std::move(file));
   }
   for (size_t f = 0; f < program_.files.size(); ++f) declare_file(f);
+  for (const auto& [name, where] : reexports_)
+    if (!symbols_.count(name) && !tags_.count(name) && !ir::find_builtin(name))
+      diags_.error(where, "typedef re-exports '" + name + "', which is declared nowhere",
+                   "unknown-type");
   // Entries may be added while building (inline pipes): index, not iterators.
   for (size_t i = 0; i < type_entries_.size(); ++i) ensure_built(*type_entries_[i]);
   for (auto& c : const_entries_) build_constant(*c);
+  for (const DuplicateFlag& d : duplicate_flags_) {
+    const auto& a = d.first.type->type->values;
+    const auto& b = d.second.type->type->values;
+    if (d.first.index < a.size() && d.second.index < b.size() &&
+        a[d.first.index].value == b[d.second.index].value)
+      continue;
+    Diagnostic diag = make_error(d.second.range, "redefinition of '" + d.name + "' with another value",
+                                 "redefinition");
+    diag.notes.push_back(make_note(d.first.range, "previously defined here"));
+    diags_.report(std::move(diag));
+  }
+  for (const DuplicateConstant& d : duplicate_constants_) {
+    const ir::Constant& a = *d.first->constant;
+    const ir::Constant& b = *d.second->constant;
+    if (d.first->ok && d.second->ok && a.is_string == b.is_string && a.value == b.value &&
+        a.text == b.text)
+      continue;
+    Diagnostic diag = make_error(d.where, "redefinition of '" + b.name + "' with another value",
+                                 "redefinition");
+    diag.notes.push_back(make_note(a.range, "previously defined here"));
+    diags_.report(std::move(diag));
+  }
   build_interfaces();
   compute_layouts(types_, diags_);
 
@@ -165,9 +193,63 @@ std::shared_ptr<const ir::Program> Analyzer::run() {
 // ---------------------------------------------------------------------------------------------
 // Pass 1: declarations
 
+namespace {
+// `typedef bitmap X X;`, `typedef [v1_enum] enum X X;`, `typedef struct X X;`: the typedef names
+// the type it refers to. pidl uses it to re-export a type of an imported file; it declares
+// nothing new (the attributes on it are the original's).
+bool is_reexport(const ast::TypeSpec& spec, const ast::Declarator& dc) {
+  using K = ast::TypeSpec::Kind;
+  const bool ref = spec.kind == K::struct_ref || spec.kind == K::union_ref ||
+                   spec.kind == K::enum_ref || spec.kind == K::bitmap_ref || spec.kind == K::named;
+  return ref && spec.name == dc.name && dc.pointer_depth() == 0 && dc.dims.empty() &&
+         !dc.function_pointer;
+}
+// `typedef [nopull,nopush] struct {...} dom_sid;` where the runtime implements dom_sid by hand
+// (ir::ScalarKind::runtime): the IDL body is not the wire form, so the builtin stands for it.
+bool runtime_supplied(const ast::TypedefDecl& td) {
+  auto has = [&](std::string_view a) {
+    return has_attr(td.attrs, a) || (td.type->decl && has_attr(td.type->decl->attrs, a));
+  };
+  if (!has("nopull") || !has("nopush")) return false;
+  for (const ast::Declarator& dc : td.declarators) {
+    const ir::Builtin* b = ir::find_builtin(dc.name);
+    if (b && b->kind == ir::ScalarKind::runtime && dc.pointer_depth() == 0 && dc.dims.empty())
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
 bool Analyzer::add_symbol(const std::string& name, Symbol sym) {
   auto [it, inserted] = symbols_.try_emplace(name, sym);
   if (inserted) return true;
+  // An interface and a type of the same name: the type keeps the name, the interface stays
+  // reachable as a base (pidl's separate namespaces).
+  // The same constant declared twice (svcctl.idl): fine when both have the same value, which is
+  // checked once constants are evaluated.
+  if (sym.kind == Symbol::Kind::constant && it->second.kind == Symbol::Kind::constant) {
+    duplicate_constants_.push_back({it->second.constant, sym.constant, sym.range});
+    return false;
+  }
+  // The same flag name in two bitmaps (wkssvc.idl): pidl makes each a C macro, and an identical
+  // redefinition is fine; checked once values are known.
+  if (sym.kind == Symbol::Kind::enumerator && it->second.kind == Symbol::Kind::enumerator &&
+      sym.type && it->second.type && sym.type->type->kind == ir::TypeKind::bitmap &&
+      it->second.type->type->kind == ir::TypeKind::bitmap) {
+    duplicate_flags_.push_back({it->second, sym, name});
+    return false;
+  }
+  const bool new_itf = sym.kind == Symbol::Kind::interface;
+  const bool old_itf = it->second.kind == Symbol::Kind::interface;
+  if (new_itf != old_itf && (new_itf ? it->second : sym).kind == Symbol::Kind::type) {
+    if (new_itf) {
+      shadowed_interfaces_.try_emplace(name, sym);
+    } else {
+      shadowed_interfaces_.try_emplace(name, it->second);
+      it->second = sym;
+    }
+    return true;
+  }
   Diagnostic d = make_error(sym.range, "redefinition of '" + name + "'", "redefinition");
   d.notes.push_back(make_note(it->second.range, "previously defined here"));
   diags_.report(std::move(d));
@@ -241,6 +323,7 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
       case ast::DeclKind::typedef_: {
         const auto& td = static_cast<const ast::TypedefDecl&>(d);
         if (!td.type) break;
+        if (runtime_supplied(td)) break;
         TypeEntry* inline_entry = nullptr;
         if (td.type->kind == ast::TypeSpec::Kind::inline_decl && td.type->decl) {
           // The first plain declarator names an anonymous aggregate and gives its C++ name.
@@ -266,6 +349,10 @@ void Analyzer::declare_decls(const std::vector<ast::DeclPtr>& decls, size_t file
         bool named_inline = false;
         for (const ast::Declarator& dc : td.declarators) {
           if (dc.name.empty()) continue;
+          if (is_reexport(*td.type, dc)) {
+            reexports_.emplace_back(dc.name, dc.name_range);
+            continue;
+          }
           bool direct = dc.pointer_depth() == 0 && dc.dims.empty();
           if (inline_entry && direct && !named_inline) {
             named_inline = true;
@@ -438,7 +525,15 @@ const ast::Attribute* Analyzer::type_attr(const TypeEntry& e, std::string_view n
 }
 
 void Analyzer::check_type_attributes(const TypeEntry& e, Place place) {
-  for (const ast::AttributeList* l : e.attrs) check_attributes(*l, place, diags_);
+  for (const ast::AttributeList* l : e.attrs) {
+    check_attributes(*l, place, diags_);
+    // These put another type than the one declared on the wire, through user code; no generator
+    // does that yet, and marshalling the presented type instead would be wrong on the wire.
+    for (const ast::Attribute& a : *l)
+      if (a.name == "transmit_as" || a.name == "wire_marshal" || a.name == "represent_as" ||
+          a.name == "user_marshal")
+        diags_.error(a.name_range, "'" + a.name + "' is not supported yet", "unsupported");
+  }
 }
 
 std::optional<Analyzer::Resolved> Analyzer::resolve_named(const std::string& name,
@@ -472,13 +567,16 @@ std::optional<Analyzer::Resolved> Analyzer::resolve_type(const ast::TypeSpec& sp
     case K::named: return resolve_named(spec.name, spec.range, report);
     case K::struct_ref:
     case K::union_ref:
-    case K::enum_ref: {
+    case K::enum_ref:
+    case K::bitmap_ref: {
       if (auto it = tags_.find(spec.name); it != tags_.end()) return Resolved{nullptr, it->second};
       if (const Symbol* sym = lookup(spec.name, spec.range, report);
           sym && sym->kind == Symbol::Kind::type)
         return Resolved{nullptr, sym->type};
-      const char* kw = spec.kind == K::struct_ref ? "struct" : spec.kind == K::union_ref ? "union"
-                                                                                         : "enum";
+      const char* kw = spec.kind == K::struct_ref  ? "struct"
+                       : spec.kind == K::union_ref ? "union"
+                       : spec.kind == K::enum_ref  ? "enum"
+                                                   : "bitmap";
       if (report)
         diags_.error(spec.range, std::string("unknown type '") + kw + " " + spec.name + "'",
                      "unknown-type");
@@ -509,6 +607,7 @@ std::optional<ir::Int> Analyzer::eval_const(const ast::Expr& e) {
     if (!sym) {
       if (name == "TRUE" || name == "true") return {S::value, 1};
       if (name == "FALSE" || name == "false" || name == "NULL") return {S::value, 0};
+      if (auto v = ir::libndr_constant(name)) return {S::value, *v};
       return {S::unknown, 0};
     }
     switch (sym->kind) {
@@ -537,6 +636,14 @@ std::optional<ir::Int> Analyzer::eval_const(const ast::Expr& e) {
   auto sizes = [this](const ast::TypeSpec& spec) -> std::optional<uint64_t> {
     auto r = resolve_type(spec, false);
     if (r && r->builtin && r->builtin->size20 != 0) return r->builtin->size20;
+    // C's fixed-width names, as Samba's IDL writes them in sizes (`sizeof(uint16_t)`).
+    if (!r && spec.kind == ast::TypeSpec::Kind::named) {
+      static constexpr std::pair<std::string_view, uint64_t> kCTypes[] = {
+          {"int8_t", 1}, {"uint8_t", 1}, {"int16_t", 2}, {"uint16_t", 2},
+          {"int32_t", 4}, {"uint32_t", 4}, {"int64_t", 8}, {"uint64_t", 8}};
+      for (const auto& [name, size] : kCTypes)
+        if (spec.name == name) return size;
+    }
     return std::nullopt;
   };
   ConstEvaluator ev(diags_, names, sizes);
@@ -717,6 +824,36 @@ void Analyzer::build_union(TypeEntry& e) {
     } else {
       check_attributes(arm.attrs, kArm, diags_);
     }
+    // pidl lets several arms hold a member of the same name (misc.idl's winreg_Data: REG_SZ and
+    // REG_EXPAND_SZ both hold `string`). Of the same wire form, they are one arm with more cases;
+    // of different forms (REG_DWORD_BIG_ENDIAN's `value` is big-endian) the later arm's C++
+    // member gets the case's name as a suffix, with a warning saying so.
+    if (out.element) {
+      auto same = std::find_if(t.arms.begin(), t.arms.end(), [&](const ir::UnionArm& a) {
+        return a.element && a.element->name == out.element->name;
+      });
+      if (same != t.arms.end()) {
+        if (ir::to_json(*same->element)["levels"] == ir::to_json(*out.element)["levels"] &&
+            !same->is_default && !out.is_default) {
+          same->cases.insert(same->cases.end(), out.cases.begin(), out.cases.end());
+          continue;
+        }
+        std::string suffix = out.is_default ? "default"
+                             : !labels.empty() && labels[0]->kind == ast::ExprKind::identifier
+                                 ? labels[0]->text
+                                 : out.cases.empty() ? "arm" : ir::to_string(out.cases[0]);
+        std::string renamed = out.element->name + "_" + suffix;
+        Diagnostic d;
+        d.severity = Severity::warning;
+        d.range = out.element->range;
+        d.message = "union '" + t.name + "' has another arm named '" + out.element->name +
+                    "' with another wire form: this one is '" + renamed + "' in C++";
+        d.id = "duplicate-member";
+        d.notes.push_back(make_note(same->element->range, "the other arm"));
+        diags_.report(std::move(d));
+        out.element->name = renamed;
+      }
+    }
     t.arms.push_back(std::move(out));
   }
 }
@@ -748,7 +885,13 @@ void Analyzer::build_enum(TypeEntry& e) {
     } else if (bitmap) {
       diags_.error(m.range, "bitmap flag '" + m.name + "' needs a value", "bitmap-value");
     }
-    if (v < min || v > max) {
+    // pidl's plain enum is a uint1632: a value beyond 16 bits travels in NDR64 only (clusapi.idl);
+    // NDR20 push fails on it at run time (Push::enum16), so this is a warning.
+    if (t.widens_in_ndr64 && t.wire_bits == 16 && v > max && v <= 0xffffffff) {
+      diags_.warning(m.value ? m.value->range : m.range,
+                     "value " + ir::to_string(v) + " of '" + m.name + "' does not fit in 16 bits: "
+                         "only NDR64 can send it", "enum-value-range");
+    } else if (v < min || v > max) {
       diags_.error(m.value ? m.value->range : m.range,
                    "value " + ir::to_string(v) + " of '" + m.name + "' does not fit in " +
                        std::to_string(t.wire_bits) + " bits", "enum-value-range");
@@ -844,7 +987,16 @@ void Analyzer::build_interface(size_t index) {
     const ast::AttrArg& arg = a.args[0];
     if (a.name == "uuid") {
       std::string text = arg.kind == ast::AttrArg::Kind::uuid ? arg.text : arg_text(arg);
+      const bool has_operations =
+          std::any_of(sd.body.begin(), sd.body.end(), [](const ast::DeclPtr& d) {
+            return d && d->kind == ast::DeclKind::operation;
+          });
       if (auto u = canonical_uuid(text)) itf.uuid = *u;
+      // pidl never reads the uuid of an interface without operations (cab.idl, preg.idl hold
+      // file formats behind 32-digit uuids): nothing goes on the wire under it.
+      else if (!has_operations)
+        diags_.warning(arg.range, "invalid uuid '" + text + "' ignored (the interface has no "
+                                  "operations)", "invalid-uuid");
       else diags_.error(arg.range, "invalid uuid '" + text + "'", "invalid-uuid");
     } else if (a.name == "version") {
       std::string text = arg.expr && arg.kind == ast::AttrArg::Kind::expr ? arg.expr->text
@@ -881,6 +1033,8 @@ void Analyzer::build_interface(size_t index) {
 
   if (!sd.base.empty()) {
     const Symbol* base = lookup(sd.base, sd.base_range, true);
+    if (auto it = shadowed_interfaces_.find(sd.base); it != shadowed_interfaces_.end())
+      base = &it->second;
     if (base && base->kind == Symbol::Kind::interface) {
       build_interface(base->index);
       itf.first_opnum = interface_decls_[base->index].op_count;
@@ -974,14 +1128,18 @@ void Analyzer::build_operation(const ast::OperationDecl& op, ir::Interface& itf,
     if (is_out && !local) {
       const ir::Level& first = out.element.levels.front();
       const auto* ptr = std::get_if<ir::PointerLevel>(&first);
+      // pidl accepts both forms below (MIDL refuses them): the value itself travels in the
+      // response (rap.idl, eventlog6.idl), and an [out, unique] pointer carries a referent id
+      // in the response only (dcom.idl). Warnings, so MIDL users still hear about them.
       if (!ptr && !std::holds_alternative<ir::ArrayLevel>(first)) {
-        diags_.error(where, "[out] parameter '" + out.name + "' must be a pointer or an array",
-                     "out-not-pointer");
+        diags_.warning(where, "[out] parameter '" + out.name + "' is not a pointer or an array "
+                              "(pidl's form: its value travels in the response)",
+                       "out-not-pointer");
       } else if (ptr && !in && ptr->kind != ir::PointerKind::ref) {
-        diags_.error(where, "[out] parameter '" + out.name + "' cannot be a '" +
-                                std::string(ir::to_string(ptr->kind)) +
-                                "' pointer: its top-level pointer must be 'ref'",
-                     "out-pointer-not-ref");
+        diags_.warning(where, "[out] parameter '" + out.name + "' is a '" +
+                                  std::string(ir::to_string(ptr->kind)) +
+                                  "' pointer (pidl's form; MIDL wants 'ref')",
+                       "out-pointer-not-ref");
       }
     }
     o.params.push_back(std::move(out));

@@ -147,6 +147,7 @@ class Analyzer {
   void declare_field_inline(const ast::Field& field, size_t file, const std::string& scope,
                             const std::string& owner);
   bool add_symbol(const std::string& name, Symbol sym);
+  void check_pidl_string_form(const ir::Element& e);
   TypeEntry* new_type(ir::TypeKind kind, const std::string& name, SourceRange range, size_t file,
                       const std::string& scope);
 
@@ -178,6 +179,24 @@ class Analyzer {
   std::vector<std::unique_ptr<ConstEntry>> const_entries_;
   std::vector<ir::Type*> types_;  // every type, mutable until run() returns
   std::unordered_map<std::string, Symbol> symbols_;
+  // pidl keeps interface names apart from type names (interface server_id holds struct
+  // server_id): an interface whose name a type also has lives here, and only a base-interface
+  // lookup sees it.
+  std::unordered_map<std::string, Symbol> shadowed_interfaces_;
+  struct DuplicateConstant {
+    ConstEntry* first;
+    ConstEntry* second;
+    SourceRange where;
+  };
+  std::vector<DuplicateConstant> duplicate_constants_;
+  struct DuplicateFlag {
+    Symbol first;
+    Symbol second;
+    std::string name;
+  };
+  std::vector<DuplicateFlag> duplicate_flags_;
+  // `typedef bitmap X X;`: a re-export of X declared elsewhere (checked once all are declared).
+  std::vector<std::pair<std::string, SourceRange>> reexports_;
   std::unordered_map<std::string, TypeEntry*> tags_;  // struct/union/enum tags
   std::unordered_map<const ast::TypeDecl*, TypeEntry*> by_decl_;
   std::unordered_map<const ast::TypeSpec*, TypeEntry*> by_spec_;  // inline pipes

@@ -266,6 +266,10 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
     a.size_is = ex[0];
     a.max_is = ex[1];
     a.min_is = ex[2];
+    // A lower bound other than 0 moves the array's first index (C706 14.3.3.2); no generator
+    // honours it yet, so it is refused rather than marshalled as if it were 0.
+    if (ex[2] && !(ex[2]->is_constant && ex[2]->value == 0))
+      diags_.error(arr[2]->name_range, "'min_is' is not supported yet", "unsupported");
     a.length_is = ex[3];
     a.first_is = ex[4];
     a.last_is = ex[5];
@@ -345,6 +349,9 @@ std::vector<ir::Level> Analyzer::to_levels(const std::vector<const ast::Attribut
     if (const ast::Expr* e = arg_expr(sc, 0)) {
       auto v = eval_const(*e);
       if (v && (*v == 0 || *v == 2 || *v == 4)) l.header_size = static_cast<uint32_t>(*v);
+      else if (v && *v == 0xFFFFFC01)
+        diags_.error(e->range, "subcontext(0xFFFFFC01) (a type serialization version 1 header, "
+                               "MS-RPCE 2.2.6) is not supported yet", "invalid-subcontext");
       else if (v)
         diags_.error(e->range, "subcontext header size must be 0, 2 or 4", "invalid-subcontext");
     }
@@ -414,7 +421,25 @@ ir::Element Analyzer::build_element(const std::vector<const ast::AttributeList*>
   e.name = name;
   e.range = decl && decl->name_range.length ? decl->name_range : range;
   e.levels = to_levels(attrs, slots, std::move(data), scope, name, e.range);
+  check_pidl_string_form(e);
   return e;
+}
+
+// pidl's `string` takes its wire form from its STR_ flags; the generators know the forms below
+// (NULLTERM, LEN4, SIZE4, LEN4|SIZE4, none, each optionally with NOTERM). The others would fall back to
+// a conformant-varying string silently, so they are refused by name.
+void Analyzer::check_pidl_string_form(const ir::Element& e) {
+  const ir::DataLevel& d = e.data();
+  if (!d.builtin || d.builtin->wire != ir::WireKind::pidl_string) return;
+  using F = ir::NdrFlag;
+  for (F f : {F::str_size2, F::str_bytesize, F::str_charlen, F::str_conformant})
+    if (d.flags.has(f))
+      diags_.error(e.range, std::string("flag(") + ir::to_string(f) + ") on string '" + e.name +
+                                "' is not supported yet", "unsupported");
+  if (d.flags.has(F::str_noterm) && d.flags.has(F::remaining) && !d.flags.has(F::str_nullterm) &&
+      !d.flags.has(F::str_len4) && !d.flags.has(F::str_size4))
+    diags_.error(e.range, "flag(STR_NOTERM|NDR_REMAINING) on string '" + e.name +
+                              "' is not supported yet", "unsupported");
 }
 
 void Analyzer::build_alias(TypeEntry& e) {
@@ -618,9 +643,15 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
     case ast::ExprKind::member: {
       if (e.operands.empty() || !e.operands[0]) break;
       const ast::Expr& obj = *e.operands[0];
-      if (obj.kind == ast::ExprKind::identifier) {
-        auto i = find_sibling(obj.text);
-        if (!i && obj.text == "r" && e.text == "->") {
+      // pidl's `r->x.length`: the member x of the structure described, then its member.
+      const bool r_member = obj.kind == ast::ExprKind::member && obj.text == "->" &&
+                            !obj.operands.empty() && obj.operands[0] &&
+                            obj.operands[0]->kind == ast::ExprKind::identifier &&
+                            obj.operands[0]->text == "r";
+      if (obj.kind == ast::ExprKind::identifier || r_member) {
+        const std::string& obj_name = r_member ? obj.member : obj.text;
+        auto i = find_sibling(obj_name);
+        if (!i && !r_member && obj.text == "r" && e.text == "->") {
           // pidl's `r->x` names the member x of the structure or call being described.
           if (auto j = find_sibling(e.member)) return sibling_ref(*j);
         }
@@ -629,6 +660,13 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
           auto r = sib.type ? resolve_type(*sib.type, false) : std::nullopt;
           if (!r) return std::nullopt;  // its unknown type was reported already
           const TypeEntry* te = r->entry;
+          // C's `blob.length` of a DATA_BLOB member: its byte count (nbt.idl's value()).
+          if (r->builtin && r->builtin->kind == ir::ScalarKind::blob && e.member == "length") {
+            out.kind = ir::Expr::Kind::call;
+            out.name = "blob_length";
+            out.operands.push_back(sibling_ref(*i));
+            return out;
+          }
           if (te && te->decl && te->type->kind == ir::TypeKind::struct_) {
             size_t index = 0;
             for (const ast::Field& f : te->decl->fields)
@@ -644,7 +682,7 @@ std::optional<ir::Expr> Analyzer::build_ref_expr(const ast::Expr& e, const Eleme
                 ++index;
               }
           }
-          diags_.error(e.range, "'" + obj.text + "' has no member '" + e.member + "'",
+          diags_.error(e.range, "'" + obj_name + "' has no member '" + e.member + "'",
                        "undeclared-identifier");
           return std::nullopt;
         }

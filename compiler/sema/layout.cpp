@@ -35,7 +35,8 @@ Layout no_size(Layout l) {
 
 Layout builtin_layout(const ir::Builtin& b) {
   if (b.kind == ir::ScalarKind::blob || b.kind == ir::ScalarKind::pidl_string ||
-      b.kind == ir::ScalarKind::interface_ptr)
+      b.kind == ir::ScalarKind::interface_ptr ||
+      (b.kind == ir::ScalarKind::runtime && b.size20 == 0))
     return no_size(scalar(0, 0, b.align20, b.align64));
   return scalar(b.size20, b.size64, b.align20, b.align64);
 }
@@ -222,11 +223,14 @@ class LayoutPass {
       out.varying |= l.varying;
       out.has_pointers |= l.has_pointers;
       if (l.conformant) {
-        if (i + 1 != t.members.size()) {
-          diags_.error(m.range, "conformant member '" + m.name + "' must be the last member of '" +
-                                    t.name + "'", "conformant-not-last");
-        }
-        out.conformant = true;
+        // pidl sends the count of a conformant array that is not last right before its elements
+        // (security.idl's security_token); DCE NDR has no such form, so MIDL users hear of it.
+        if (i + 1 != t.members.size())
+          diags_.warning(m.range, "conformant member '" + m.name + "' is not the last member of '" +
+                                      t.name + "': its count is sent where it stands (pidl's form)",
+                         "conformant-not-last");
+        else
+          out.conformant = true;
       }
       if (!l.size20 || !l.size64) {
         fixed = false;

@@ -36,6 +36,7 @@ void Push::clear() noexcept {
   full_.reset();
   relative_.clear();
   relative_bases_.clear();
+  dns_names_.clear();
 }
 
 void Push::fail(Error e) noexcept {

@@ -7,6 +7,7 @@
 #include "nca/ndr/detail/generated_support.h"
 #include "nca/ndr/json.h"
 #include "nca/ndr/ndr.h"
+#include "nca/ndr/samba/builtins.h"
 
 namespace IUnknown {
 

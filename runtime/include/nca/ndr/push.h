@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <iterator>
 #include <vector>
 
@@ -284,6 +285,11 @@ class Push {
   Externals& externals() noexcept { return externals_; }
   const Externals& externals() const noexcept { return externals_; }
 
+  // --- pidl's dns_string/nbt_string name compression (nca/ndr/samba/builtins.h) ---------------
+  // Every name suffix pushed as labels in this stream, with its offset (Samba's
+  // ndr_push::dns_string_list). Forgotten by clear().
+  std::vector<std::pair<std::string, std::size_t>>& dns_names() noexcept { return dns_names_; }
+
   // --- scoped engine flags (pidl [flag()]) ---------------------------------------------------
   std::uint32_t flags() const noexcept { return flags_; }
   void set_flags(std::uint32_t f) noexcept {
@@ -320,6 +326,7 @@ class Push {
   void grow(std::size_t n);
   void push_string_header(std::uint64_t count, std::uint8_t form, std::uint64_t fixed_max);
 
+  std::vector<std::pair<std::string, std::size_t>> dns_names_;
   std::unique_ptr<std::uint8_t[]> buf_;
   std::size_t size_ = 0;
   std::size_t cap_ = 0;
