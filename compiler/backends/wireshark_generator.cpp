@@ -93,7 +93,8 @@ class LuaWriter {
           out.push_back("{k=\"data\", b=\"context_handle\"}");
         } else if (d.builtin) {
           using W = ir::WireKind;
-          if (d.builtin->wire == W::blob || d.builtin->wire == W::pidl_string || d.builtin->wire == W::ipv6)
+          if (d.builtin->wire == W::blob || d.builtin->wire == W::pidl_string || d.builtin->wire == W::ipv6 ||
+              d.builtin->wire == W::runtime)
             return unsupported(out, std::string("pidl's ") + d.builtin->name);
           out.push_back("{k=\"data\", b=\"" + std::string(ir::to_string(d.builtin->wire)) + "\"}");
         } else if (const ir::Element* target = model_.alias_target(*d.type)) {

@@ -245,6 +245,7 @@ uint8_t WalkBase::pidl_string_form(const ir::DataLevel& d) {
   uint8_t form;
   if (d.flags.has(F::str_nullterm)) form = ndr::kStrNullterm;
   else if (d.flags.has(F::str_len4) && !d.flags.has(F::str_size4)) form = ndr::kStrLen;
+  else if (d.flags.has(F::str_size4) && !d.flags.has(F::str_len4)) form = ndr::kStrSize;
   else form = ndr::kStrConformantVarying;
   if (d.flags.has(F::str_noterm)) form |= ndr::kStrNoterm;
   return form;
