@@ -38,6 +38,11 @@ struct DgramCore {
   Address remote;
   bool handle_closed = false;
   bool owned = false;  // a PollDatagram points here (it may outlive a disconnect)
+  int deferred = 0;     // deferred send completions that still point here
+  bool send_done = false;  // send_cb's datagram is sent, its completion deferred: never resend
+
+  // The last of the PollDatagram, the closed handle and the deferred completions frees the core.
+  bool can_free() const { return handle_closed && !owned && deferred == 0; }
 
   DgramCore(Loop& l, int f) : loop(&l), fd(f) {
     poll.data = this;
@@ -57,12 +62,12 @@ struct DgramCore {
       if (core->send_cb) invoke_once(core->send_cb, cancelled);
       if (core->disconnect_cb) invoke_once(core->disconnect_cb, Status());
       core->handle_closed = true;
-      if (!core->owned) delete core;
+      if (core->can_free()) delete core;
     });
   }
 
   Status update_events() {
-    int want = (recv_cb ? UV_READABLE : 0) | (send_cb ? UV_WRITABLE : 0);
+    int want = (recv_cb ? UV_READABLE : 0) | (send_cb && !send_done ? UV_WRITABLE : 0);
     if (want == events) return Status();
     int rc = want == 0 ? uv_poll_stop(&poll) : uv_poll_start(&poll, want, &DgramCore::on_poll);
     if (rc == 0) events = want;
@@ -74,10 +79,12 @@ struct DgramCore {
     if (status < 0) {
       Status s = Status::from_uv(status);
       if (core->recv_cb) invoke_once(core->recv_cb, s, ConstBuffer(), Address());
-      if (!core->closing && core->send_cb) invoke_once(core->send_cb, s);
+      if (!core->closing && core->send_cb && !core->send_done) invoke_once(core->send_cb, s);
     } else {
       if ((ready & UV_READABLE) && core->recv_cb) core->do_recv();
-      if (!core->closing && (ready & UV_WRITABLE) && core->send_cb) core->do_send();
+      if (!core->closing && (ready & UV_WRITABLE) && core->send_cb && !core->send_done) {
+        core->do_send();
+      }
     }
     if (!core->closing) core->update_events();
   }
@@ -110,7 +117,8 @@ struct DgramCore {
     }
   }
 
-  void do_send() {
+  // One send attempt: -1 with errno EAGAIN when the socket buffer is full, else send's result.
+  ssize_t try_send() {
     ssize_t n;
     do {
       n = send_to_len == 0
@@ -118,8 +126,29 @@ struct DgramCore {
               : ::sendto(fd, send_data.data(), send_data.size(), MSG_NOSIGNAL,
                          reinterpret_cast<sockaddr*>(&send_to), send_to_len);
     } while (n < 0 && errno == EINTR);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return n;
+  }
+
+  static bool would_block(ssize_t n) { return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK); }
+
+  void do_send() {
+    ssize_t n = try_send();
+    if (would_block(n)) return;
     invoke_once(send_cb, n < 0 ? Status::from_uv(-errno, "sendto") : Status());
+  }
+
+  // The send was done inside sendto(): the contract runs the callback later, on the loop. The
+  // callback stays in send_cb until then, so the one-outstanding rule and close's cancellation
+  // both still see it.
+  void complete_send_later(Status st) {
+    ++deferred;
+    send_done = true;
+    loop->defer([this, st] {
+      --deferred;
+      send_done = false;
+      if (send_cb) invoke_once(send_cb, st);
+      if (can_free()) delete this;
+    });
   }
 };
 
@@ -129,7 +158,7 @@ class PollDatagram final : public Datagram {
   ~PollDatagram() override {
     if (!core_->closing) core_->close();
     core_->owned = false;
-    if (core_->handle_closed) delete core_;
+    if (core_->can_free()) delete core_;
   }
 
   Loop& loop() override { return *core_->loop; }
@@ -163,6 +192,12 @@ class PollDatagram final : public Datagram {
     }
     core_->send_data = data;
     core_->send_cb = std::move(cb);
+    // Try at once: a datagram socket almost always has room, and waiting for a poll round first
+    // costs an epoll_ctl and an epoll_wait per datagram. Only a full buffer waits for writability.
+    if (ssize_t n = core_->try_send(); !DgramCore::would_block(n)) {
+      core_->complete_send_later(n < 0 ? Status::from_uv(-errno, "sendto") : Status());
+      return Status();
+    }
     if (Status s = core_->update_events(); !s) {
       core_->send_cb = nullptr;
       return s;

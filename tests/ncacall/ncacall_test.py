@@ -98,8 +98,8 @@ def check_cli(t, *_):
     check(rc == 2 and "array_size_mismatch" in err, "counts that disagree: exit 2 before connecting", err)
     rc, _, err = t.run(["rpcecho.idl"], "ncacn_ip_tcp:127.0.0.1[9]", "echo_Nope")
     check(rc == 2 and "no operation 'echo_Nope'" in err, "unknown operation: exit 2", err)
-    rc, _, err = t.run(["rpcecho.idl"], "ncadg_ip_udp:127.0.0.1[9]", "echo_AddOne", '{"in_data": 1}')
-    check(rc == 2 and "ncadg_ip_udp" in err, "a protocol sequence no engine carries is named", err)
+    rc, _, err = t.run(["rpcecho.idl"], "ncacn_http:127.0.0.1[9]", "echo_AddOne", '{"in_data": 1}')
+    check(rc == 2 and "ncacn_http" in err, "a protocol sequence no engine carries is named", err)
     with tempfile.TemporaryDirectory() as d:
         bad = os.path.join(d, "bad.idl")
         with open(bad, "w") as f:
@@ -162,6 +162,14 @@ def check_echo(t, server, epmd):
         check(rc == 0 and json.loads(out) == {"out_data": 2}, "arguments from standard input", out + err)
     finally:
         s.stop()
+    # The connectionless engine: every operation over ncadg_ip_udp (NDR20, the only syntax
+    # datagrams carry, whatever --syntax offers).
+    u = Daemon([server, "--listen", "ncadg_ip_udp:127.0.0.1[0]"], 1)
+    try:
+        check(u.lines[0].startswith("ncadg_ip_udp:"), "ncaecho-server listens on UDP", u.lines[0])
+        echo_calls(t, "ncadg_ip_udp:127.0.0.1[%s]" % u.port())
+    finally:
+        u.stop()
     # Resolution through the endpoint mapper: the server registers with ncaepmd; the binding
     # names no endpoint.
     m = Daemon([epmd, "--ncalrpc-dir", d, "--listen", "ncacn_ip_tcp:127.0.0.1[135]", "ncalrpc:[EPMAPPER]"], 2)

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -209,4 +212,44 @@ TEST_CASE("oversized_datagram_is_reported_and_dropped", "[dgram][unix]") {
     }
   }
   require_clean_close(loop);
+}
+
+TEST_CASE("udp_sendto_sends_at_once_and_completes_later", "[dgram][udp]") {
+  // The receiver is a plain socket, so the test can look for the datagram without the loop.
+  int rfd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(rfd >= 0);
+  sockaddr_in rsa{};
+  rsa.sin_family = AF_INET;
+  rsa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(rfd, reinterpret_cast<sockaddr*>(&rsa), sizeof rsa) == 0);
+  socklen_t rlen = sizeof rsa;
+  REQUIRE(::getsockname(rfd, reinterpret_cast<sockaddr*>(&rsa), &rlen) == 0);
+  Address to = Address::from_sockaddr(reinterpret_cast<sockaddr*>(&rsa), rlen).value();
+  Loop loop;
+  {
+    auto a = udp_open(loop, Address::inet("ipv4", "127.0.0.1", 0).value()).value();
+    int done = 0;
+    REQUIRE(a->sendto(text("now"), &to, [&](Status s) {
+      CHECK(s.ok());
+      ++done;
+    }).ok());
+    // The datagram left inside sendto(), without a poll round first; the callback waits for the
+    // loop, and until it has run that send is still the one outstanding.
+    char buf[16];
+    CHECK(::recv(rfd, buf, sizeof buf, MSG_DONTWAIT) == 3);
+    CHECK(done == 0);
+    CHECK(a->sendto(text("x"), &to, [](Status) {}) == Errc::busy);
+    REQUIRE(loop.run_until([&] { return done == 1; }, 5000));
+    // Sent, completion pending, then disconnected: the callback still runs exactly once.
+    int late = 0;
+    REQUIRE(a->sendto(text("late"), &to, [&](Status) { ++late; }).ok());
+    bool closed = false;
+    REQUIRE(a->disconnect([&](Status) { closed = true; }).ok());
+    REQUIRE(loop.run_until([&] { return closed && late > 0; }, 5000));
+    loop.run_until([] { return false; }, 20);
+    CHECK(late == 1);
+    CHECK(::recv(rfd, buf, sizeof buf, MSG_DONTWAIT) == 4);
+  }
+  require_clean_close(loop);
+  ::close(rfd);
 }

@@ -1,6 +1,7 @@
 #include "handle_factory.h"
 
 #include "nca/epm/cn_client.h"
+#include "nca/epm/dg_client.h"
 #include "nca/rpc/cn/client.h"
 
 namespace ncacall {
@@ -24,9 +25,15 @@ std::unique_ptr<nca::rpc::BindingHandle> make_handle(nca::rpc::LoopExecutor& exe
       config.resolver = nca::epm::make_cn_resolver(executor, mapper_client, rc);
       return nca::epm::make_client_handle(executor, binding, config);
     }
-    case Protseq::kNcadgIpUdp:
-      error = "ncadg_ip_udp: this build has no connectionless (datagram) engine";
-      return nullptr;
+    case Protseq::kNcadgIpUdp: {
+      // The connectionless engine, resolving through the endpoint mapper's UDP endpoint. NDR64
+      // is never offered over datagrams (no bind negotiates it) and ncalrpc_dir does not apply.
+      nca::epm::MapperResolverConfig rc;
+      rc.epm_port = options.epm_port;
+      nca::rpc::dg::ClientConfig config;
+      config.resolver = nca::epm::make_dg_resolver(executor, {}, rc);
+      return nca::epm::make_dg_client_handle(executor, binding, config);
+    }
     default:
       error = std::string(nca::rpc::protseq_name(binding.protseq())) + ": no engine of this build carries it";
       return nullptr;

@@ -9,22 +9,25 @@
 // usage: ncaepmdump [--json] [--ncalrpc-dir DIR] BINDING
 //        ncaepmdump --map UUID MAJOR.MINOR [--ncalrpc-dir DIR] BINDING
 //   BINDING: the mapper, e.g. ncacn_ip_tcp:192.0.2.1 (port 135 when none is given),
-//            ncacn_ip_tcp:127.0.0.1[13500], ncalrpc:[EPMAPPER]
+//            ncacn_ip_tcp:127.0.0.1[13500], ncalrpc:[EPMAPPER], ncadg_ip_udp:127.0.0.1
 // exit status: 0 dumped, 1 the mapper could not be reached or failed, 2 usage
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "mgmt_client.h"
 #include "nca/epm/cn_client.h"
+#include "nca/epm/dg_client.h"
 #include "nca/epm/dump.h"
 #include "nca/epm/epm_client.h"
 #include "nca/epm/mapper_binding.h"
 #include "nca/net/loop.h"
 #include "nca/rpc/cn/client.h"
+#include "nca/rpc/dg/client.h"
 #include "nca/rpc/loop_executor.h"
 
 namespace {
@@ -32,13 +35,22 @@ namespace {
 const char kUsage[] = R"(usage: ncaepmdump [--json] [--ncalrpc-dir DIR] BINDING
        ncaepmdump --map UUID MAJOR.MINOR [--ncalrpc-dir DIR] BINDING
 
-Lists every entry of the endpoint mapper at BINDING (ncacn_ip_tcp:HOST, port 135 when none is
-given, or ncalrpc:[EPMAPPER]).
+Lists every entry of the endpoint mapper at BINDING (ncacn_ip_tcp:HOST or ncadg_ip_udp:HOST,
+port 135 when none is given, or ncalrpc:[EPMAPPER]).
   --json             print JSON instead of rpcdump-style text
   --map UUID M.N     resolve that interface (ept_map) over BINDING's protocol sequence, print
                      the binding, then list what the server there serves (mgmt inq_if_ids)
   --ncalrpc-dir DIR  directory of ncalrpc sockets (default /tmp)
 )";
+
+// A handle on the engine that carries `binding`'s protocol sequence: datagrams for
+// ncadg_ip_udp, the connection-oriented engine otherwise.
+std::unique_ptr<nca::rpc::BindingHandle> make_handle(nca::rpc::LoopExecutor& executor, const nca::rpc::Binding& binding,
+                                                     const nca::rpc::cn::ClientConfig& config) {
+  if (binding.protseq() == nca::rpc::Protseq::kNcadgIpUdp)
+    return std::make_unique<nca::rpc::dg::ClientHandle>(executor, binding);
+  return std::make_unique<nca::rpc::cn::ClientHandle>(executor, binding, config);
+}
 
 // --map: resolve, then ask the resolved server which interfaces it serves.
 int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca::rpc::cn::ClientConfig config) {
@@ -47,7 +59,9 @@ int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca
   int rc = 0;
   {
     rpc::LoopExecutor executor(loop);
-    auto resolver = epm::make_cn_resolver(executor, config, epm::MapperResolverConfig::at(mapper));
+    auto resolver = mapper.protseq() == rpc::Protseq::kNcadgIpUdp
+                        ? epm::make_dg_resolver(executor, {}, epm::MapperResolverConfig::at(mapper))
+                        : epm::make_cn_resolver(executor, config, epm::MapperResolverConfig::at(mapper));
     rpc::Binding wanted = mapper;
     wanted.set_endpoint(std::nullopt);
     std::optional<rpc::Result<rpc::Binding>> resolved;
@@ -59,9 +73,9 @@ int map_and_check(nca::rpc::Binding mapper, const nca::rpc::SyntaxId& iface, nca
       rc = 1;
     } else {
       std::cout << resolved->value().to_string() << '\n';
-      rpc::cn::ClientHandle handle(executor, resolved->value(), config);
+      auto handle = make_handle(executor, resolved->value(), config);
       mgmt::Client::Drive drive = [&loop](const std::function<bool()>& done) { return loop.run_until(done); };
-      mgmt::Client client(handle, drive);
+      mgmt::Client client(*handle, drive);
       auto ids = client.mgmt_inq_if_ids();
       if (!ids || !ids->if_id_vector) {
         std::cerr << "ncaepmdump: mgmt inq_if_ids at " << resolved->value().to_string() << ": "
@@ -132,10 +146,10 @@ int main(int argc, char** argv) {
   std::optional<rpc::Result<epm::LookupAnswer>> answer;
   {
     rpc::LoopExecutor executor(loop);
-    rpc::cn::ClientHandle handle(executor, binding, config);
+    auto handle = make_handle(executor, binding, config);
     rpc::CallOptions options;
     options.timeout = std::chrono::seconds(30);
-    epm::lookup_all(handle, [&](rpc::Result<epm::LookupAnswer> r) { answer.emplace(std::move(r)); }, 500,
+    epm::lookup_all(*handle, [&](rpc::Result<epm::LookupAnswer> r) { answer.emplace(std::move(r)); }, 500,
                     1u << 20, options);
     loop.run_until([&] { return answer.has_value(); });
   }

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <list>
+#include <string>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <utility>
 
 #include "fragments.h"
@@ -23,10 +27,34 @@ enum class CallState : uint8_t {
   lost,       // the reply was evicted from the cache before the client had it
 };
 
+// A peer's identity as a map key: the family and the raw socket address bytes (port and host),
+// or the path of a unix socket. Looked up for every datagram, so no text formatting; an inet key
+// (at most 1 + 2 + 16 bytes) stays within std::string's small buffer.
+std::string peer_key(const net::Address& a) {
+  std::string key(1, char(a.family()));
+  if (a.is_unix()) return key += a.path();
+  if (!a.is_inet()) return key;
+  sockaddr_storage ss;
+  a.to_sockaddr(ss);
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    key.append(reinterpret_cast<const char*>(&in->sin_port), sizeof in->sin_port);
+    key.append(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
+  } else {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    key.append(reinterpret_cast<const char*>(&in6->sin6_port), sizeof in6->sin6_port);
+    key.append(reinterpret_cast<const char*>(&in6->sin6_addr), sizeof in6->sin6_addr);
+    key.append(reinterpret_cast<const char*>(&in6->sin6_scope_id), sizeof in6->sin6_scope_id);
+  }
+  return key;
+}
+
 }  // namespace
 
 struct Activity {
   net::Address peer;
+  std::string peer_key;   // peer_key(peer)
+  std::string peer_name;  // peer.to_string(), for CallerInfo
   Uuid id;
   uint32_t seq = 0;
   CallState state = CallState::none;
@@ -203,7 +231,7 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Activity* find(const net::Address& from, const Uuid& id) {
-    auto it = activities.find({from.to_string(), id});
+    auto it = activities.find({peer_key(from), id});
     return it == activities.end() ? nullptr : it->second.get();
   }
 
@@ -211,18 +239,20 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
     if (activities.size() >= cfg.max_activities && !evict_one()) return nullptr;
     auto a = std::make_unique<Activity>();
     a->peer = from;
+    a->peer_key = peer_key(from);
+    a->peer_name = from.to_string();
     a->id = id;
     a->last_heard = now();
-    auto& assoc = associations[from.to_string()];
+    auto& assoc = associations[a->peer_key];
     if (assoc.activities++ == 0) assoc.id = core.open_association();
     Activity* p = a.get();
-    activities.emplace(std::make_pair(from.to_string(), id), std::move(a));
+    activities.emplace(std::make_pair(p->peer_key, id), std::move(a));
     return p;
   }
 
   void erase(Activity& a) {
     clear_call(a);
-    std::string key = a.peer.to_string();
+    std::string key = a.peer_key;
     auto as = associations.find(key);
     if (as != associations.end() && --as->second.activities == 0) {
       core.close_association(as->second.id);
@@ -418,8 +448,8 @@ struct ServerEngine::Impl : std::enable_shared_from_this<Impl> {
     req.opnum = h.opnum;
     req.object = h.object;
     req.caller.transport = cfg.transport;
-    req.caller.peer = a.peer.to_string();
-    req.caller.association = associations[a.peer.to_string()].id;
+    req.caller.peer = a.peer_name;
+    req.caller.association = associations[a.peer_key].id;
     req.caller.little_endian = h.little_endian();
     req.transfer = kNdr20;
     req.stub = std::move(stub);
