@@ -407,7 +407,7 @@ void PullWalk::builtin(const ir::DataLevel& d, json& v) {
       return;
     }
     case W::interface_ptr: unsupported("COM interface pointers");
-    case W::runtime: unsupported("pidl built-in '" + d.builtin->name + "' (marshalled by hand)");
+    case W::runtime: unsupported(std::string("pidl built-in '") + d.builtin->name + "' (marshalled by hand)");
     default: v = nullptr; return;
   }
 }

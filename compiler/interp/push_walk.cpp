@@ -327,7 +327,7 @@ void PushWalk::builtin(const ir::DataLevel& d, const json& v0, const Scope& s) {
       if (pidl_string_bytes(d)) return p_.string(std::string_view(ndr::bytes_from_json(v)), pidl_string_form(d));
       return p_.string_utf16(ndr::text_from_json(v), pidl_string_form(d));
     case W::interface_ptr: unsupported("COM interface pointers");
-    case W::runtime: unsupported("pidl built-in '" + d.builtin->name + "' (marshalled by hand)");
+    case W::runtime: unsupported(std::string("pidl built-in '") + d.builtin->name + "' (marshalled by hand)");
     default: return;
   }
 }
