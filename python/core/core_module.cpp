@@ -8,6 +8,7 @@
 
 #include "connection.h"
 #include "nca/epm/cn_client.h"
+#include "nca/rpc/auth/gssapi.h"
 #include "nca/rpc/binding.h"
 #include "nca/rpc/in_process_handle.h"
 #include "runtime_thread.h"
@@ -27,14 +28,26 @@ std::chrono::milliseconds to_ms(std::optional<double> seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000.0 + 0.5));
 }
 
-// credentials: None, or (user, domain, password). No security provider that takes a password is
-// in the runtime yet (nca::rpc::auth has the seam and a test provider only), so anything but
-// anonymous is refused here rather than sent unauthenticated.
-void check_credentials(py::handle credentials) {
-  if (credentials.is_none()) return;
-  ncapy::raise("NotSupported",
-               "credentials: the runtime has no password-based security provider yet "
-               "(NTLMSSP/Kerberos); only anonymous binding handles can be made");
+// credentials: None (anonymous, or gss-ntlmssp's default credentials when the binding asks for
+// security), or the (user, domain, password) tuple ncarpc.connect() makes of ncarpc.Credentials.
+// The security level and provider come from the binding's words ([sign,ntlm], [seal,spnego],
+// [seal,krb5]...): nca::rpc::cn::ClientConfig::credentials is what they authenticate with.
+nca::rpc::auth::Credentials to_credentials(py::handle credentials) {
+  if (credentials.is_none()) return {};
+  if (!py::isinstance<py::tuple>(credentials) || py::len(credentials) != 3)
+    throw py::type_error("credentials: ncarpc.Credentials(user, password, domain='') or None");
+  auto t = py::reinterpret_borrow<py::tuple>(credentials);
+  return {t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<std::string>()};
+}
+
+// The GSSAPI providers (NTLMSSP, SPNEGO, Kerberos), made once.
+std::shared_ptr<const nca::rpc::auth::Registry> auth_providers() {
+  static const auto providers = [] {
+    auto r = std::make_shared<nca::rpc::auth::Registry>();
+    nca::rpc::auth::add_gssapi_providers(*r);
+    return std::shared_ptr<const nca::rpc::auth::Registry>(r);
+  }();
+  return providers;
 }
 
 std::unique_ptr<Connection> make_connection(const std::string& text, py::handle credentials,
@@ -42,9 +55,10 @@ std::unique_ptr<Connection> make_connection(const std::string& text, py::handle 
                                             std::optional<std::string> ncalrpc_dir) {
   auto parsed = nca::rpc::Binding::parse(text);
   if (!parsed) throw py::value_error("binding '" + text + "': " + parsed.error().to_string());
-  check_credentials(credentials);
   nca::rpc::Binding binding = parsed.value();
   nca::rpc::cn::ClientConfig config;
+  config.credentials = to_credentials(credentials);
+  config.auth_providers = auth_providers();
   if (ncalrpc_dir) config.ncalrpc_dir = *ncalrpc_dir;
   return std::make_unique<Connection>(
       [binding, config]() -> std::unique_ptr<nca::rpc::BindingHandle> {

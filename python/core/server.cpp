@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "context_objects.h"
 #include "nca/rpc/binding.h"
 #include "ncarpc_py/bindings.h"
 #include "runtime_thread.h"
@@ -79,6 +80,16 @@ size_t PyServer::connection_count() {
   size_t n = 0;
   if (!closed_) RuntimeThread::get().run([&] { n = server_->connection_count(); });
   return n;
+}
+
+std::optional<py::tuple> PyServer::contexts_in(nca::rpc::ServerCall& call, py::tuple ins,
+                                               Received& received) {
+  return python_contexts_in(call, std::move(ins), received);
+}
+
+py::object PyServer::contexts_out(nca::rpc::ServerCall& call, py::object result,
+                                  const Received& received) {
+  return python_contexts_out(call, std::move(result), received);
 }
 
 void PyServer::post(std::function<void()> fn) { RuntimeThread::get().post(std::move(fn)); }

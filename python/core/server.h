@@ -34,6 +34,10 @@ class PyServer final : public ServiceHost {
 
   void post(std::function<void()> fn) override;
   void* asyncio_loop() override { return loop_.ptr(); }
+  std::optional<pybind11::tuple> contexts_in(nca::rpc::ServerCall& call, pybind11::tuple ins,
+                                             Received& received) override;
+  pybind11::object contexts_out(nca::rpc::ServerCall& call, pybind11::object result,
+                                const Received& received) override;
 
  private:
   pybind11::object loop_;

@@ -18,18 +18,42 @@ import threading
 
 from . import _core
 from ._core import GUID, HRESULT, NTSTATUS, WERROR, BindingHandle, policy_handle  # noqa: F401
-from .errors import (Cancelled, Error, Fault, NdrError, NotSupported,  # noqa: F401
+from .context import ContextHandle  # noqa: F401
+from .errors import (AccessDenied, Cancelled, Error, Fault, NdrError, NotSupported,  # noqa: F401
                      ProtocolError, Timeout, TransportError)
+
+
+class Credentials:
+    """What an authenticated binding handle logs on with: ``Credentials(user, password,
+    domain="")``. The binding's option words choose the security: level (connect, packet, sign,
+    seal) and provider (ntlm, spnego, krb5), e.g. "ncacn_ip_tcp:HOST[PORT,sign,ntlm]"."""
+    __slots__ = ("user", "password", "domain")
+
+    def __init__(self, user, password, domain=""):
+        self.user, self.password, self.domain = str(user), str(password), str(domain)
+
+    def __repr__(self):
+        return f"Credentials(user={self.user!r}, domain={self.domain!r}, password=...)"
+
+
+def _credentials_tuple(credentials):
+    if credentials is None:
+        return None
+    if isinstance(credentials, Credentials):
+        return (credentials.user, credentials.domain, credentials.password)
+    raise TypeError("credentials must be ncarpc.Credentials(user, password, domain='') or None")
 
 
 def connect(binding, credentials=None, timeout=None, ncalrpc_dir=None):
     """A binding handle for ``binding`` (a string binding: "ncacn_ip_tcp:HOST[PORT]",
     "ncalrpc:[NAME]"; without an endpoint the host's endpoint mapper is asked). The connection
     is made on the first call. ``timeout``: seconds per call (None: no deadline), ncarpc.Timeout
-    when it passes. ``credentials``: None (anonymous); the runtime has no password-based
-    security provider yet, so anything else raises ncarpc.NotSupported. ``ncalrpc_dir``: where
-    "ncalrpc:[NAME]" sockets are (default /tmp)."""
-    return _core.connect(binding, credentials, timeout, ncalrpc_dir)
+    when it passes. ``credentials``: an ncarpc.Credentials for the security the binding's words
+    ask for ("[sign,ntlm]", "[seal,spnego]", "[seal,krb5]"); None: anonymous (or, with such words,
+    the GSSAPI mechanism's default credentials). A failed logon raises ncarpc.AuthError naming
+    the step and the mechanism's reason. ``ncalrpc_dir``: where "ncalrpc:[NAME]" sockets are
+    (default /tmp)."""
+    return _core.connect(binding, _credentials_tuple(credentials), timeout, ncalrpc_dir)
 
 
 def ndr_pack(obj, **options):
@@ -55,7 +79,9 @@ class Server:
     loop the server owns (its own thread), so a slow ``await`` does not hold other calls up.
     A handler's arguments are the [in] values in IDL order; it returns the [out] values (one
     value, or a sequence of them, the return value last). Raising ncarpc.Fault(code=...) faults
-    the call; any other exception faults it with nca_s_fault_unspec.
+    the call; any other exception faults it with nca_s_fault_unspec. Context handles: a
+    handler returns ncarpc.ContextHandle(obj, rundown) to open one and later calls receive
+    ``obj`` (see ncarpc.context).
     """
 
     def __init__(self):

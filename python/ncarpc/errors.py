@@ -29,6 +29,12 @@ class Fault(Error):
                          code, name)
 
 
+class AccessDenied(Fault):
+    """The server refused the call's security context: a wrong password or unknown user behind
+    ncarpc.Credentials (the NTLMSSP handshake cannot tell the client; the server faults the first
+    call with nca_s_fault_access_denied, code 5), or a handler refusing the caller."""
+
+
 class TransportError(Error):
     """The connection could not be made or was lost."""
 

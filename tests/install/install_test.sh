@@ -40,6 +40,28 @@ MANPATH=$prefix/share/man MANWIDTH=100 man -P cat ncaidl 2>/dev/null | grep -q "
   fail "man ncaidl does not show the page"
 echo "layout OK"
 
+# 1b. the Python package (when the build made it): imported from the prefix alone, one call
+# through it to the installed ncaecho-server.
+if [ -d "$build/python/ncarpc" ]; then
+  pydir=$prefix/$(/usr/bin/python3 -c "import sysconfig; s = 'deb_system' if 'deb_system' in sysconfig.get_scheme_names() else 'posix_prefix'; print(sysconfig.get_path('platlib', s, vars={'platbase': 'PREFIX', 'base': 'PREFIX'})[len('PREFIX/'):])")
+  for f in include/ncarpc_py/bindings.h lib/$arch/cmake/ncarpc/NcarpcPython.cmake; do
+    [ -e "$prefix/$f" ] || fail "$f is not installed"
+  done
+  "$prefix/bin/ncaecho-server" --listen "ncacn_ip_tcp:127.0.0.1[0]" > "$work/py-server.out" &
+  spid=$!
+  for _ in $(seq 100); do grep -q ncacn_ip_tcp "$work/py-server.out" && break; sleep 0.1; done
+  binding=$(head -n1 "$work/py-server.out")
+  out=$(cd "$work" && PYTHONPATH=$pydir /usr/bin/python3 -c "
+import sys, ncarpc, ncarpc.rpcecho
+assert ncarpc.__file__.startswith(sys.argv[1]), ncarpc.__file__
+assert ncarpc.rpcecho.__file__.startswith(sys.argv[1]), ncarpc.rpcecho.__file__
+print(ncarpc.rpcecho.rpcecho(ncarpc.connect(sys.argv[2], timeout=10)).echo_AddOne(41))
+" "$pydir" "$binding" 2>&1) || { kill $spid; fail "Python from the prefix: $out"; }
+  kill $spid; wait $spid 2>/dev/null || true
+  [ "$out" = 42 ] || fail "Python echo_AddOne(41) from the prefix gave: $out"
+  echo "Python package OK ($pydir)"
+fi
+
 cp -r "$src/examples/calc" "$work/src"
 
 # Runs calc-server from $1 on ncalrpc in a directory of its own, then calc-client against it.

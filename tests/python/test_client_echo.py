@@ -110,7 +110,7 @@ def test_fault_and_transport_errors(cpp_server):
         rpcecho.rpcecho(ncarpc.connect(cpp_server.tcp, timeout=0.3)).echo_TestSleep(2)
     with pytest.raises(ValueError):
         ncarpc.connect("ncacn_foo:x")
-    with pytest.raises(ncarpc.NotSupported):
+    with pytest.raises(TypeError):
         ncarpc.connect(cpp_server.tcp, credentials=("user", "DOMAIN", "secret"))
 
 

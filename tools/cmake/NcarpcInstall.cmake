@@ -10,6 +10,9 @@
 #   include/ncarpc/ncadump/    module.h, for ncadump modules (--gen dump)
 #   share/ncarpc/idl/          the shipped IDL (import "misc.idl" finds it)
 #   share/man/man1/            a page per program (man/*.1)
+# and, when the Python bindings are built, python/CMakeLists.txt's rules: the `ncarpc` package in
+# the Python site directory (lib/python3/dist-packages), include/ncarpc_py/, and
+# LIBDIR/cmake/ncarpc/NcarpcPython.cmake.
 include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
 

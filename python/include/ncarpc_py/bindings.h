@@ -50,7 +50,10 @@ inline py::object status_exception(const nca::rpc::Status& st) {
   using K = nca::rpc::StatusKind;
   const char* cls = "Error";
   switch (st.kind) {
-    case K::fault: cls = "Fault"; break;
+    case K::fault:
+      cls = st.code == static_cast<std::uint32_t>(nca::rpc::FaultCode::fault_access_denied) ? "AccessDenied"
+                                                                                           : "Fault";
+      break;
     case K::transport: cls = "TransportError"; break;
     case K::ndr: cls = "NdrError"; break;
     case K::timeout: cls = "Timeout"; break;
@@ -366,40 +369,61 @@ void dispatch_locked(Registrable& reg, py::handle impl, const ServerOp<R>& op,
   if (method.is_none())
     return call.fault(nca::rpc::Fault(nca::rpc::FaultCode::op_rng_error,
                                       std::string(op.name) + " is not implemented"));
+  ServiceHost* host = reg.host;
+  ServiceHost::Received received;  // context objects the arguments name (runtime_api.h)
+  std::optional<py::tuple> ins = host->contexts_in(call.call(), op.ins(call.args()), received);
+  if (!ins) return;  // faulted: a context handle this server does not know
   py::object result;
   try {
-    result = method(*op.ins(call.args()));
+    result = method(**ins);
   } catch (py::error_already_set& e) {
     return call.fault(fault_of(e, op.name));
   }
   if (py::module_::import("inspect").attr("iscoroutine")(result).cast<bool>()) {
-    ServiceHost* host = reg.host;
     // The call moves back to the runtime thread to complete; only that thread may touch it, so
-    // the holder hands it over whole (the asyncio side keeps an empty optional).
-    auto holder = std::make_shared<std::optional<nca::rpc::OpCall<R>>>(std::move(call));
+    // the holder hands it over whole (the asyncio side keeps an empty optional). The result is
+    // stored there too: turning it into [out] values may create context handles, which the
+    // runtime thread's table holds.
+    struct Pending {
+      std::optional<nca::rpc::OpCall<R>> call;
+      ServiceHost::Received received;
+      py::object result;
+      std::optional<nca::rpc::Fault> fault;
+    };
+    auto holder = std::make_shared<Pending>();
+    holder->call.emplace(std::move(call));
+    holder->received = std::move(received);
     py::object loop = py::reinterpret_borrow<py::object>(static_cast<PyObject*>(host->asyncio_loop()));
     py::object cf = py::module_::import("asyncio").attr("run_coroutine_threadsafe")(result, loop);
     auto set_outs = op.set_outs;
     std::string name = op.name;
     cf.attr("add_done_callback")(py::cpp_function([holder, host, set_outs, name](py::object f) {
-      std::optional<nca::rpc::Fault> fault;
       try {
-        py::object res = f.attr("result")();
-        set_outs((**holder).args(), res);
+        holder->result = f.attr("result")();
       } catch (py::error_already_set& e) {
-        fault = fault_of(e, name.c_str());
+        holder->fault = fault_of(e, name.c_str());
       }
-      host->post([holder, fault]() {
-        nca::rpc::OpCall<R> c = std::move(**holder);
-        holder->reset();
-        if (fault) c.fault(*fault);
+      host->post([holder, host, set_outs, name]() {
+        nca::rpc::OpCall<R> c = std::move(*holder->call);
+        holder->call.reset();
+        py::gil_scoped_acquire gil;
+        if (!holder->fault) {
+          try {
+            set_outs(c.args(), host->contexts_out(c.call(), holder->result, holder->received));
+          } catch (py::error_already_set& e) {
+            holder->fault = fault_of(e, name.c_str());
+          }
+        }
+        holder->result = py::object();
+        holder->received.clear();
+        if (holder->fault) c.fault(*holder->fault);
         else c.complete();
       });
     }));
     return;
   }
   try {
-    op.set_outs(call.args(), result);
+    op.set_outs(call.args(), host->contexts_out(call.call(), result, received));
   } catch (py::error_already_set& e) {
     return call.fault(fault_of(e, op.name));
   }

@@ -12,7 +12,13 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include <pybind11/pybind11.h>
+
+#include "nca/ndr/types.h"
 #include "nca/rpc/interface.h"
 #include "nca/rpc/server.h"
 #include "nca/rpc/status.h"
@@ -39,6 +45,19 @@ class ServiceHost {
   virtual void post(std::function<void()> fn) = 0;
   // The asyncio loop `async def` handlers run on (a Python object; needs the GIL).
   virtual void* asyncio_loop() = 0;  // a borrowed PyObject*
+
+  // Context handles as Python objects (python/core/context_objects.h), on the runtime thread
+  // with the GIL. contexts_in: the handler's arguments with every non-null policy_handle that
+  // names a handle of this server replaced by the object it holds (appended to `received`); a
+  // non-null handle the table refuses faults the call (nca_s_fault_context_mismatch) and gives
+  // nullopt. contexts_out: the handler's result with every ncarpc.ContextHandle turned
+  // into a new handle and every received object back into its handle; a null policy_handle among
+  // the results closes the handles in `received`.
+  using Received = std::vector<std::pair<pybind11::object, nca::ndr::ContextHandle>>;
+  virtual std::optional<pybind11::tuple> contexts_in(nca::rpc::ServerCall& call,
+                                                     pybind11::tuple ins, Received& received) = 0;
+  virtual pybind11::object contexts_out(nca::rpc::ServerCall& call, pybind11::object result,
+                                        const Received& received) = 0;
 };
 
 // A generated service adapter (one per interface): the server registers what it returns.
