@@ -1,5 +1,7 @@
 #include "interp/pull_walk.h"
 
+#include "interp/runtime_builtins.h"
+
 #include "nca/ndr/detail/generated_support.h"
 #include "nca/ndr/json.h"
 #include "nca/ndr/types.h"
@@ -407,7 +409,10 @@ void PullWalk::builtin(const ir::DataLevel& d, json& v) {
       return;
     }
     case W::interface_ptr: unsupported("COM interface pointers");
-    case W::runtime: unsupported(std::string("pidl built-in '") + d.builtin->name + "' (marshalled by hand)");
+    case W::runtime:
+      if (!pull_runtime_builtin(p_, *d.builtin, v, ir::libndr_bits(d.flags)))
+        unsupported("pidl built-in '" + std::string(d.builtin->name) + "' (the runtime does not marshal it)");
+      return;
     default: v = nullptr; return;
   }
 }

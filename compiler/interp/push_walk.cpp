@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "interp/runtime_builtins.h"
 #include "nca/ndr/detail/generated_support.h"
 #include "nca/ndr/json.h"
 #include "nca/ndr/types.h"
@@ -327,7 +328,14 @@ void PushWalk::builtin(const ir::DataLevel& d, const json& v0, const Scope& s) {
       if (pidl_string_bytes(d)) return p_.string(std::string_view(ndr::bytes_from_json(v)), pidl_string_form(d));
       return p_.string_utf16(ndr::text_from_json(v), pidl_string_form(d));
     case W::interface_ptr: unsupported("COM interface pointers");
-    case W::runtime: unsupported(std::string("pidl built-in '") + d.builtin->name + "' (marshalled by hand)");
+    case W::runtime:
+      try {
+        if (!push_runtime_builtin(p_, b, v, ir::libndr_bits(d.flags)))
+          unsupported("pidl built-in '" + std::string(b.name) + "' (the runtime does not marshal it)");
+      } catch (const std::invalid_argument& e) {
+        bad_value(e.what());
+      }
+      return;
     default: return;
   }
 }

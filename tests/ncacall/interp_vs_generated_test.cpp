@@ -6,7 +6,9 @@
 //   - pull: the interpreter's JSON from those bytes equals the generated pull's value through its
 //     to_json, and both stop at the same offset.
 // Types: every construct of tests/ndr_gen/constructs.idl the interpreter supports; operations:
-// request and response of every rpcecho, epmapper and mgmt operation. What the interpreter
+// request and response of every rpcecho, epmapper and mgmt operation; the runtime-marshalled pidl
+// built-ins (dom_sid, dom_sid2, dom_sid28, int1632, uint1632, string_array) in
+// samba_builtins.idl's types and operation. What the interpreter
 // refuses (relative pointers, pipes, COM interface pointers) must be refused by name.
 #include <catch2/catch.hpp>
 
@@ -25,6 +27,8 @@
 #include "nca/ndr/ndr.h"
 #include "rpcecho_ndr.h"
 #include "rpcecho_types.h"
+#include "samba_builtins_ndr.h"
+#include "samba_builtins_types.h"
 #include "test_util.h"
 
 namespace {
@@ -45,7 +49,8 @@ const Idl& idl() {
     r.program = ncacall::load_idl({std::string(NCACALL_IDL_DIR) + "/rpcecho.idl",
                                    std::string(NCACALL_IDL_DIR) + "/epmapper.idl",
                                    std::string(NCACALL_IDL_DIR) + "/mgmt.idl",
-                                   std::string(NCACALL_CONSTRUCTS_IDL)},
+                                   std::string(NCACALL_CONSTRUCTS_IDL),
+                                   std::string(NCACALL_SAMBA_BUILTINS_IDL)},
                                   {NCACALL_IDL_DIR}, err);
     INFO(err.str());
     REQUIRE(r.program);
@@ -222,6 +227,33 @@ TEST_CASE("interp: constructs.idl operations", "[ncacall][interp]") {
                       R"("local_machine":"\\\\host","printer_local":3,"notify_options":{"version":2,"flags":0,"count":1,)"
                       R"("types":[{"type":1,"u1":0,"u2":0,"u3":0,"count":1,"fields":[5]}]}})",
                       R"({})");
+}
+
+namespace {
+const char kDomainSid[] =
+    R"({"sid_rev_num":1,"num_auths":4,"id_auth":[0,0,0,0,0,5],"sub_auths":[21,1004336348,1177238915,682003330]})";
+const char kWorldSid[] = R"({"sid_rev_num":1,"num_auths":1,"id_auth":[0,0,0,0,0,1],"sub_auths":[0]})";
+const char kNullSid[] = R"({"sid_rev_num":0,"num_auths":0,"id_auth":[0,0,0,0,0,0],"sub_auths":[]})";
+}  // namespace
+
+TEST_CASE("interp: runtime-marshalled pidl built-ins (dom_sid and friends)", "[ncacall][interp]") {
+  using namespace sbuiltins;
+  std::string dom = kDomainSid, world = kWorldSid, null_sid = kNullSid;
+  same_type<sb_sids>("sb_sids", R"({"sid":)" + dom + R"(,"sid2":)" + world + R"(,"sid28":)" + world + R"(,"last":7})");
+  same_type<sb_sids>("sb_sids", R"({"sid":)" + null_sid + R"(,"sid2":null,"sid28":)" + dom + R"(,"last":7})");
+  same_type<sb_scalars>("sb_scalars", R"({"u":65535,"i":-2,"names":["a","D\u00f6m\u00e4ne"]})");
+  same_type<sb_scalars>("sb_scalars", R"({"u":0,"i":32767,"names":[]})");
+  same_op<sb_LookupSid>("sb_LookupSid", R"({"sid":)" + dom + "}", R"({"found":)" + world + R"(,"result":"NT_STATUS_OK"})");
+  same_op<sb_LookupSid>("sb_LookupSid", R"({"sid":)" + null_sid + "}", R"({"found":null,"result":"NT_STATUS_NONE_MAPPED"})");
+  // A value the builtin's C++ type cannot hold is a BadValue naming where.
+  nca::ndr::Push push;
+  try {
+    idl().interp->push_type(*ncacall::find_type(*idl().program, "sb_scalars"),
+                            json::parse(R"({"u":65536,"i":0,"names":[]})"), push);
+    FAIL("no error");
+  } catch (const nca::interp::BadValue& e) {
+    CHECK_THAT(e.what(), Catch::Contains("65536"));
+  }
 }
 
 TEST_CASE("interp: refuses what it cannot marshal, by name", "[ncacall][interp]") {

@@ -9,7 +9,10 @@ CHECK:
          mapper (ncaepmd on 127.0.0.1[135]) with a binding without endpoint
   samba  samba-dcerpcd's epmapper (ept_lookup walk, lookup-handle free, ept_map) and mgmt
          (inq_if_ids, is_server_listening, inq_stats), resolved through its mapper
-echo and samba run in a network namespace of their own (unshare -n, needs root: without it the
+  samba_lsa  Samba's own lsa.idl (tools/samba_source.sh's tree, environment
+         NCACALL_SAMBA_SOURCE_SH and NCACALL_SAMBA_CACHE): list, describe a dom_sid2 struct,
+         lsa_GetUserName on samba-dcerpcd's lsarpc over ncalrpc
+echo, samba and samba_lsa run in a network namespace of their own (unshare -n, needs root: without it the
 check fails, it never skips), where 127.0.0.1[135] is free.
 """
 import json
@@ -190,7 +193,8 @@ def check_echo(t, server, epmd):
         m.stop()
 
 
-def check_samba(t, *_):
+def start_samba():
+    """samba-dcerpcd (standalone, loopback only) with its rpcd helpers; its mapper on 127.0.0.1[135]."""
     d = tempfile.mkdtemp(prefix="ncacall_samba_")
     for sub in ("lock", "state", "cache", "pid", "priv", "log", "ncalrpc"):
         os.makedirs(os.path.join(d, sub), exist_ok=True)
@@ -204,6 +208,20 @@ def check_samba(t, *_):
     samba = subprocess.Popen(["/usr/libexec/samba/samba-dcerpcd", "-s", os.path.join(d, "smb.conf"),
                               "--libexec-rpcds", "-F", "--no-process-group"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samba.ncalrpc_dir = os.path.join(d, "ncalrpc")
+    return samba
+
+
+def stop_samba(samba):
+    samba.send_signal(signal.SIGTERM)
+    try:
+        samba.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        samba.kill()
+
+
+def check_samba(t, *_):
+    samba = start_samba()
     epm = "ncacn_ip_tcp:127.0.0.1[135]"
     try:
         lookup = {"inquiry_type": "RPC_C_EP_ALL_ELTS", "object": None, "interface_id": None,
@@ -244,21 +262,60 @@ def check_samba(t, *_):
         rc, j, out, err = t.call(["mgmt.idl"], epm, "mgmt_stop_server_listening")
         check(rc == 0 and j["result"] != "WERR_OK", "mgmt_stop_server_listening is refused by Samba", out + err)
     finally:
-        samba.send_signal(signal.SIGTERM)
-        try:
-            samba.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            samba.kill()
+        stop_samba(samba)
+
+
+def check_samba_lsa(t, *_):
+    """Samba's own lsa.idl (security.idl's dom_sid, misc.idl's policy_handle) against
+    samba-dcerpcd's lsarpc: list, describe, then lsa_GetUserName. lsa_OpenPolicy2 is refused
+    by the interpreter (its security_descriptor has pidl [relative] pointers); calls taking a
+    policy handle could not use it anyway: each ncacall run is a new association, and Samba
+    keeps a handle in the association group that opened it."""
+    samba_idl = os.environ["NCACALL_SAMBA_IDL"]
+    lsa = Tool(t.ncacall, samba_idl)
+    rc, out, err = lsa.run(["lsa.idl"], "list")
+    check(rc == 0 and "lsa_OpenPolicy2" in out and "lsa_QueryInfoPolicy" in out, "list Samba's lsa.idl", out + err)
+    rc, out, err = lsa.run(["lsa.idl"], "describe", "lsa_DomainInfo")
+    check(rc == 0 and "dom_sid2 *sid" in out and '"sid_rev_num"' in out,
+          "describe a struct with a dom_sid2: the SID's JSON form", out + err)
+    samba = start_samba()
+    epm = "ncacn_ip_tcp:127.0.0.1[135]"
+    try:
+        rc = 1
+        for _ in range(100):
+            rc, j, out, err = t.call(["mgmt.idl"], epm, "mgmt_is_server_listening")
+            if rc == 0:
+                break
+            time.sleep(0.2)
+        # lsa_GetUserName takes no handle: an anonymous caller is told its own name.
+        # Samba refuses anonymous lsarpc over ncacn_ip_tcp (access denied); ncalrpc is local.
+        rc, j, out, err = lsa.call(["lsa.idl"], "ncalrpc:", "lsa_GetUserName",
+                                   {"system_name": None, "account_name": None, "authority_name": None},
+                                   opts=("--ncalrpc-dir", samba.ncalrpc_dir))
+        name = j and j.get("account_name") and j["account_name"].get("string")
+        check(rc == 0 and j["result"] == "NT_STATUS_OK" and name == "Anonymous Logon",
+              "lsa_GetUserName on samba-dcerpcd's lsarpc: the caller's name, JSON out", out + err)
+    finally:
+        stop_samba(samba)
 
 
 def main():
     ncacall, server, epmd, idl_dir, what = sys.argv[1:6]
-    if what in ("echo", "samba"):
+    if what == "samba_lsa" and "NCACALL_SAMBA_IDL" not in os.environ:
+        # Samba's IDL: the tree tools/samba_source.sh unpacked (the samba_source fixture fetched
+        # it; this run finds it cached). Exit 77 (skipped) as that script does without it.
+        p = subprocess.run([os.environ["NCACALL_SAMBA_SOURCE_SH"], os.environ["NCACALL_SAMBA_CACHE"]],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            print(p.stderr)
+            return p.returncode
+        os.environ["NCACALL_SAMBA_IDL"] = os.path.join(p.stdout.strip(), "librpc", "idl")
+    if what in ("echo", "samba", "samba_lsa"):
         rc = netns.enter("NCACALL_NETNS")
         if rc is not None:
             return rc
     t = Tool(ncacall, idl_dir)
-    {"cli": check_cli, "echo": check_echo, "samba": check_samba}[what](t, server, epmd)
+    {"cli": check_cli, "echo": check_echo, "samba": check_samba, "samba_lsa": check_samba_lsa}[what](t, server, epmd)
     if failures:
         print("%d failure(s): %s" % (len(failures), failures))
         return 1

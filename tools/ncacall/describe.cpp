@@ -6,6 +6,7 @@
 
 #include "backends/cpp_model.h"
 #include "idl_loader.h"
+#include "interp/runtime_builtins.h"
 
 namespace ncacall {
 
@@ -143,6 +144,7 @@ nlohmann::json example(const std::vector<ir::Level>& L, size_t i, std::set<const
     case W::ipv6: return "::";
     case W::pidl_string: return "";
     case W::context_handle: return json{{"handle_type", 0}, {"uuid", "00000000-0000-0000-0000-000000000000"}};
+    case W::runtime: return nca::interp::detail::runtime_builtin_example(*d.builtin);
     default: return 0;
   }
 }
