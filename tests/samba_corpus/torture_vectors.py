@@ -71,8 +71,8 @@ def call_args(text, start):
 
 
 def known_names(ncadump, loads):
-    """name -> (interface, kind) from `ncadump -l`: kind is 'struct' or 'function'."""
-    out = subprocess.run([ncadump] + [f"--load={l}" for l in loads] + ["-l"],
+    """name -> (interface, kind) from `ncadump --list`: kind is 'struct' or 'function'."""
+    out = subprocess.run([ncadump] + [f"--load-dso={l}" for l in loads] + ["--list"],
                          capture_output=True, text=True, check=True).stdout
     names, iface = {}, None
     for line in out.splitlines():
@@ -92,7 +92,7 @@ def run(ncadump, loads, args, data, context=None):
         path = os.path.join(d, "in.bin")
         with open(path, "wb") as f:
             f.write(data)
-        cmd = [ncadump] + [f"--load={l}" for l in loads]
+        cmd = [ncadump] + [f"--load-dso={l}" for l in loads]
         if context is not None:
             cpath = os.path.join(d, "ctx.bin")
             with open(cpath, "wb") as f:
