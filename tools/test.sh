@@ -7,7 +7,7 @@ tools/setup.sh
 jobs=$(nproc)
 
 tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNCA_SANITIZE=ON
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/../tools/lsan.supp \
    ctest --output-on-failure -j"$jobs" --timeout 600)
 
 tools/build.sh build
