@@ -1,6 +1,6 @@
 // BindingHandle: the one interface generated client stubs call through. The connection-oriented
 // handle (nca::rpc::cn), the local (in-process, unmarshalled) and loopback handles implement it;
-// so do test doubles. A datagram engine would be one more implementation; none exists yet.
+// so do test doubles. The datagram engine's client handle (nca::rpc::dg) is another.
 //
 // A generated client stub passes the operation's argument struct R, not stub bytes: the handle
 // marshals it with the OperationSpec's entries once it knows the transfer syntax (negotiated at
